@@ -1,0 +1,77 @@
+using MelonChain.Messages.Cooperative;
+using MelonChain.ServiceDefaults;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Security;
+using static MelonChain.Cooperative.Features.Receiving.Receiving;
+
+namespace MelonChain.Cooperative.Features.Receiving;
+
+/// <summary>
+/// A clerk records a grower's delivery: harvest date (today or up to 7 days back), gross kg (up to 2,000 kg),
+/// crates. The receipt gets a readable number sequential per cooperative and day, e.g. SX-20260612-0007.
+/// </summary>
+public static class RecordReceipt
+{
+    public sealed record Request(Guid GrowerId, DateOnly? HarvestedOn, decimal GrossKg, int Crates, Guid? ContractId, string? Note);
+
+    public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt");
+
+    private sealed record GrowerRow(string MemberNo, string Kind, Guid? ContractId);
+
+    private static async Task<Created<Receipt>> Handle(
+        Request request, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    {
+        var maxGrossKg = config.GetValue("Receiving:MaxGrossKg", 2000m);
+        var maxAgeDays = config.GetValue("Receiving:MaxHarvestAgeDays", 7);
+        var today = ChinaTime.Today(clock);
+        var v = new Validation()
+            .Check(request.GrowerId != Guid.Empty, "growerId", "is required")
+            .Check(request.HarvestedOn is not null, "harvestedOn", "is required")
+            .Kg(request.GrossKg, "grossKg", maxGrossKg)
+            .Range(request.Crates, "crates", 0, 500)
+            .Text(request.Note, "note", 500, required: false);
+        if (request.HarvestedOn is { } day)
+        {
+            v.Check(day <= today, "harvestedOn", "must not be in the future")
+             .Check(day >= today.AddDays(-maxAgeDays), "harvestedOn", $"must be within the last {maxAgeDays} days");
+        }
+        v.ThrowIfInvalid();
+
+        var coop = user.CooperativeId();
+        var grower = await db.QuerySingleOrDefaultAsync<GrowerRow>(
+            "select member_no, kind, contract_id from growers where id = @Id and cooperative_id = @Coop",
+            new { Id = request.GrowerId, Coop = coop }, ct) ?? throw Problem.Invalid("growerId", "is not a grower of this cooperative");
+        var contractId = request.ContractId ?? grower.ContractId;
+        if (contractId is not null && grower.Kind != "contract")
+            throw Problem.Invalid("contractId", "only a contract grower delivers under a contract");
+
+        var now = clock.GetUtcNow();
+        var receiptNo = await NextReceiptNo(db, coop, ChinaTime.Today(clock), config, ct);
+        var receipt = new Receipt(Guid.CreateVersion7(), receiptNo, request.GrowerId, grower.MemberNo, contractId,
+            request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), now);
+        await db.ExecuteAsync(
+            """
+            insert into receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by)
+            values (@Id, @Coop, @ReceiptNo, @GrowerId, @ContractId, @HarvestedOn, @GrossGrams, @Crates, @Note, @ReceivedAt, @RecordedBy)
+            """, new { receipt.Id, Coop = coop, receipt.ReceiptNo, receipt.GrowerId, receipt.ContractId, receipt.HarvestedOn,
+                       GrossGrams = Weight.ToGrams(receipt.GrossKg), receipt.Crates, receipt.Note, receipt.ReceivedAt,
+                       RecordedBy = user.Subject() }, ct);
+        await db.Publish(new HarvestReceived(Guid.NewGuid(), now, coop, receipt.Id, receipt.ReceiptNo, receipt.GrowerId,
+            receipt.MemberNo, receipt.ContractId, receipt.HarvestedOn, Weight.ToGrams(receipt.GrossKg), receipt.Crates, now), ct);
+        return TypedResults.Created($"/api/v1/cooperative/receipts/{receipt.Id}", receipt);
+    }
+
+    /// <summary>SX-20260612-0007: the counter row serialises receipts of one cooperative and day.</summary>
+    private static async Task<string> NextReceiptNo(Db db, string coop, DateOnly day, IConfiguration config, CancellationToken ct)
+    {
+        var next = await db.ExecuteScalarAsync<int>(
+            """
+            insert into receipt_counters (cooperative_id, day, last_no) values (@Coop, @Day, 1)
+            on conflict (cooperative_id, day) do update set last_no = receipt_counters.last_no + 1
+            returning last_no
+            """, new { Coop = coop, Day = day }, ct);
+        var prefix = config[$"Cooperatives:{coop}:ReceiptPrefix"] ?? coop[..Math.Min(2, coop.Length)].ToUpperInvariant();
+        return $"{prefix}-{day:yyyyMMdd}-{next:D4}";
+    }
+}

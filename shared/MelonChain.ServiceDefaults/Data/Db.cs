@@ -1,0 +1,108 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+using MelonChain.Messages;
+using MelonChain.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace MelonChain.ServiceDefaults.Data;
+
+/// <summary>
+/// The database session of one request or one consumed message (scoped). It opens its connection lazily; a
+/// write endpoint or a consumer runs inside one transaction (begun by the platform, committed only when the
+/// whole unit succeeded), and <see cref="Publish"/> puts events in the outbox inside that same transaction.
+/// </summary>
+public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAsyncDisposable
+{
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+    private bool _wroteOutbox;
+
+    public bool InTransaction => _transaction is not null;
+
+    public async ValueTask<NpgsqlConnection> ConnectionAsync(CancellationToken ct = default)
+    {
+        if (_connection is null)
+        {
+            _connection = await source.OpenConnectionAsync(ct);
+        }
+        return _connection;
+    }
+
+    public async ValueTask BeginAsync(CancellationToken ct = default, IsolationLevel isolation = IsolationLevel.ReadCommitted)
+    {
+        if (_transaction is not null) return;
+        var connection = await ConnectionAsync(ct);
+        _transaction = await connection.BeginTransactionAsync(isolation, ct);
+    }
+
+    public async ValueTask CommitAsync(CancellationToken ct = default)
+    {
+        if (_transaction is null) return;
+        await _transaction.CommitAsync(ct);
+        await _transaction.DisposeAsync();
+        _transaction = null;
+        if (_wroteOutbox)
+        {
+            _wroteOutbox = false;
+            outboxSignal.Wake();
+        }
+    }
+
+    public async ValueTask RollbackAsync()
+    {
+        if (_transaction is null) return;
+        try { await _transaction.RollbackAsync(); }
+        catch (Exception) when (_connection?.State != ConnectionState.Open) { /* connection already gone */ }
+        await _transaction.DisposeAsync();
+        _transaction = null;
+        _wroteOutbox = false;
+    }
+
+    /// <summary>Writes the event to the outbox in the current transaction; the relay publishes it after commit.</summary>
+    public async Task Publish<TEvent>(TEvent @event, CancellationToken ct = default) where TEvent : class, IEvent
+    {
+        if (_transaction is null) throw new InvalidOperationException("Events are published only inside a transaction.");
+        await ExecuteAsync(
+            """
+            insert into outbox (message_id, message_type, body, occurred_at)
+            values (@MessageId, @MessageType, @Body::jsonb, @OccurredAt)
+            """,
+            new
+            {
+                MessageId = @event.EventId,
+                MessageType = typeof(TEvent).FullName!,
+                Body = JsonSerializer.Serialize(@event, MessageJson.Options),
+                @event.OccurredAt,
+            }, ct);
+        _wroteOutbox = true;
+    }
+
+    public async Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).ExecuteAsync(Command(sql, param, ct));
+
+    public async Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).ExecuteScalarAsync<T>(Command(sql, param, ct));
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        (await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, param, ct))).AsList();
+
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, param, ct));
+
+    public async Task<T> QuerySingleAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).QuerySingleAsync<T>(Command(sql, param, ct));
+
+    private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
+        new(sql, param, _transaction, cancellationToken: ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await RollbackAsync();
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+}

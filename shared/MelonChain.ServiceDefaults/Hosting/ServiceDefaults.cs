@@ -1,0 +1,125 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Messaging;
+using MelonChain.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace MelonChain.ServiceDefaults.Hosting;
+
+public static class ServiceDefaults
+{
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Everything a MelonChain service has: JSON conventions, ProblemDetails, JWT auth, Swagger, health,
+    /// telemetry and logs, request limits, and — when <paramref name="migrations"/> is given — its own
+    /// database with migrations, unit of work and outbox.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, Assembly? migrations)
+    {
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.MaxDepth = 32;
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Type ??= ProblemExceptionHandler.Types.For(ctx.ProblemDetails.Status switch
+            {
+                401 => "unauthenticated",
+                403 => "forbidden",
+                404 => "not-found",
+                405 => "method-not-allowed",
+                415 => "unsupported-media-type",
+                _ => "error",
+            });
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(
+            new DirectoryInfo(builder.Configuration["DataProtection:Path"] ?? Path.Combine(Path.GetTempPath(), "melonchain-keys", serviceName)));
+
+        builder.AddMelonAuth();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddMelonOpenApi($"MelonChain {serviceName}");
+
+        var health = builder.Services.AddHealthChecks();
+        if (migrations is not null)
+        {
+            builder.AddDatabase(migrations);
+            health.AddCheck<PostgresHealthCheck>("postgresql", tags: ["ready"]);
+        }
+
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        if (builder.Configuration["Logging:Format"] == "json")
+            builder.Logging.AddJsonConsole();
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("melonchain-" + serviceName))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                .AddSource("MassTransit").AddSource("Npgsql"))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                .AddMeter("MassTransit").AddMeter("Npgsql"));
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+        return builder;
+    }
+
+    /// <summary>Adds the RabbitMQ readiness check; called by <see cref="MessagingSetup.AddMessaging"/> users.</summary>
+    public static WebApplicationBuilder AddBrokerHealth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RabbitMqHealthCheck>();
+        builder.Services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // The unit of work hashes the body of requests carrying an Idempotency-Key, so those are buffered.
+        app.Use((http, next) =>
+        {
+            if (http.Request.Headers.ContainsKey(UnitOfWork.KeyHeader)) http.Request.EnableBuffering();
+            return next(http);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseSwagger();
+        app.UseSwaggerUI(o => o.EnablePersistAuthorization());
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+
+    /// <summary>
+    /// The service's API group (<c>/api/v1/{service}</c>): every endpoint needs a token unless marked
+    /// anonymous, and every write runs as one <see cref="UnitOfWork"/>.
+    /// </summary>
+    public static RouteGroupBuilder MapApi(this IEndpointRouteBuilder app, string prefix)
+    {
+        var group = app.MapGroup(prefix);
+        group.RequireAuthorization();
+        group.AddEndpointFilter<UnitOfWork>();
+        group.WithTags(prefix);
+        return group;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MelonChain.ServiceDefaults.Http;
+
+/// <summary>
+/// Runs every write endpoint as one unit of work: one transaction around the handler, committed only when the
+/// handler answers 2xx, so a failed request writes nothing. With an <c>Idempotency-Key</c> header the stored
+/// response is written in that same transaction: a retry after success replays it (same status and body), the
+/// same key with a different body is 422, and the same key while the first is still running is 409.
+/// </summary>
+public sealed class UnitOfWork : IEndpointFilter
+{
+    public const string KeyHeader = "Idempotency-Key";
+    private const int LockNamespace = 0x1D3;
+
+    private sealed record StoredResponse(byte[] RequestHash, int StatusCode, string? Body);
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+            return await next(context);
+
+        var db = http.RequestServices.GetRequiredService<Db>();
+        var ct = http.RequestAborted;
+        var key = await ReadKeyAsync(http, ct);
+        await db.BeginAsync(ct);
+
+        if (key is not null)
+        {
+            var free = await db.ExecuteScalarAsync<bool>(
+                "select pg_try_advisory_xact_lock(@LockNamespace, hashtext(@Scope || '|' || @Key))",
+                new { LockNamespace, key.Value.Scope, key.Value.Key }, ct);
+            if (!free)
+                throw Problem.Conflict("idempotency-key-in-flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
+            var stored = await db.QuerySingleOrDefaultAsync<StoredResponse>(
+                """
+                select request_hash, status_code, body from idempotency_keys
+                where scope = @Scope and key = @Key and created_at > now() - interval '24 hours'
+                """, new { key.Value.Scope, key.Value.Key }, ct);
+            if (stored is not null)
+            {
+                if (!stored.RequestHash.AsSpan().SequenceEqual(key.Value.Hash))
+                    throw Problem.Unprocessable("idempotency-key-reused", "This Idempotency-Key was used with a different request body.");
+                await db.RollbackAsync();
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Text(stored.Body ?? "", "application/json", Encoding.UTF8, stored.StatusCode);
+            }
+        }
+
+        var result = await next(context);
+        var outcome = result is INestedHttpResult nested ? nested.Result : result;
+        var status = (outcome as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        if (status >= 400)
+        {
+            await db.RollbackAsync();
+            return result;
+        }
+
+        if (key is not null)
+        {
+            var value = outcome is IValueHttpResult v ? v.Value : outcome is IResult ? null : outcome;
+            var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            await db.ExecuteAsync(
+                """
+                insert into idempotency_keys (scope, key, request_hash, status_code, body)
+                values (@Scope, @Key, @Hash, @Status, @Body)
+                on conflict (scope, key) do update
+                    set request_hash = excluded.request_hash, status_code = excluded.status_code,
+                        body = excluded.body, created_at = now()
+                """,
+                new { key.Value.Scope, key.Value.Key, key.Value.Hash, Status = status,
+                      Body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json) }, ct);
+        }
+        await db.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    private readonly record struct IdempotencyKey(string Scope, string Key, byte[] Hash);
+
+    private static async Task<IdempotencyKey?> ReadKeyAsync(HttpContext http, CancellationToken ct)
+    {
+        if (!http.Request.Headers.TryGetValue(KeyHeader, out var values)) return null;
+        var key = values.ToString();
+        if (key.Length is 0 or > 100 || key.Any(char.IsControl))
+            throw Problem.Invalid(KeyHeader, "must be 1 to 100 printable characters");
+
+        // The body was buffered by the platform middleware for requests that carry the header.
+        http.Request.Body.Position = 0;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"));
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+            sha.AppendData(buffer, 0, read);
+        http.Request.Body.Position = 0;
+
+        var scope = $"{http.User.CooperativeId()}|{http.User.Subject()}";
+        return new IdempotencyKey(scope, key, sha.GetHashAndReset());
+    }
+}

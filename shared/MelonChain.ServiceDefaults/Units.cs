@@ -1,0 +1,19 @@
+namespace MelonChain.ServiceDefaults;
+
+/// <summary>Weights are integer grams inside and kilograms (at most 3 decimals) at the API.</summary>
+public static class Weight
+{
+    public static long ToGrams(decimal kg) => (long)decimal.Round(kg * 1000m, 0, MidpointRounding.AwayFromZero);
+
+    public static decimal ToKg(long grams) => grams / 1000m;
+}
+
+/// <summary>Business dates are local dates in China (Asia/Shanghai, UTC+8 all year).</summary>
+public static class ChinaTime
+{
+    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone).DateTime);
+
+    public static DateTimeOffset ToChina(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+}
