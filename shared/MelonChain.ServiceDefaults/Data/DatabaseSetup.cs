@@ -39,6 +39,24 @@ public static class DapperSetup
         if (Interlocked.Exchange(ref _configured, 1) == 1) return;
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
+        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+    }
+
+    /// <summary>Npgsql reads timestamptz as a UTC DateTime; records carry DateTimeOffset.</summary>
+    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            parameter.DbType = DbType.DateTimeOffset;
+            parameter.Value = value.ToUniversalTime();
+        }
+
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTimeOffset d => d,
+            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+            _ => throw new DataException($"Cannot read {value.GetType()} as DateTimeOffset"),
+        };
     }
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>

@@ -43,7 +43,8 @@ public static class ServiceDefaults
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
-            ctx.ProblemDetails.Type ??= ProblemExceptionHandler.Types.For(ctx.ProblemDetails.Status switch
+            if (ctx.ProblemDetails.Type is null || !ctx.ProblemDetails.Type.StartsWith("urn:"))
+                ctx.ProblemDetails.Type = ProblemExceptionHandler.Types.For(ctx.ProblemDetails.Status switch
             {
                 401 => "unauthenticated",
                 403 => "forbidden",
@@ -91,7 +92,7 @@ public static class ServiceDefaults
         return builder;
     }
 
-    public static WebApplication UseServiceDefaults(this WebApplication app)
+    public static WebApplication UseServiceDefaults(this WebApplication app, Action<Swashbuckle.AspNetCore.SwaggerUI.SwaggerUIOptions>? swaggerUi = null)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -104,7 +105,11 @@ public static class ServiceDefaults
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseSwagger();
-        app.UseSwaggerUI(o => o.EnablePersistAuthorization());
+        app.UseSwaggerUI(o =>
+        {
+            o.EnablePersistAuthorization();
+            swaggerUi?.Invoke(o);
+        });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;

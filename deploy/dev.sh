@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# MelonChain local run: real PostgreSQL and RabbitMQ from the OS packages, bound to 127.0.0.1, data under
+# .local/ (git-ignored), every service as a process.
+#   deploy/dev.sh up       install what is missing, start servers, build, run every service, seed the demo
+#   deploy/dev.sh down     stop services and servers
+#   deploy/dev.sh status   what runs where
+#   deploy/dev.sh test     start the servers and run the whole test suite against them
+#   deploy/dev.sh infra    only install and start PostgreSQL and RabbitMQ
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_PORT="${PG_PORT:-55432}"
+RABBIT_PORT="${RABBIT_PORT:-5672}"
+RABBIT_MGMT_PORT="${RABBIT_MGMT_PORT:-15672}"
+RABBIT_NODE="melonchain@localhost"
+# The Debian wrappers switch to the rabbitmq user (another HOME, another Erlang cookie): call the real scripts.
+RABBIT_BIN="${RABBIT_BIN:-/usr/lib/rabbitmq/bin}"
+rabbitmqctl() { "$RABBIT_BIN/rabbitmqctl" "$@"; }
+rabbitmq_server() { "$RABBIT_BIN/rabbitmq-server" "$@"; }
+CONFIGURATION="${CONFIGURATION:-Release}"
+SERVICES=(CarrierSimulator Cooperative ContractGrowing Dispatch Tracking Gateway)
+declare -A PORTS=([Gateway]=8080 [Cooperative]=8081 [ContractGrowing]=8082 [Dispatch]=8083 [Tracking]=8084 [CarrierSimulator]=8089)
+
+log() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_missing() {
+  local need=()
+  [ -x "$PG_BIN/initdb" ] || need+=(postgresql)
+  command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]} (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  [ -x "$PG_BIN/initdb" ] || PG_BIN="$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | tail -n1)")"
+  command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is required (dotnet on PATH)"
+}
+
+# PostgreSQL refuses to run as root: its folder must belong to (and be reachable by) the postgres user.
+pg_dir() {
+  local dir="$LOCAL/pg"
+  mkdir -p "$LOCAL"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+    # The checkout is not reachable by postgres (e.g. under /root): keep the data outside and link it.
+    local outside="/var/tmp/melonchain-$(echo -n "$ROOT" | md5sum | cut -c1-12)/pg"
+    mkdir -p "$outside"
+    [ -L "$dir" ] || { rm -rf "$dir"; ln -s "$outside" "$dir"; }
+    dir="$outside"
+  fi
+  mkdir -p "$dir"
+  echo "$dir"
+}
+
+pg_run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() {
+  local dir; dir="$(pg_dir)"
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    log "initialising PostgreSQL in $dir/data"
+    pg_run "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  mkdir -p "$dir/run"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/run"
+  if pg_run "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then return; fi
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  pg_run "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $PG_PORT -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB" start >/dev/null
+}
+
+stop_postgres() {
+  local dir="$LOCAL/pg"
+  [ -f "$dir/data/PG_VERSION" ] || return 0
+  pg_run "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+rabbit_env() {
+  export RABBITMQ_NODENAME="$RABBIT_NODE"
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT="$RABBIT_PORT"
+  export RABBITMQ_DIST_PORT=$((RABBIT_PORT + 20000))
+  export RABBITMQ_MNESIA_BASE="$LOCAL/rabbitmq/mnesia"
+  export RABBITMQ_LOG_BASE="$LOCAL/rabbitmq/log"
+  export RABBITMQ_PID_FILE="$LOCAL/rabbitmq/rabbit.pid"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$LOCAL/rabbitmq/enabled_plugins"
+  export RABBITMQ_CONFIG_FILE="$LOCAL/rabbitmq/rabbitmq"
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export ERL_EPMD_ADDRESS=127.0.0.1
+}
+
+start_rabbitmq() {
+  rabbit_env
+  mkdir -p "$LOCAL/rabbitmq/log" "$LOCAL/rabbitmq/mnesia"
+  echo '[rabbitmq_management].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+  cat > "$LOCAL/rabbitmq/rabbitmq.conf" <<CONF
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $RABBIT_MGMT_PORT
+loopback_users.guest = true
+collect_statistics_interval = 500
+CONF
+  if rabbitmqctl -q -n "$RABBIT_NODE" status >/dev/null 2>&1; then return; fi
+  log "starting RabbitMQ on 127.0.0.1:$RABBIT_PORT (management 127.0.0.1:$RABBIT_MGMT_PORT)"
+  rabbitmq_server -detached >/dev/null 2>&1
+  rabbitmqctl -q -n "$RABBIT_NODE" wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null
+}
+
+stop_rabbitmq() {
+  rabbit_env
+  rabbitmqctl -q -n "$RABBIT_NODE" stop >/dev/null 2>&1 || true
+}
+
+infra() {
+  install_missing
+  start_postgres
+  start_rabbitmq
+  export MELON_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
+  for db in melon_cooperative melon_growing melon_dispatch melon_tracking; do
+    psql "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" -tAc "select 1 from pg_database where datname='$db'" | grep -q 1 \
+      || psql "host=127.0.0.1 port=$PG_PORT user=postgres dbname=postgres" -qc "create database $db" >/dev/null
+  done
+}
+
+build() {
+  log "building ($CONFIGURATION)"
+  dotnet build "$ROOT/MelonChain.sln" -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly
+}
+
+start_services() {
+  mkdir -p "$LOCAL/logs" "$LOCAL/pids" "$LOCAL/keys"
+  for svc in "${SERVICES[@]}"; do
+    local pidfile="$LOCAL/pids/$svc.pid"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+    local out="$ROOT/services/$svc/bin/$CONFIGURATION/net10.0"
+    ( cd "$out" && ASPNETCORE_ENVIRONMENT=Development DataProtection__Path="$LOCAL/keys/$svc" \
+        nohup dotnet "MelonChain.$svc.dll" >"$LOCAL/logs/$svc.log" 2>&1 & echo $! >"$pidfile" )
+  done
+  for svc in "${SERVICES[@]}"; do
+    local url="http://127.0.0.1:${PORTS[$svc]}/health/ready"
+    for _ in $(seq 1 120); do
+      curl -fsS "$url" >/dev/null 2>&1 && break
+      kill -0 "$(cat "$LOCAL/pids/$svc.pid")" 2>/dev/null || { tail -n 30 "$LOCAL/logs/$svc.log"; die "$svc exited"; }
+      sleep 0.5
+    done
+    curl -fsS "$url" >/dev/null 2>&1 || die "$svc did not become ready (see $LOCAL/logs/$svc.log)"
+    log "$svc ready on http://127.0.0.1:${PORTS[$svc]}"
+  done
+}
+
+stop_services() {
+  for svc in "${SERVICES[@]}"; do
+    local pidfile="$LOCAL/pids/$svc.pid"
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+}
+
+seed() {
+  if [ -x "$ROOT/deploy/demo.sh" ]; then "$ROOT/deploy/demo.sh"; fi
+}
+
+status() {
+  rabbit_env
+  printf '%-18s %s\n' PostgreSQL "$(pg_run "$PG_BIN/pg_ctl" -D "$LOCAL/pg/data" status >/dev/null 2>&1 && echo "running on 127.0.0.1:$PG_PORT" || echo stopped)"
+  printf '%-18s %s\n' RabbitMQ "$(rabbitmqctl -q -n "$RABBIT_NODE" status >/dev/null 2>&1 && echo "running on 127.0.0.1:$RABBIT_PORT" || echo stopped)"
+  for svc in "${SERVICES[@]}"; do
+    local state=stopped
+    curl -fsS "http://127.0.0.1:${PORTS[$svc]}/health/ready" >/dev/null 2>&1 && state="ready on http://127.0.0.1:${PORTS[$svc]}"
+    printf '%-18s %s\n' "$svc" "$state"
+  done
+}
+
+case "${1:-}" in
+  up)
+    infra; build; start_services; seed
+    cat <<MSG
+
+MelonChain is up.
+  Gateway + Swagger UI   http://127.0.0.1:8080/swagger
+  Dev token              curl -s -X POST http://127.0.0.1:8080/api/v1/dev/tokens -H 'Content-Type: application/json' \\
+                           -d '{"role":"clerk","subject":"clerk-1","cooperativeId":"shangxiang"}'
+  RabbitMQ management    http://127.0.0.1:$RABBIT_MGMT_PORT (guest/guest)
+  Logs                   $LOCAL/logs/
+Stop with: deploy/dev.sh down
+MSG
+    ;;
+  down) stop_services; stop_rabbitmq; stop_postgres; log "stopped" ;;
+  status) status ;;
+  infra) infra ;;
+  test)
+    infra
+    export MELON_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
+    export MELON_RABBIT="amqp://guest:guest@127.0.0.1:$RABBIT_PORT/"
+    export MELON_RABBIT_MANAGEMENT="http://127.0.0.1:$RABBIT_MGMT_PORT"
+    export MELON_PG_BIN="$PG_BIN"
+    log "running the test suite"
+    dotnet test "$ROOT/MelonChain.sln" -c "$CONFIGURATION" -nologo "${@:2}"
+    ;;
+  *) echo "usage: deploy/dev.sh up|down|status|test|infra"; exit 2 ;;
+esac

@@ -1,0 +1,22 @@
+using MelonChain.Gateway.Features;
+using MelonChain.ServiceDefaults.Hosting;
+
+// Gateway: the single entry point. Routes /api/v1/<service>/... to each service (YARP), serves the tracking
+// pages from Tracking, links every service's Swagger document, and in development issues tokens.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("gateway", migrations: null);
+builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+
+var app = builder.Build();
+app.UseServiceDefaults(swaggerUi: ui =>
+{
+    ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Gateway (dev tokens)");
+    foreach (var service in new[] { "cooperative", "growing", "dispatch", "tracking" })
+        ui.SwaggerEndpoint($"/swagger/{service}/v1/swagger.json", service);
+});
+app.MapDevTokens();
+app.MapReverseProxy();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,96 @@
+using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
+
+namespace MelonChain.Testing;
+
+/// <summary>The servers <c>deploy/dev.sh test</c> started (environment variables), with local defaults.</summary>
+public static class TestServers
+{
+    public static string Postgres => Environment.GetEnvironmentVariable("MELON_PG") ?? "Host=127.0.0.1;Port=55432;Username=postgres";
+    public static string RabbitMq => Environment.GetEnvironmentVariable("MELON_RABBIT") ?? "amqp://guest:guest@127.0.0.1:5672/";
+    public static string RabbitManagement => Environment.GetEnvironmentVariable("MELON_RABBIT_MANAGEMENT") ?? "http://127.0.0.1:15672";
+    public static string PostgresBin => Environment.GetEnvironmentVariable("MELON_PG_BIN") ?? "/usr/lib/postgresql/15/bin";
+
+    public static string Unique(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 13)].ToLowerInvariant();
+}
+
+/// <summary>A database of its own for one test class, dropped afterwards.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly string _server;
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    private TestDatabase(string server, string name)
+    {
+        _server = server;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true, MaxPoolSize = 40 }.ConnectionString;
+    }
+
+    /// <summary>Names a fresh database; the service creates it (and its schema) when it starts.</summary>
+    public static TestDatabase Create(string prefix, string? server = null) =>
+        new(server ?? TestServers.Postgres, TestServers.Unique("t_" + prefix));
+
+    public NpgsqlConnection Open()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_server) { Database = "postgres" }.ConnectionString);
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"drop database if exists {Name} with (force)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException) { /* the server may already be gone (private servers) */ }
+    }
+}
+
+/// <summary>A RabbitMQ virtual host of its own for one test class, so classes never see each other's events.</summary>
+public sealed class TestVirtualHost : IAsyncDisposable
+{
+    private static readonly HttpClient Management = new()
+    {
+        BaseAddress = new Uri(TestServers.RabbitManagement),
+        DefaultRequestHeaders = { Authorization = new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))) },
+    };
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    private TestVirtualHost(string name)
+    {
+        Name = name;
+        ConnectionString = new Uri(new Uri(TestServers.RabbitMq), name).ToString();
+    }
+
+    public static async Task<TestVirtualHost> CreateAsync(string prefix)
+    {
+        var host = new TestVirtualHost(TestServers.Unique("t_" + prefix));
+        (await Management.PutAsync($"/api/vhosts/{host.Name}", null)).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"/api/permissions/{host.Name}/guest",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        return host;
+    }
+
+    /// <summary>How many messages wait in a queue and how many its consumers have acknowledged so far.</summary>
+    public async Task<(long Ready, long Acked)> QueueAsync(string queue)
+    {
+        var response = await Management.GetAsync($"/api/queues/{Name}/{queue}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return (0, 0);
+        var json = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var acked = json.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("ack", out var ack) ? ack.GetInt64() : 0;
+        return (json.TryGetProperty("messages", out var m) ? m.GetInt64() : 0, acked);
+    }
+
+    public async ValueTask DisposeAsync() => await Management.DeleteAsync($"/api/vhosts/{Name}");
+}
