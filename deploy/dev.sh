@@ -199,7 +199,15 @@ MSG
     export MELON_RABBIT_MANAGEMENT="http://127.0.0.1:$RABBIT_MGMT_PORT"
     export MELON_PG_BIN="$PG_BIN"
     log "running the test suite"
-    dotnet test "$ROOT/MelonChain.sln" -c "$CONFIGURATION" -nologo "${@:2}"
+    mkdir -p "$LOCAL/logs"
+    set +e
+    dotnet test "$ROOT/MelonChain.sln" -c "$CONFIGURATION" -nologo "${@:2}" 2>&1 | tee "$LOCAL/logs/test.log"
+    code=${PIPESTATUS[0]}
+    set -e
+    # One closing line for the whole suite: the sum over every test project.
+    awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+         END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' FS='[ ,]+' "$LOCAL/logs/test.log"
+    exit "$code"
     ;;
   *) echo "usage: deploy/dev.sh up|down|status|test|infra"; exit 2 ;;
 esac
