@@ -104,7 +104,8 @@ public sealed class UnitOfWork : IEndpointFilter
             sha.AppendData(buffer, 0, read);
         http.Request.Body.Position = 0;
 
-        var scope = $"{http.User.CooperativeId()}|{http.User.Subject()}";
+        // Keys belong to the caller: two clerks (or an anonymous carrier push) never share one.
+        var scope = $"{http.User.FindFirst(Claims.Cooperative)?.Value ?? "-"}|{http.User.Subject()}";
         return new IdempotencyKey(scope, key, sha.GetHashAndReset());
     }
 }
