@@ -59,6 +59,7 @@ public static class ServiceDefaults
         builder.Services.AddDataProtection().PersistKeysToFileSystem(
             new DirectoryInfo(builder.Configuration["DataProtection:Path"] ?? Path.Combine(Path.GetTempPath(), "melonchain-keys", serviceName)));
 
+        builder.AddPublicRateLimit();
         builder.AddMelonAuth();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddMelonOpenApi($"MelonChain {serviceName}");
@@ -104,6 +105,7 @@ public static class ServiceDefaults
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseSwagger();
         app.UseSwaggerUI(o =>
         {

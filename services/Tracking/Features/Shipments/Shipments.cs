@@ -1,0 +1,78 @@
+using MelonChain.ServiceDefaults;
+using MelonChain.ServiceDefaults.Data;
+
+namespace MelonChain.Tracking.Features.Shipments;
+
+/// <summary>A shipment as its buyer follows it: where it is, against the 2-day promise, and what is in it.</summary>
+public static class Shipments
+{
+    public static readonly string[] Statuses =
+        ["pending", "picked_up", "in_transit", "out_for_delivery", "delivered", "delivery_failed", "delivery_delayed",
+         "return_to_sender", "cancelled", "unknown"];
+
+    public sealed record TimelineEntry(string Status, DateTimeOffset At, string Location, string Remark, string CarrierCode);
+
+    public sealed record Box(string TraceCode, string Grade, decimal NetKg, string? WaybillNo, DateOnly OldestHarvest);
+
+    public sealed record Summary(
+        Guid OrderId, Guid? ShipmentId, string? WaybillNo, string? Carrier, string? Product, string? DestinationCity,
+        string Status, DateTimeOffset? BookedAt, DateTimeOffset? PromisedBy, DateTimeOffset? DeliveredAt, bool? OnTime, bool Late);
+
+    public sealed record Detail(
+        Summary Shipment, long? ListFen, long? NegotiatedFen, int? HoursSinceHarvest,
+        IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<Box> Boxes);
+
+    /// <summary>
+    /// The current status, derived when read so that late and repeated route events cannot move it: delivered
+    /// once seen stays delivered; otherwise the latest event by carrier time; booked with no route yet is pending.
+    /// </summary>
+    public const string SummarySql =
+        """
+        select s.order_id, s.shipment_id, s.master_waybill_no as waybill_no, s.carrier, s.product, s.destination_city,
+               case when s.delivered_at is not null
+                         or exists (select 1 from timeline d where d.order_id = s.order_id and d.status = 'delivered') then 'delivered'
+                    else coalesce((select t.status from timeline t where t.order_id = s.order_id
+                                   order by t.status_at desc, t.event_id desc limit 1), 'pending') end as status,
+               s.booked_at, s.promised_by, s.delivered_at, s.on_time,
+               (s.promised_by is not null and coalesce(s.delivered_at, @Now) > s.promised_by) as late
+        from shipments s
+        """;
+
+    private sealed record Extra(long? ListFen, long? NegotiatedFen, string CooperativeId, Guid? BuyerId);
+
+    /// <summary>One shipment by a master or child waybill number, with who may see it.</summary>
+    public static async Task<(Detail Detail, string CooperativeId, Guid? BuyerId, string? PhoneLast4)?> LoadAsync(
+        Db db, string waybillNo, TimeProvider clock, CancellationToken ct)
+    {
+        var orderId = await db.QuerySingleOrDefaultAsync<Guid?>(
+            """
+            select order_id from shipments where master_waybill_no = @WaybillNo
+            union all select order_id from waybills where waybill_no = @WaybillNo limit 1
+            """, new { WaybillNo = waybillNo }, ct);
+        if (orderId is null) return null;
+        var now = clock.GetUtcNow();
+        var summary = await db.QuerySingleAsync<Summary>(SummarySql + " where s.order_id = @OrderId", new { OrderId = orderId, Now = now }, ct);
+        var owner = await db.QuerySingleAsync<(string CooperativeId, Guid? BuyerId, string? PhoneLast4, long? ListFen, long? NegotiatedFen)>(
+            "select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = @OrderId",
+            new { OrderId = orderId }, ct);
+        var timeline = await db.QueryAsync<TimelineEntry>(
+            "select status, status_at as at, location, remark, carrier_code from timeline where order_id = @OrderId order by status_at, event_id",
+            new { OrderId = orderId }, ct);
+        var boxes = await db.QueryAsync<Box>(
+            """
+            select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, w.waybill_no,
+                   (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest
+            from boxes b left join waybills w on w.trace_code = b.trace_code
+            where b.order_id = @OrderId order by b.trace_code
+            """, new { OrderId = orderId }, ct);
+        int? hours = boxes.Count == 0 ? null : HoursSince(boxes.Min(b => b.OldestHarvest), summary.DeliveredAt ?? now);
+        return (new Detail(summary, owner.ListFen, owner.NegotiatedFen, hours, timeline, boxes), owner.CooperativeId, owner.BuyerId, owner.PhoneLast4);
+    }
+
+    /// <summary>Hours from the start of the harvest day (China time) to the given instant.</summary>
+    public static int HoursSince(DateOnly harvestedOn, DateTimeOffset until)
+    {
+        var start = new DateTimeOffset(harvestedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        return (int)Math.Max(0, Math.Floor((until - start).TotalHours));
+    }
+}

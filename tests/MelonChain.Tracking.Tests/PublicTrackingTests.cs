@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MelonChain.Tracking.Tests;
+
+/// <summary>What anyone with a waybill or a box sees — and that it never holds a name, phone or street.</summary>
+public class PublicTrackingTests(TrackingFixture f) : IClassFixture<TrackingFixture>
+{
+    [Fact]
+    public async Task Tracking_by_waybill_and_phone_last4_shows_status_and_timeline_without_personal_data()
+    {
+        var story = await Delivered();
+        var response = await f.Tracking.CreateClient().GetAsync($"/api/v1/tracking/public/track/{story.MasterWaybill}?phoneLast4=2222");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal("delivered", JsonDocument.Parse(body).RootElement.GetProperty("status").GetString());
+        Assert.Equal(5, JsonDocument.Parse(body).RootElement.GetProperty("timeline").GetArrayLength());
+        AssertNoPersonalData(body);
+    }
+
+    [Fact]
+    public async Task A_wrong_last4_is_404()
+    {
+        var story = await Delivered();
+        var response = await f.Tracking.CreateClient().GetAsync($"/api/v1/tracking/public/track/{story.MasterWaybill}?phoneLast4=1111");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_trace_code_tells_the_boxs_story_back_to_growers_contract_and_seedlings_without_personal_data()
+    {
+        var story = await Delivered();
+        var body = await Eventually.Until(
+            () => f.Tracking.CreateClient().GetStringAsync($"/api/v1/tracking/public/trace/{story.TraceCodes[1]}"),
+            b => b.Contains("DR-2026-01"), what: "seedling lineage");
+        var trace = JsonDocument.Parse(body).RootElement;
+
+        Assert.Equal("grade1", trace.GetProperty("grade").GetString());
+        Assert.Equal(5m, trace.GetProperty("netKg").GetDecimal());
+        var origins = trace.GetProperty("origins").EnumerateArray().ToList();
+        Assert.Equal(["EP-012", "SX-007"], origins.Select(o => o.GetProperty("memberNo").GetString()));
+        Assert.Equal("恩平市大田镇", origins[0].GetProperty("contractRegion").GetString());
+        Assert.Equal("杜阮北芦村母本田", origins[0].GetProperty("seedlings")[0].GetProperty("motherField").GetString());
+        Assert.Contains("****", trace.GetProperty("waybillNo").GetString());
+        Assert.Equal(5m, trace.GetProperty("certificate").GetProperty("weightKg").GetDecimal());
+        AssertNoPersonalData(body);
+        Assert.DoesNotContain(story.ChildWaybill, body);
+    }
+
+    [Fact]
+    public async Task Each_box_has_a_QR_code_image_for_its_label()
+    {
+        var story = await Delivered();
+        var response = await f.Tracking.CreateClient().GetAsync($"/api/v1/tracking/public/trace/{story.TraceCodes[0]}/qr.png");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        var png = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
+        Assert.Equal(HttpStatusCode.NotFound, (await f.Tracking.CreateClient().GetAsync("/api/v1/tracking/public/trace/ZZZZZZZZZZ/qr.png")).StatusCode);
+    }
+
+    private async Task<ShipmentStory> Delivered()
+    {
+        var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-2));
+        await f.PublishAsync(story.Events);
+        await f.WaitForStatusAsync(f.Buyer(story.BuyerId), story.MasterWaybill, "delivered");
+        return story;
+    }
+
+    private static void AssertNoPersonalData(string body)
+    {
+        foreach (var personal in new[] { ShipmentStory.ContactName, ShipmentStory.Phone, ShipmentStory.Street, "签收人", "1391111" })
+            Assert.DoesNotContain(personal, body);
+    }
+}
+
+/// <summary>Public endpoints are rate limited per client.</summary>
+public class PublicRateLimitTests(PublicRateLimitTests.Fixture f) : IClassFixture<PublicRateLimitTests.Fixture>
+{
+    public sealed class Fixture : TrackingFixture
+    {
+        public override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["RateLimits:PublicPerMinute"] = "5" };
+    }
+
+    [Fact]
+    public async Task Past_the_limit_public_calls_get_429_ProblemDetails()
+    {
+        var client = f.Tracking.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 7; i++)
+            statuses.Add((await client.GetAsync("/api/v1/tracking/public/trace/ABCDEFGHJK")).StatusCode);
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.NotFound, 5), statuses.Take(5));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        var problem = await (await client.GetAsync("/api/v1/tracking/public/trace/ABCDEFGHJK")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("urn:melonchain:problem:rate-limited", problem.GetProperty("type").GetString());
+    }
+}

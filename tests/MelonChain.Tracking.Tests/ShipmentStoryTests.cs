@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MelonChain.Messages;
+using MelonChain.ServiceDefaults.Security;
+
+namespace MelonChain.Tracking.Tests;
+
+public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixture>
+{
+    [Fact]
+    public async Task A_buyer_follows_a_shipment_from_request_to_delivery_within_the_promise()
+    {
+        var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-3));
+        await f.PublishAsync(story.Events);
+
+        var buyer = f.Buyer(story.BuyerId);
+        var shipment = await f.WaitForStatusAsync(buyer, story.MasterWaybill, "delivered");
+        await Eventually.Until(async () => (await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/tracking/shipments/{story.MasterWaybill}"))
+            .GetProperty("shipment").GetProperty("onTime").ValueKind, k => k == JsonValueKind.True, what: "the delivered event");
+        shipment = await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/tracking/shipments/{story.MasterWaybill}");
+
+        var summary = shipment.GetProperty("shipment");
+        Assert.False(summary.GetProperty("late").GetBoolean());
+        Assert.Equal("北京", summary.GetProperty("destinationCity").GetString());
+        var statuses = shipment.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("status").GetString()).ToList();
+        Assert.Equal(["picked_up", "in_transit", "in_transit", "out_for_delivery", "delivered"], statuses);
+        var boxes = shipment.GetProperty("boxes").EnumerateArray().ToList();
+        Assert.Equal(story.TraceCodes.Order(), boxes.Select(b => b.GetProperty("traceCode").GetString()!).Order());
+        Assert.Contains(boxes, b => b.GetProperty("waybillNo").GetString() == story.ChildWaybill);
+        Assert.True(shipment.GetProperty("hoursSinceHarvest").GetInt32() >= 40);
+
+        var mine = await buyer.GetFromJsonAsync<JsonElement>("/api/v1/tracking/my/shipments?status=delivered");
+        Assert.Contains(mine.GetProperty("items").EnumerateArray(), s => s.GetProperty("orderId").GetGuid() == story.OrderId);
+    }
+
+    [Fact]
+    public async Task A_shipment_past_its_promise_is_late_and_listed_as_late()
+    {
+        var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-4), late: true);
+        await f.PublishAsync(story.Events);
+        var buyer = f.Buyer(story.BuyerId);
+        await f.WaitForStatusAsync(buyer, story.MasterWaybill, "delivered");
+
+        var late = await Eventually.Until(() => buyer.GetFromJsonAsync<JsonElement>("/api/v1/tracking/my/shipments?late=true"),
+            j => j.GetProperty("items").GetArrayLength() == 1 && j.GetProperty("items")[0].GetProperty("onTime").ValueKind == JsonValueKind.False);
+        Assert.Equal(story.OrderId, late.GetProperty("items")[0].GetProperty("orderId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Duplicated_and_reordered_events_give_the_same_read_model_as_the_clean_order()
+    {
+        var collected = DateTimeOffset.UtcNow.AddDays(-3);
+        var clean = ShipmentStory.Create(collected);
+        var messy = Remap(clean);
+        await f.PublishAsync(clean.Events);
+        // Reversed, each event twice (once again at the end), and the delivery first.
+        await f.PublishAsync(messy.Events.Reverse().Concat(messy.Events.Where((_, i) => i % 2 == 0)));
+
+        var cleanView = await Settled(clean);
+        var messyView = await Settled(messy);
+
+        Assert.Equal(Normalise(cleanView, clean), Normalise(messyView, messy));
+    }
+
+    [Fact]
+    public async Task Replaying_every_event_into_an_empty_read_model_rebuilds_it_exactly()
+    {
+        var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-2));
+        await f.PublishAsync(story.Events);
+        await Settled(story);
+        var before = await Dump();
+
+        var admin = f.Tracking.As(Roles.Admin, "admin-1");
+        var rebuilt = await admin.PostAsync("/api/v1/tracking/admin/rebuild", null);
+
+        Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        Assert.Equal(before, await Dump());
+    }
+
+    [Fact]
+    public async Task Another_buyer_or_another_cooperative_gets_404_while_the_cooperatives_clerk_sees_it()
+    {
+        var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-1));
+        await f.PublishAsync(story.Events);
+        await f.WaitForStatusAsync(f.Buyer(story.BuyerId), story.MasterWaybill, "delivered");
+
+        var path = $"/api/v1/tracking/shipments/{story.MasterWaybill}";
+        Assert.Equal(HttpStatusCode.NotFound, (await f.Buyer(Guid.NewGuid()).GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await f.Tracking.As(Roles.Clerk, "c", cooperative: "other-coop").GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await f.Tracking.As(Roles.Clerk, "c").GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await f.Tracking.As(Roles.Courier, "k", courierId: "k").GetAsync(path)).StatusCode);
+    }
+
+    private async Task<JsonElement> Settled(ShipmentStory story)
+    {
+        var buyer = f.Buyer(story.BuyerId);
+        return await Eventually.Until(() => buyer.GetFromJsonAsync<JsonElement>($"/api/v1/tracking/shipments/{story.MasterWaybill}"),
+            j => j.GetProperty("shipment").GetProperty("onTime").ValueKind != JsonValueKind.Null
+                 && j.GetProperty("timeline").GetArrayLength() == 5 && j.GetProperty("boxes").GetArrayLength() == 2,
+            TimeSpan.FromSeconds(30), "every event applied");
+    }
+
+    /// <summary>The same story under new ids, so both can live side by side in one read model.</summary>
+    private static ShipmentStory Remap(ShipmentStory s)
+    {
+        var json = JsonSerializer.Serialize(s.Events.Select(e => (object)e).ToList());
+        var copy = ShipmentStory.Create(DateTimeOffset.UtcNow); // only for fresh ids
+        var map = new Dictionary<string, string>
+        {
+            [s.OrderId.ToString()] = copy.OrderId.ToString(), [s.BuyerId.ToString()] = copy.BuyerId.ToString(),
+            [s.MasterWaybill] = copy.MasterWaybill, [s.ChildWaybill] = copy.ChildWaybill,
+            [s.TraceCodes[0]] = copy.TraceCodes[0], [s.TraceCodes[1]] = copy.TraceCodes[1],
+        };
+        var events = s.Events.Select(e =>
+        {
+            var text = JsonSerializer.Serialize(e, e.GetType());
+            foreach (var (from, to) in map) text = text.Replace(from, to);
+            text = text.Replace(e.EventId.ToString(), Guid.NewGuid().ToString());
+            return (IEvent)JsonSerializer.Deserialize(text, e.GetType())!;
+        }).ToList();
+        return s with { OrderId = copy.OrderId, BuyerId = copy.BuyerId, MasterWaybill = copy.MasterWaybill, ChildWaybill = copy.ChildWaybill,
+                        TraceCodes = copy.TraceCodes, Events = events };
+    }
+
+    private static string Normalise(JsonElement view, ShipmentStory s)
+    {
+        var text = view.GetRawText().Replace(s.OrderId.ToString(), "ORDER").Replace(s.MasterWaybill, "MASTER")
+            .Replace(s.ChildWaybill, "CHILD").Replace(s.TraceCodes[0], "BOX0").Replace(s.TraceCodes[1], "BOX1");
+        var shipmentId = view.GetProperty("shipment").GetProperty("shipmentId").GetString()!;
+        return text.Replace(shipmentId, "SHIPMENT");
+    }
+
+    private async Task<string> Dump()
+    {
+        await using var connection = f.Db.Open();
+        var parts = new List<string>();
+        foreach (var (table, key) in new[] { ("shipments", "order_id"), ("boxes", "trace_code"), ("waybills", "waybill_no"),
+                     ("timeline", "event_id"), ("contracts", "contract_id"), ("seedling_issues", "event_id") })
+        {
+            await using var command = new Npgsql.NpgsqlCommand($"select coalesce(json_agg(t order by {key})::text, '[]') from {table} t", connection);
+            parts.Add($"{table}: {await command.ExecuteScalarAsync()}");
+        }
+        return string.Join("\n", parts);
+    }
+}
