@@ -79,6 +79,15 @@ stop_postgres() {
   pg_run "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# The browser tests drive Debian's Chromium (no browser can be downloaded on these machines).
+install_browser() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "installing chromium chromium-driver (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
 rabbit_env() {
   export RABBITMQ_NODENAME="$RABBIT_NODE"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
@@ -194,6 +203,7 @@ MSG
   infra) infra ;;
   test)
     infra
+    install_browser
     export MELON_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
     export MELON_RABBIT="amqp://guest:guest@127.0.0.1:$RABBIT_PORT/"
     export MELON_RABBIT_MANAGEMENT="http://127.0.0.1:$RABBIT_MGMT_PORT"

@@ -40,7 +40,7 @@ public class SliceFixture : IAsyncLifetime
         Cooperative = new CooperativeHost(CooperativeDb.ConnectionString, broker);
         Growing = new GrowingHost(GrowingDb.ConnectionString, broker);
         Clerk = Cooperative.As(Roles.Clerk, "clerk-1");
-        _ = Growing.Services; // start the consumer side (migrations, bus) before anything is published
+        await Task.WhenAll(Cooperative.StartAsync(), Growing.StartAsync());
     }
 
     public async Task<Guid> RegisterContractGrowerAsync(string memberNo)

@@ -25,6 +25,17 @@ public sealed class ServiceHost<TProgram>(string database, string broker, IDicti
             builder.UseSetting(key, value);
     }
 
+    /// <summary>
+    /// Starts the service and waits until it is ready: database migrated and the bus's receive endpoints
+    /// (queues and bindings) declared, so an event published next is not dropped by an exchange with no queue.
+    /// </summary>
+    public async Task StartAsync()
+    {
+        var client = CreateClient();
+        await Eventually.Until(async () => (await client.GetAsync("/health/ready")).StatusCode,
+            s => s == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60), typeof(TProgram).Assembly.GetName().Name + " ready");
+    }
+
     public TokenIssuer Tokens => Services.GetRequiredService<TokenIssuer>();
 
     /// <summary>A client that sends a development token for the role.</summary>

@@ -110,8 +110,11 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
         {
             [s.OrderId.ToString()] = copy.OrderId.ToString(), [s.BuyerId.ToString()] = copy.BuyerId.ToString(),
             [s.MasterWaybill] = copy.MasterWaybill, [s.ChildWaybill] = copy.ChildWaybill,
-            [s.TraceCodes[0]] = copy.TraceCodes[0], [s.TraceCodes[1]] = copy.TraceCodes[1],
         };
+        // New trace codes in the same sort order as the old ones, so both read models list boxes alike.
+        var newCodes = copy.TraceCodes.Order(StringComparer.Ordinal).ToArray();
+        foreach (var (old, i) in s.TraceCodes.Order(StringComparer.Ordinal).Select((c, i) => (c, i)))
+            map[old] = newCodes[i];
         var events = s.Events.Select(e =>
         {
             var text = JsonSerializer.Serialize(e, e.GetType());
@@ -120,7 +123,7 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
             return (IEvent)JsonSerializer.Deserialize(text, e.GetType())!;
         }).ToList();
         return s with { OrderId = copy.OrderId, BuyerId = copy.BuyerId, MasterWaybill = copy.MasterWaybill, ChildWaybill = copy.ChildWaybill,
-                        TraceCodes = copy.TraceCodes, Events = events };
+                        TraceCodes = s.TraceCodes.Select(c => map[c]).ToArray(), Events = events };
     }
 
     private static string Normalise(JsonElement view, ShipmentStory s)

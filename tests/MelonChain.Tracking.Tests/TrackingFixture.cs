@@ -25,8 +25,12 @@ public class TrackingFixture : IAsyncLifetime
         Db = TestDatabase.Create("tracking");
         Broker = await TestVirtualHost.CreateAsync("tracking");
         Tracking = new ServiceHost<Program>(Db.ConnectionString, Broker.ConnectionString, Settings);
-        _ = Tracking.Services;
+        await BeforeStartAsync();
+        await Tracking.StartAsync();
     }
+
+    /// <summary>A chance to configure the host (e.g. a real Kestrel port) before it starts.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
 
     public async Task PublishAsync(IEnumerable<IEvent> events)
     {
