@@ -89,6 +89,10 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
         Assert.Equal(HttpStatusCode.NotFound, (await f.Buyer(Guid.NewGuid()).GetAsync(path)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await f.Tracking.As(Roles.Clerk, "c", cooperative: "other-coop").GetAsync(path)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await f.Tracking.As(Roles.Clerk, "c").GetAsync(path)).StatusCode);
+        var all = await f.Tracking.As(Roles.Dispatcher, "d").GetFromJsonAsync<JsonElement>("/api/v1/tracking/shipments?limit=500");
+        Assert.Contains(all.GetProperty("items").EnumerateArray(), s => s.GetProperty("orderId").GetGuid() == story.OrderId);
+        var others = await f.Tracking.As(Roles.Dispatcher, "d", cooperative: "other-coop").GetFromJsonAsync<JsonElement>("/api/v1/tracking/shipments");
+        Assert.Equal(0, others.GetProperty("items").GetArrayLength());
         Assert.Equal(HttpStatusCode.Forbidden, (await f.Tracking.As(Roles.Courier, "k", courierId: "k").GetAsync(path)).StatusCode);
     }
 

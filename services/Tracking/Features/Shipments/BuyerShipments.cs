@@ -14,6 +14,7 @@ public static class BuyerShipments
     public static RouteGroupBuilder MapShipments(this RouteGroupBuilder api)
     {
         api.MapGet("/my/shipments", List).RequireRoles(Roles.Buyer).WithTags("Shipments").WithName("MyShipments");
+        api.MapGet("/shipments", List).RequireRoles(Roles.Clerk, Roles.Dispatcher).WithTags("Shipments").WithName("CooperativeShipments");
         api.MapGet("/shipments/{waybillNo}", Get).RequireRoles(Roles.Buyer, Roles.Clerk, Roles.Dispatcher)
             .WithTags("Shipments").WithName("GetShipment");
         return api;
@@ -26,11 +27,14 @@ public static class BuyerShipments
         var v = new Validation();
         if (status is not null) v.OneOf(status, "status", Statuses);
         v.ThrowIfInvalid();
-        var buyer = user.BuyerId() ?? throw new ProblemException(403, "no-buyer", "Forbidden", "The token names no buyer.");
+        // A buyer sees its own shipments; the cooperative's staff see all of the cooperative's.
+        Guid? buyer = user.IsInRole(Roles.Buyer)
+            ? user.BuyerId() ?? throw new ProblemException(403, "no-buyer", "Forbidden", "The token names no buyer.")
+            : null;
         var rows = await db.QueryAsync<Summary>(
             $"""
             select * from ({SummarySql}
-                           where s.cooperative_id = @Coop and s.buyer_id = @Buyer
+                           where s.cooperative_id = @Coop and (@Buyer::uuid is null or s.buyer_id = @Buyer)
                              and (@After::text is null or s.order_id::text > @After)) x
             where (@Status::text is null or x.status = @Status) and (@Late::boolean is null or x.late = @Late)
             order by x.order_id limit @Fetch
