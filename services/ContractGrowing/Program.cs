@@ -1,4 +1,9 @@
 using MelonChain.ContractGrowing.Consumers;
+using MelonChain.ContractGrowing.Features;
+using MelonChain.ContractGrowing.Features.Contracts;
+using MelonChain.ContractGrowing.Features.Fulfilment;
+using MelonChain.ContractGrowing.Features.Growers;
+using MelonChain.ContractGrowing.Features.Seedlings;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
 
@@ -8,12 +13,18 @@ builder.AddServiceDefaults("growing", typeof(Program).Assembly);
 builder.AddMessaging("growing", bus =>
 {
     bus.AddConsumer<HarvestReceivedConsumer>();
+    bus.AddConsumer<HarvestGradedConsumer>();
 }).AddBrokerHealth();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 
 var api = app.MapApi("/api/v1/growing");
+api.MapGrowers();
+api.MapSeedlings();
+api.MapContracts();
+api.MapFieldWork();
+api.MapFulfilment();
 
 app.Run();
 

@@ -92,5 +92,32 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return (json.TryGetProperty("messages", out var m) ? m.GetInt64() : 0, acked);
     }
 
+    /// <summary>
+    /// Binds a queue of the test's own to an event's exchange (MassTransit names it after the message type,
+    /// e.g. <c>MelonChain.Messages.ContractGrowing:ContractSigned</c>) so the test can read what was published.
+    /// </summary>
+    public async Task<string> CaptureAsync(Type eventType)
+    {
+        var exchange = $"{eventType.Namespace}:{eventType.Name}";
+        var queue = "capture-" + eventType.Name + "-" + Guid.NewGuid().ToString("N")[..6];
+        (await Management.PutAsJsonAsync($"/api/exchanges/{Name}/{Uri.EscapeDataString(exchange)}",
+            new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"/api/queues/{Name}/{queue}", new { durable = false, auto_delete = false })).EnsureSuccessStatusCode();
+        (await Management.PostAsJsonAsync($"/api/bindings/{Name}/e/{Uri.EscapeDataString(exchange)}/q/{queue}", new { routing_key = "" })).EnsureSuccessStatusCode();
+        return queue;
+    }
+
+    /// <summary>Takes the messages waiting in a capture queue: each one's <c>message</c> (the event as JSON).</summary>
+    public async Task<IReadOnlyList<System.Text.Json.JsonElement>> TakeAsync(string queue)
+    {
+        var response = await Management.PostAsJsonAsync($"/api/queues/{Name}/{queue}/get",
+            new { count = 1000, ackmode = "ack_requeue_false", encoding = "auto" });
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return messages.EnumerateArray()
+            .Select(m => System.Text.Json.JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement.GetProperty("message"))
+            .ToList();
+    }
+
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"/api/vhosts/{Name}");
 }
