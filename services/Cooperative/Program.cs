@@ -1,12 +1,22 @@
+using MelonChain.Cooperative.Consumers;
+using MelonChain.Cooperative.Features.Grading;
 using MelonChain.Cooperative.Features.Members;
 using MelonChain.Cooperative.Features.Receiving;
+using MelonChain.Cooperative.Features.Sales;
+using MelonChain.Cooperative.Features.Settlement;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
 
 // Cooperative: 统一收货 receiving, 统一挑选 grading, 统一代销 consignment sales, 统一结算 settlement.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("cooperative", typeof(Program).Assembly);
-builder.AddMessaging("cooperative").AddBrokerHealth();
+builder.AddMessaging("cooperative", bus =>
+{
+    bus.AddConsumer<ContractSignedConsumer>();
+    bus.AddConsumer<ContractAmendedConsumer>();
+    bus.AddConsumer<ShipmentBookedConsumer>();
+    bus.AddConsumer<ShipmentDeliveredConsumer>();
+}).AddBrokerHealth();
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -14,6 +24,9 @@ app.UseServiceDefaults();
 var api = app.MapApi("/api/v1/cooperative");
 api.MapMembers();
 api.MapReceiving();
+api.MapGrading();
+api.MapSales();
+api.MapSettlement();
 
 app.Run();
 

@@ -1,0 +1,71 @@
+using MelonChain.ServiceDefaults;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Security;
+
+namespace MelonChain.Cooperative.Features.Sales;
+
+/// <summary>统一代销: buyers' orders, packed into traced boxes and handed to Dispatch; cancelled before collection.</summary>
+public static class Orders
+{
+    public static readonly string[] Products = ["express", "standard", "cold", "land", "heavy"];
+
+    public sealed record Destination(string? City, string? Address, string? ContactName, string? Phone);
+
+    public sealed record Line(string Grade, decimal Kg, long PriceFenPerKg);
+
+    public sealed record BoxSource(Guid LotId, Guid ReceiptId, Guid GrowerId, decimal Kg);
+
+    public sealed record Box(string TraceCode, string Grade, decimal NetKg, IReadOnlyList<BoxSource> Sources);
+
+    public sealed record Order(
+        Guid Id, Guid BuyerId, Destination Destination, IReadOnlyList<Line> Lines, decimal BoxNetKg, string Product, string Status,
+        DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt, bool? OnTime, long? FreightFen, IReadOnlyList<Box> Boxes);
+
+    public static RouteGroupBuilder MapSales(this RouteGroupBuilder api)
+    {
+        var sales = api.MapGroup("").RequireRoles(Roles.Clerk).WithTags("Sales");
+        Buyers.Map(sales);
+        PlaceOrder.Map(sales);
+        PackOrder.Map(sales);
+        CancelOrder.Map(sales);
+        sales.MapGet("/orders/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetOrder");
+        return api;
+    }
+
+    /// <summary>cancelled, delivered, booked (collected), packed or placed — from what has happened to the order.</summary>
+    public const string StatusSql =
+        """
+        case when o.cancelled_at is not null then 'cancelled' when o.delivered_at is not null then 'delivered'
+             when o.shipment_id is not null then 'booked' when o.packed_at is not null then 'packed' else 'placed' end
+        """;
+
+    private sealed record OrderRow(Guid Id, Guid BuyerId, string DestCity, string DestAddress, string DestContact, string DestPhone,
+        long BoxNetGrams, string Product, string Status, DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt,
+        bool? OnTime, long? FreightFen);
+
+    private sealed record SourceRow(string TraceCode, string Grade, long NetGrams, Guid? LotId, Guid? ReceiptId, Guid? GrowerId, long? Grams);
+
+    public static async Task<Order> Load(Db db, Guid id, string coop, CancellationToken ct)
+    {
+        var o = await db.QuerySingleOrDefaultAsync<OrderRow>(
+            $"""
+            select o.id, o.buyer_id, o.dest_city, o.dest_address, o.dest_contact, o.dest_phone, o.box_net_grams, o.product,
+                   {StatusSql} as status, o.placed_at, o.packed_at, o.delivered_at, o.on_time, o.freight_fen
+            from orders o where o.id = @Id and o.cooperative_id = @Coop
+            """, new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("order");
+        var lines = await db.QueryAsync<Line>(
+            "select grade, grams / 1000.0 as kg, price_fen_per_kg from order_lines where order_id = @Id order by grade", new { Id = id }, ct);
+        var sources = await db.QueryAsync<SourceRow>(
+            """
+            select b.trace_code, b.grade, b.net_grams, s.lot_id, l.receipt_id, l.grower_id, s.grams
+            from boxes b left join box_sources s on s.trace_code = b.trace_code left join lots l on l.id = s.lot_id
+            where b.order_id = @Id order by b.seq, l.harvested_on, l.graded_at, l.id
+            """, new { Id = id }, ct);
+        var boxes = sources.GroupBy(s => (s.TraceCode, s.Grade, s.NetGrams)).Select(g => new Box(g.Key.TraceCode, g.Key.Grade, Weight.ToKg(g.Key.NetGrams),
+            g.Where(s => s.LotId is not null).Select(s => new BoxSource(s.LotId!.Value, s.ReceiptId!.Value, s.GrowerId!.Value, Weight.ToKg(s.Grams!.Value))).ToList())).ToList();
+        return new Order(o.Id, o.BuyerId, new Destination(o.DestCity, o.DestAddress, o.DestContact, o.DestPhone), lines, Weight.ToKg(o.BoxNetGrams),
+            o.Product, o.Status, o.PlacedAt, o.PackedAt, o.DeliveredAt, o.OnTime, o.FreightFen, boxes);
+    }
+}

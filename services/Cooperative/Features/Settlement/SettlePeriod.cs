@@ -1,0 +1,126 @@
+using System.Text.Json;
+using MelonChain.Messages.Cooperative;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Security;
+using static MelonChain.Cooperative.Features.Settlement.SettlementMath;
+
+namespace MelonChain.Cooperative.Features.Settlement;
+
+/// <summary>
+/// 统一结算: the clerk settles a period. Every order delivered in it (carrier's delivery time, China dates) and not
+/// yet settled is pooled per grade; growers are credited their payouts and guarantee top-ups; the period closes
+/// (an overlapping period is 409; the same request with the same Idempotency-Key returns the same settlement).
+/// </summary>
+public static class SettlePeriod
+{
+    public sealed record Request(DateOnly? From, DateOnly? To);
+
+    public static void Map(RouteGroupBuilder settlements) => settlements.MapPost("/", Settle).WithName("SettlePeriod");
+
+    private sealed record OrderRow(Guid Id, long FreightFen, int Boxes);
+
+    private sealed record LineRow(Guid OrderId, string Grade, long Grams, long PriceFenPerKg);
+
+    private sealed record ShareRow(Guid OrderId, string Grade, Guid GrowerId, string MemberNo, long Grams);
+
+    private static async Task<Created<Settlements.View>> Settle(Request r, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    {
+        new Validation().Check(r.From is not null, "from", "is required").Check(r.To is not null, "to", "is required")
+            .Check(r.From is null || r.To is null || (r.From <= r.To && r.To.Value.DayNumber - r.From.Value.DayNumber <= 366), "to", "must be on or after from, within a year")
+            .ThrowIfInvalid();
+        var coop = user.CooperativeId();
+        await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('settle:' || @Coop))", new { Coop = coop }, ct);
+        var overlapping = await db.QuerySingleOrDefaultAsync<Guid?>(
+            "select id from settlements where cooperative_id = @Coop and period_from <= @To and period_to >= @From limit 1",
+            new { Coop = coop, r.From, r.To }, ct);
+        if (overlapping is not null)
+            throw Problem.Conflict("period-closed", "Part of this period is already settled.", new Dictionary<string, object?> { ["settlementId"] = overlapping });
+
+        var window = new { Coop = coop, Start = new DateTimeOffset(r.From!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)),
+                           End = new DateTimeOffset(r.To!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)) };
+        var orders = await db.QueryAsync<OrderRow>(
+            """
+            select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes
+            from orders o
+            where o.cooperative_id = @Coop and o.delivered_at >= @Start and o.delivered_at < @End
+              and o.settlement_id is null and o.cancelled_at is null and o.freight_fen is not null
+            for update
+            """, window, ct);
+        var ids = orders.Select(o => o.Id).ToArray();
+        var lines = (await db.QueryAsync<LineRow>(
+            "select order_id, grade, grams, price_fen_per_kg from order_lines where order_id = any(@Ids)", new { Ids = ids }, ct)).ToLookup(l => l.OrderId);
+        var shares = (await db.QueryAsync<ShareRow>(
+            """
+            select b.order_id, b.grade, l.grower_id, g.member_no, sum(s.grams)::bigint as grams
+            from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id join growers g on g.id = l.grower_id
+            where b.order_id = any(@Ids) group by b.order_id, b.grade, l.grower_id, g.member_no
+            """, new { Ids = ids }, ct)).ToLookup(s => s.OrderId);
+        var guarantees = (await db.QueryAsync<(Guid GrowerId, string MinPrice)>(
+            """
+            select g.id, t.min_price::text from growers g join contract_terms t on t.contract_id = g.contract_id
+            where g.cooperative_id = @Coop and g.kind = 'contract'
+            """, new { Coop = coop }, ct))
+            .ToDictionary(x => x.GrowerId, x => (IReadOnlyDictionary<string, long>)JsonSerializer.Deserialize<Dictionary<string, long>>(x.MinPrice)!);
+
+        var rules = new Rules(config.GetValue("Settlement:BoxFeeFen", 300L), config.GetValue("Settlement:CommissionBps", 500));
+        var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id, o.FreightFen, o.Boxes,
+            lines[o.Id].Select(l => new SoldLine(l.Grade, l.Grams, l.PriceFenPerKg)).ToList(),
+            shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams)).ToList())).ToList(), rules, guarantees);
+
+        var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        await Record(db, coop, id, r.From.Value, r.To.Value, result, ids, now, user.Subject(), ct);
+        await db.Publish(new SettlementClosed(Guid.NewGuid(), now, coop, id, r.From.Value, r.To.Value,
+            new SettlementTotals(result.RevenueFen, result.FreightFen, result.PackagingFen, result.CommissionFen, result.PayoutFen, result.TopUpFen)), ct);
+        return TypedResults.Created($"/api/v1/cooperative/settlements/{id}", await Settlements.Load(db, id, coop, ct));
+    }
+
+    private static async Task Record(Db db, string coop, Guid id, DateOnly from, DateOnly to, Result result, Guid[] orderIds,
+        DateTimeOffset now, string by, CancellationToken ct)
+    {
+        await db.ExecuteAsync(
+            """
+            insert into settlements (id, cooperative_id, period_from, period_to, revenue_fen, freight_fen, packaging_fen, commission_fen,
+                                     payout_fen, top_up_fen, orders, settled_at, settled_by)
+            values (@Id, @Coop, @From, @To, @Revenue, @Freight, @Packaging, @Commission, @Payout, @TopUp, @Orders, @Now, @By)
+            """, new { Id = id, Coop = coop, From = from, To = to, Revenue = result.RevenueFen, Freight = result.FreightFen, Packaging = result.PackagingFen,
+                       Commission = result.CommissionFen, Payout = result.PayoutFen, TopUp = result.TopUpFen, Orders = orderIds.Length, Now = now, By = by }, ct);
+        foreach (var p in result.Pools)
+            await db.ExecuteAsync(
+                """
+                insert into settlement_pools (settlement_id, grade, sold_grams, revenue_fen, freight_fen, packaging_fen, commission_fen, net_fen)
+                values (@Id, @Grade, @SoldGrams, @RevenueFen, @FreightFen, @PackagingFen, @CommissionFen, @NetFen)
+                """, new { Id = id, p.Grade, p.SoldGrams, p.RevenueFen, p.FreightFen, p.PackagingFen, p.CommissionFen, p.NetFen }, ct);
+        await db.ExecuteAsync(
+            """
+            insert into statement_lines (settlement_id, grower_id, grade, grams, payout_fen, top_up_fen)
+            select @Id, * from unnest(@Growers, @Grades, @Grams, @Payouts, @TopUps)
+            """, new { Id = id, Growers = result.Lines.Select(l => l.GrowerId).ToArray(), Grades = result.Lines.Select(l => l.Grade).ToArray(),
+                       Grams = result.Lines.Select(l => l.Grams).ToArray(), Payouts = result.Lines.Select(l => l.PayoutFen).ToArray(),
+                       TopUps = result.Lines.Select(l => l.TopUpFen).ToArray() }, ct);
+        foreach (var grower in result.Lines.GroupBy(l => l.GrowerId))
+        {
+            var payout = grower.Sum(l => l.PayoutFen);
+            var topUp = grower.Sum(l => l.TopUpFen);
+            await db.ExecuteAsync(
+                """
+                insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
+                values (@EntryId, @Coop, @GrowerId, @Id, 'settlement', @Payout, @Note, @Now)
+                """, new { EntryId = Guid.CreateVersion7(), Coop = coop, GrowerId = grower.Key, Id = id, Payout = payout, Note = $"settlement {from:yyyy-MM-dd}–{to:yyyy-MM-dd}", Now = now }, ct);
+            if (topUp > 0)
+                await db.ExecuteAsync(
+                    """
+                    insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
+                    values (@EntryId, @Coop, @GrowerId, @Id, 'top_up', @TopUp, 'contract guarantee top-up', @Now)
+                    """, new { EntryId = Guid.CreateVersion7(), Coop = coop, GrowerId = grower.Key, Id = id, TopUp = topUp, Now = now }, ct);
+            await db.ExecuteAsync(
+                """
+                insert into member_volume (cooperative_id, grower_id, year, sold_grams, payout_fen) values (@Coop, @GrowerId, @Year, @Grams, @Payout)
+                on conflict (cooperative_id, grower_id, year) do update
+                    set sold_grams = member_volume.sold_grams + excluded.sold_grams, payout_fen = member_volume.payout_fen + excluded.payout_fen
+                """, new { Coop = coop, GrowerId = grower.Key, to.Year, Grams = grower.Sum(l => l.Grams), Payout = payout }, ct);
+        }
+        await db.ExecuteAsync("update orders set settlement_id = @Id where id = any(@Ids)", new { Id = id, Ids = orderIds }, ct);
+    }
+}

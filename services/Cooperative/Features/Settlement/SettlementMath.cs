@@ -1,0 +1,123 @@
+namespace MelonChain.Cooperative.Features.Settlement;
+
+/// <summary>
+/// 统一结算 as pure arithmetic on integer fen (no floating point touches money). Every split uses the largest
+/// remainder method, so the parts add up to the whole exactly; ties go to the earlier party in the given order
+/// (callers order growers by member number).
+/// </summary>
+public static class SettlementMath
+{
+    public sealed record SoldLine(string Grade, long Grams, long PriceFenPerKg);
+
+    /// <summary>Grams a grower contributed to one order's boxes of one grade.</summary>
+    public sealed record Share(string Grade, Guid GrowerId, string MemberNo, long Grams);
+
+    public sealed record DeliveredOrder(Guid OrderId, long FreightFen, int Boxes, IReadOnlyList<SoldLine> Lines, IReadOnlyList<Share> Shares);
+
+    public sealed record Rules(long BoxFeeFen, int CommissionBps);
+
+    public sealed record Pool(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen, long PricePerKgFen);
+
+    public sealed record GrowerLine(Guid GrowerId, string MemberNo, string Grade, long Grams, long PayoutFen, long TopUpFen);
+
+    public sealed record Result(IReadOnlyList<Pool> Pools, IReadOnlyList<GrowerLine> Lines)
+    {
+        public long RevenueFen => Pools.Sum(p => p.RevenueFen);
+        public long FreightFen => Pools.Sum(p => p.FreightFen);
+        public long PackagingFen => Pools.Sum(p => p.PackagingFen);
+        public long CommissionFen => Pools.Sum(p => p.CommissionFen);
+        public long PayoutFen => Lines.Sum(l => l.PayoutFen);
+        public long TopUpFen => Lines.Sum(l => l.TopUpFen);
+    }
+
+    /// <summary>Splits <paramref name="total"/> (may be negative) in proportion to non-negative weights; the parts sum to it exactly.</summary>
+    public static long[] Split(long total, IReadOnlyList<long> weights)
+    {
+        var sum = weights.Sum();
+        if (sum == 0)
+            return total == 0 ? new long[weights.Count] : throw new ArgumentException("Nothing to split a non-zero amount over.", nameof(weights));
+        var magnitude = Int128.Abs(total);
+        var shares = new long[weights.Count];
+        var remainders = new Int128[weights.Count];
+        for (var i = 0; i < weights.Count; i++)
+        {
+            var product = magnitude * weights[i];
+            shares[i] = (long)(product / sum);
+            remainders[i] = product % sum;
+        }
+        var given = Int128.Zero;
+        foreach (var share in shares) given += share;
+        var left = (long)(magnitude - given);
+        foreach (var i in Enumerable.Range(0, weights.Count).OrderByDescending(i => remainders[i]).ThenBy(i => i).Take((int)left))
+            shares[i]++;
+        return total < 0 ? shares.Select(s => -s).ToArray() : shares;
+    }
+
+    /// <summary>numerator / denominator rounded half up (both non-negative).</summary>
+    public static long RoundHalfUp(Int128 numerator, long denominator) => (long)((numerator * 2 + denominator) / (2 * (Int128)denominator));
+
+    /// <summary>kg × fen/kg from grams, rounded half up to the fen.</summary>
+    public static long Amount(long grams, long fenPerKg) => RoundHalfUp((Int128)grams * fenPerKg, 1000);
+
+    /// <summary>
+    /// Pools per grade (revenue, freight and packaging split over each order's grades by packed grams,
+    /// commission per pool), growers' payouts split from each pool's net by contributed grams, and top-ups
+    /// where a contract's guaranteed minimum price bites. Checks the invariant
+    /// Σ revenue = Σ payouts + freight + packaging + commission to the fen.
+    /// </summary>
+    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, long>> guarantees)
+    {
+        var revenue = new Dictionary<string, long>();
+        var freight = new Dictionary<string, long>();
+        var packaging = new Dictionary<string, long>();
+        var sold = new Dictionary<string, long>();
+        foreach (var order in orders)
+        {
+            foreach (var line in order.Lines)
+                Add(revenue, line.Grade, Amount(line.Grams, line.PriceFenPerKg));
+            var packed = order.Shares.GroupBy(s => s.Grade).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (Grade: g.Key, Grams: g.Sum(s => s.Grams))).ToList();
+            if (packed.Count == 0) continue;
+            var grams = packed.Select(p => p.Grams).ToList();
+            var freightParts = Split(order.FreightFen, grams);
+            var packagingParts = Split(rules.BoxFeeFen * order.Boxes, grams);
+            for (var i = 0; i < packed.Count; i++)
+            {
+                Add(freight, packed[i].Grade, freightParts[i]);
+                Add(packaging, packed[i].Grade, packagingParts[i]);
+                Add(sold, packed[i].Grade, packed[i].Grams);
+            }
+        }
+
+        var pools = new List<Pool>();
+        var lines = new List<GrowerLine>();
+        foreach (var grade in revenue.Keys.Union(sold.Keys).Order(StringComparer.Ordinal))
+        {
+            var r = revenue.GetValueOrDefault(grade);
+            var commission = RoundHalfUp((Int128)r * rules.CommissionBps, 10_000);
+            var net = r - freight.GetValueOrDefault(grade) - packaging.GetValueOrDefault(grade) - commission;
+            var soldGrams = sold.GetValueOrDefault(grade);
+            pools.Add(new Pool(grade, soldGrams, r, freight.GetValueOrDefault(grade), packaging.GetValueOrDefault(grade), commission, net,
+                soldGrams == 0 ? 0 : (long)Math.Round((decimal)net * 1000 / soldGrams, MidpointRounding.AwayFromZero)));
+
+            var growers = orders.SelectMany(o => o.Shares).Where(s => s.Grade == grade)
+                .GroupBy(s => (s.GrowerId, s.MemberNo)).Select(g => (g.Key.GrowerId, g.Key.MemberNo, Grams: g.Sum(s => s.Grams)))
+                .OrderBy(g => g.MemberNo, StringComparer.Ordinal).ThenBy(g => g.GrowerId).ToList();
+            var payouts = Split(net, growers.Select(g => g.Grams).ToList());
+            for (var i = 0; i < growers.Count; i++)
+            {
+                var g = growers[i];
+                var topUp = guarantees.TryGetValue(g.GrowerId, out var minimum) && minimum.TryGetValue(grade, out var minFen)
+                    ? Math.Max(0, Amount(g.Grams, minFen) - payouts[i]) : 0;
+                lines.Add(new GrowerLine(g.GrowerId, g.MemberNo, grade, g.Grams, payouts[i], topUp));
+            }
+        }
+
+        var result = new Result(pools, lines);
+        if (result.RevenueFen != result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen)
+            throw new InvalidOperationException("Settlement does not balance to the fen.");
+        return result;
+    }
+
+    private static void Add(Dictionary<string, long> sums, string key, long value) => sums[key] = sums.GetValueOrDefault(key) + value;
+}

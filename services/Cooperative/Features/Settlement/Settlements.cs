@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using MelonChain.ServiceDefaults;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Security;
+
+namespace MelonChain.Cooperative.Features.Settlement;
+
+/// <summary>A closed settlement and each grower's statement (JSON, or CSV with <c>Accept: text/csv</c>).</summary>
+public static class Settlements
+{
+    public sealed record Totals(long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen);
+
+    public sealed record Pool(string Grade, decimal SoldKg, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen, long PricePerKgFen);
+
+    public sealed record StatementLine(string Grade, decimal Kg, long PoolPricePerKgFen, long PayoutFen, long TopUpFen);
+
+    public sealed record Statement(Guid GrowerId, string MemberNo, long PayoutFen, long TopUpFen, IReadOnlyList<StatementLine> Lines);
+
+    public sealed record View(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, IReadOnlyList<Pool> Pools, IReadOnlyList<Statement> Statements);
+
+    public sealed record Receipts(int Count, decimal GrossKg, decimal GradedKg);
+
+    public sealed record GrowerStatement(Guid SettlementId, DateOnly From, DateOnly To, Guid GrowerId, string MemberNo, string Name, Receipts Receipts,
+        IReadOnlyList<StatementLine> Lines, long PayoutFen, long TopUpFen, long TotalFen);
+
+    public static RouteGroupBuilder MapSettlement(this RouteGroupBuilder api)
+    {
+        var settlements = api.MapGroup("/settlements").RequireRoles(Roles.Clerk).WithTags("Settlement");
+        SettlePeriod.Map(settlements);
+        settlements.MapGet("/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
+            TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetSettlement");
+        settlements.MapGet("/{id:guid}/statements/{growerId:guid}", StatementOf).WithName("GetStatement");
+        MemberAccount.Map(api);
+        return api;
+    }
+
+    private sealed record Header(Guid Id, DateOnly PeriodFrom, DateOnly PeriodTo, int Orders, long RevenueFen, long FreightFen, long PackagingFen,
+        long CommissionFen, long PayoutFen, long TopUpFen);
+
+    private sealed record PoolRow(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen);
+
+    private sealed record LineRow(Guid GrowerId, string MemberNo, string Grade, long Grams, long PayoutFen, long TopUpFen);
+
+    public static async Task<View> Load(Db db, Guid id, string coop, CancellationToken ct)
+    {
+        var h = await db.QuerySingleOrDefaultAsync<Header>(
+            """
+            select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen
+            from settlements where id = @Id and cooperative_id = @Coop
+            """, new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("settlement");
+        var pools = (await db.QueryAsync<PoolRow>(
+            "select grade, sold_grams, revenue_fen, freight_fen, packaging_fen, commission_fen, net_fen from settlement_pools where settlement_id = @Id order by grade",
+            new { Id = id }, ct)).Select(p => new Pool(p.Grade, Weight.ToKg(p.SoldGrams), p.RevenueFen, p.FreightFen, p.PackagingFen, p.CommissionFen, p.NetFen,
+                PricePerKg(p.NetFen, p.SoldGrams))).ToList();
+        var price = pools.ToDictionary(p => p.Grade, p => p.PricePerKgFen);
+        var lines = await db.QueryAsync<LineRow>(
+            """
+            select s.grower_id, g.member_no, s.grade, s.grams, s.payout_fen, s.top_up_fen
+            from statement_lines s join growers g on g.id = s.grower_id where s.settlement_id = @Id order by g.member_no, s.grade
+            """, new { Id = id }, ct);
+        var statements = lines.GroupBy(l => (l.GrowerId, l.MemberNo)).Select(g => new Statement(g.Key.GrowerId, g.Key.MemberNo,
+            g.Sum(l => l.PayoutFen), g.Sum(l => l.TopUpFen),
+            g.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList())).ToList();
+        return new View(h.Id, h.PeriodFrom, h.PeriodTo, h.Orders,
+            new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen), pools, statements);
+    }
+
+    private static long PricePerKg(long netFen, long grams) =>
+        grams == 0 ? 0 : (long)Math.Round((decimal)netFen * 1000 / grams, MidpointRounding.AwayFromZero);
+
+    private static async Task<IResult> StatementOf(Guid id, Guid growerId, HttpRequest http, Db db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var coop = user.CooperativeId();
+        var view = await Load(db, id, coop, ct);
+        var mine = view.Statements.FirstOrDefault(s => s.GrowerId == growerId) ?? throw Problem.NotFound("statement");
+        var name = await db.QuerySingleAsync<string>("select name from growers where id = @Id", new { Id = growerId }, ct);
+        var receipts = await db.QuerySingleAsync<Receipts>(
+            """
+            select count(*)::int as count, coalesce(sum(r.gross_grams), 0) / 1000.0 as gross_kg, coalesce(sum(gr.graded_grams), 0) / 1000.0 as graded_kg
+            from receipts r left join gradings gr on gr.receipt_id = r.id
+            where r.grower_id = @GrowerId and r.cooperative_id = @Coop and r.harvested_on between @From and @To
+            """, new { GrowerId = growerId, Coop = coop, view.From, view.To }, ct);
+        var statement = new GrowerStatement(id, view.From, view.To, growerId, mine.MemberNo, name, receipts, mine.Lines, mine.PayoutFen, mine.TopUpFen,
+            mine.PayoutFen + mine.TopUpFen);
+        return http.Headers.Accept.ToString().Contains("text/csv") ? Results.Text(Csv(statement), "text/csv; charset=utf-8") : TypedResults.Ok(statement);
+    }
+
+    private static string Csv(GrowerStatement s)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine("member_no,grade,kg,pool_price_per_kg_fen,payout_fen,top_up_fen");
+        foreach (var l in s.Lines)
+            csv.AppendLine(string.Join(',', s.MemberNo, l.Grade, l.Kg.ToString(CultureInfo.InvariantCulture), l.PoolPricePerKgFen, l.PayoutFen, l.TopUpFen));
+        csv.AppendLine(string.Join(',', s.MemberNo, "total", s.Lines.Sum(l => l.Kg).ToString(CultureInfo.InvariantCulture), "", s.PayoutFen, s.TopUpFen));
+        return csv.ToString();
+    }
+}
