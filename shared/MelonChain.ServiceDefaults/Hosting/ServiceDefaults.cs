@@ -37,6 +37,7 @@ public static class ServiceDefaults
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
             o.SerializerOptions.MaxDepth = 32;
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });

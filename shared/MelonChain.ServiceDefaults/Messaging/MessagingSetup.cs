@@ -33,6 +33,11 @@ public static class MessagingSetup
                     h.Username(broker.Username);
                     h.Password(broker.Password);
                 });
+                cfg.ConfigureJsonSerializerOptions(options =>
+                {
+                    options.Converters.Add(new UtcDateTimeOffsetConverter());
+                    return options;
+                });
                 cfg.PrefetchCount = 32;
                 cfg.UseMessageRetry(r => r.Intervals(100, 500, 1_000, 2_000, 5_000));
                 cfg.ConfigureEndpoints(context);

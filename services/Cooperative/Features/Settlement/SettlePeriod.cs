@@ -37,8 +37,8 @@ public static class SettlePeriod
         if (overlapping is not null)
             throw Problem.Conflict("period-closed", "Part of this period is already settled.", new Dictionary<string, object?> { ["settlementId"] = overlapping });
 
-        var window = new { Coop = coop, Start = new DateTimeOffset(r.From!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)),
-                           End = new DateTimeOffset(r.To!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)) };
+        var window = new { Coop = coop, Start = new DateTimeOffset(r.From!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime(),
+                           End = new DateTimeOffset(r.To!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime() };
         var orders = await db.QueryAsync<OrderRow>(
             """
             select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes

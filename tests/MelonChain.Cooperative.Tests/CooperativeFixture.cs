@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using MelonChain.Messages;
+using MelonChain.Messages.Cooperative;
+using MelonChain.ServiceDefaults.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MelonChain.Cooperative.Tests;
+
+/// <summary>Cooperative on its own database and virtual host; a clerk arranges everything through the API.</summary>
+public sealed class CooperativeFixture : IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = null!;
+    public TestVirtualHost Broker { get; private set; } = null!;
+    public ServiceHost<Program> Cooperative { get; private set; } = null!;
+    public string RequestedQueue { get; private set; } = "";
+    public string GradedQueue { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Db = TestDatabase.Create("coop");
+        Broker = await TestVirtualHost.CreateAsync("coop");
+        RequestedQueue = await Broker.CaptureAsync(typeof(ShipmentRequested));
+        GradedQueue = await Broker.CaptureAsync(typeof(HarvestGraded));
+        Cooperative = new ServiceHost<Program>(Db.ConnectionString, Broker.ConnectionString);
+        await Cooperative.StartAsync();
+    }
+
+    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+
+    /// <summary>A clerk of a cooperative of its own, so each test's stock and periods are its own.</summary>
+    public ClerkSession NewCooperative()
+    {
+        var id = "coop-" + Guid.NewGuid().ToString("N")[..8];
+        return new ClerkSession(id, Cooperative.As(Roles.Clerk, "clerk-1", cooperative: id));
+    }
+
+    public async Task PublishAsync(params IEvent[] events)
+    {
+        var bus = Cooperative.Services.GetRequiredService<IBus>();
+        foreach (var e in events) await bus.Publish(e, e.GetType(), ctx => ctx.MessageId = e.EventId);
+    }
+
+    public async Task<long> CountAsync(string sql, object? args = null)
+    {
+        await using var connection = Db.Open();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cooperative.DisposeAsync();
+        await Db.DisposeAsync();
+        await Broker.DisposeAsync();
+    }
+}
+
+/// <summary>What a clerk does through the API, in one cooperative.</summary>
+public sealed class ClerkSession(string cooperativeId, HttpClient http)
+{
+    public string CooperativeId { get; } = cooperativeId;
+    public HttpClient Http { get; } = http;
+    private int _members;
+
+    public async Task<JsonElement> Post(string path, object body, HttpClient? client = null)
+    {
+        var response = await (client ?? Http).PostAsJsonAsync(path, body);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<(Guid Id, string MemberNo)> Grower(string kind = "member", Guid? contractId = null)
+    {
+        var memberNo = $"{(kind == "contract" ? "EP" : "SX")}-{Interlocked.Increment(ref _members):D3}-{Guid.NewGuid().ToString()[..4]}";
+        var grower = await Post("/api/v1/cooperative/growers", new { memberNo, name = "社员" + memberNo, phone = "13800001111", village = kind == "contract" ? "恩平大田" : "上巷村", kind, contractId });
+        return (grower.GetProperty("id").GetGuid(), memberNo);
+    }
+
+    /// <summary>A receipt graded into the given kg per grade (gross = graded + 1% shrink).</summary>
+    public async Task<Guid> Harvest(Guid grower, DateOnly harvestedOn, params (string Grade, decimal Kg)[] lines)
+    {
+        var graded = lines.Sum(l => l.Kg);
+        var receipt = await Post("/api/v1/cooperative/receipts", new { growerId = grower, harvestedOn = harvestedOn.ToString("yyyy-MM-dd"), grossKg = decimal.Round(graded * 1.01m, 3), crates = 3 });
+        var id = receipt.GetProperty("id").GetGuid();
+        await Post($"/api/v1/cooperative/receipts/{id}/grading", new { lines = lines.Select(l => new { grade = l.Grade, kg = l.Kg }) });
+        return id;
+    }
+
+    public async Task<Guid> Buyer(string city = "北京")
+    {
+        var buyer = await Post("/api/v1/cooperative/buyers", new { name = "京味餐厅", city, address = "朝阳区建国路88号", contactName = "王经理", phone = "13911112222" });
+        return buyer.GetProperty("id").GetGuid();
+    }
+
+    public Task<HttpResponseMessage> PlaceOrder(Guid buyer, params (string Grade, decimal Kg, long Price)[] lines) =>
+        Http.PostAsJsonAsync("/api/v1/cooperative/orders", new
+        {
+            buyerId = buyer, destination = new { city = "北京", address = "朝阳区建国路88号", contactName = "王经理", phone = "13911112222" },
+            lines = lines.Select(l => new { grade = l.Grade, kg = l.Kg, priceFenPerKg = l.Price }),
+        });
+
+    public async Task<Guid> Order(Guid buyer, params (string Grade, decimal Kg, long Price)[] lines)
+    {
+        var response = await PlaceOrder(buyer, lines);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+}

@@ -1,0 +1,115 @@
+using MelonChain.Cooperative.Features.Settlement;
+using static MelonChain.Cooperative.Features.Settlement.SettlementMath;
+
+namespace MelonChain.Cooperative.Tests;
+
+/// <summary>统一结算 arithmetic: every fen accounted for.</summary>
+public class SettlementMathTests
+{
+    [Theory]
+    [InlineData(100, new long[] { 1, 1, 1 }, new long[] { 34, 33, 33 })]
+    [InlineData(-100, new long[] { 1, 1, 1 }, new long[] { -34, -33, -33 })]
+    [InlineData(1, new long[] { 1, 1 }, new long[] { 1, 0 })]
+    [InlineData(10, new long[] { 0, 5, 5 }, new long[] { 0, 5, 5 })]
+    [InlineData(7, new long[] { 2, 3, 5 }, new long[] { 1, 2, 4 })]
+    [InlineData(0, new long[] { 3, 4 }, new long[] { 0, 0 })]
+    [InlineData(999_999_999_999, new long[] { 333, 333, 334 }, new long[] { 333_000_000_000, 333_000_000_000, 333_999_999_999 })]
+    public void Largest_remainder_splits_add_up_exactly_with_ties_to_the_earlier_party(long total, long[] weights, long[] expected)
+    {
+        var parts = Split(total, weights);
+        Assert.Equal(expected, parts);
+        Assert.Equal(total, parts.Sum());
+    }
+
+    [Theory]
+    [InlineData(1_500, 1_000, 1_500)]   // 1.5 kg × 10 yuan/kg = 15 yuan
+    [InlineData(1, 1_999, 2)]           // 1.999 fen rounds up
+    [InlineData(1, 1_500, 2)]           // half rounds up
+    [InlineData(1, 1_499, 1)]
+    public void Amounts_round_half_up_to_the_fen(long grams, long fenPerKg, long expected) => Assert.Equal(expected, Amount(grams, fenPerKg));
+
+    [Fact]
+    public void A_pool_whose_freight_exceeds_its_revenue_is_reported_negative_and_still_balances()
+    {
+        var grower = Guid.NewGuid();
+        var order = new DeliveredOrder(Guid.NewGuid(), FreightFen: 50_000, Boxes: 2,
+            [new SoldLine("offgrade", 10_000, 200)], [new Share("offgrade", grower, "SX-001", 10_000)]);
+
+        var result = Settle([order], new Rules(300, 500), new Dictionary<Guid, IReadOnlyDictionary<string, long>>());
+
+        var pool = Assert.Single(result.Pools);
+        Assert.Equal(2_000, pool.RevenueFen);
+        Assert.Equal(100, pool.CommissionFen);
+        Assert.Equal(2_000 - 50_000 - 600 - 100, pool.NetFen);
+        Assert.Equal(pool.NetFen, Assert.Single(result.Lines).PayoutFen);
+    }
+
+    [Fact]
+    public void Top_ups_appear_only_where_the_contract_minimum_bites()
+    {
+        var contractGrower = Guid.NewGuid();
+        var memberGrower = Guid.NewGuid();
+        var order = new DeliveredOrder(Guid.NewGuid(), 10_000, 4,
+            [new SoldLine("grade1", 10_000, 800), new SoldLine("premium", 10_000, 1_600)],
+            [new Share("grade1", contractGrower, "EP-001", 5_000), new Share("grade1", memberGrower, "SX-001", 5_000),
+             new Share("premium", contractGrower, "EP-001", 10_000)]);
+        var guarantees = new Dictionary<Guid, IReadOnlyDictionary<string, long>>
+        {
+            [contractGrower] = new Dictionary<string, long> { ["grade1"] = 700, ["premium"] = 900 },
+        };
+
+        var result = Settle([order], new Rules(300, 500), guarantees);
+
+        // grade1 pool: revenue 8,000, freight 5,000, packaging 600, commission 400 → net 2,000 → 1,000 each = 200 fen/kg.
+        var grade1 = result.Lines.Single(l => l.GrowerId == contractGrower && l.Grade == "grade1");
+        Assert.Equal(1_000, grade1.PayoutFen);
+        Assert.Equal(3_500 - 1_000, grade1.TopUpFen);
+        Assert.Equal(0, result.Lines.Single(l => l.GrowerId == memberGrower).TopUpFen);
+        // premium pool: revenue 16,000 − 5,000 − 600 − 800 = 9,600 for 10 kg = 960 fen/kg, above the 900 minimum.
+        Assert.Equal(0, result.Lines.Single(l => l.Grade == "premium").TopUpFen);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(42)]
+    [InlineData(2026)]
+    public void Generated_seasons_balance_to_the_fen(int seed)
+    {
+        var random = new Random(seed);
+        var grades = new[] { "premium", "grade1", "grade2", "offgrade" };
+        var growers = Enumerable.Range(1, random.Next(5, 200)).Select(i => (Id: Guid.NewGuid(), MemberNo: $"SX-{i:D4}")).ToList();
+        var guarantees = growers.Where(_ => random.Next(3) == 0).ToDictionary(g => g.Id,
+            g => (IReadOnlyDictionary<string, long>)grades.ToDictionary(x => x, _ => (long)random.Next(100, 2_000)));
+        var orders = Enumerable.Range(0, random.Next(1, 60)).Select(_ =>
+        {
+            var orderGrades = grades.Where(_ => random.Next(2) == 0).DefaultIfEmpty("grade1").ToList();
+            var shares = new List<Share>();
+            var lines = new List<SoldLine>();
+            foreach (var grade in orderGrades)
+            {
+                var contributors = growers.OrderBy(_ => random.Next()).Take(random.Next(1, 8)).ToList();
+                var lineShares = contributors.Select(c => new Share(grade, c.Id, c.MemberNo, random.Next(1, 90_000))).ToList();
+                shares.AddRange(lineShares);
+                lines.Add(new SoldLine(grade, lineShares.Sum(s => s.Grams), random.Next(0, 3_000)));
+            }
+            return new DeliveredOrder(Guid.NewGuid(), random.Next(0, 500_000), random.Next(1, 80), lines, shares);
+        }).ToList();
+
+        var result = Settle(orders, new Rules(random.Next(0, 1_000), random.Next(0, 2_000)), guarantees);
+
+        Assert.Equal(result.RevenueFen, result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen);
+        Assert.Equal(orders.Sum(o => o.FreightFen), result.FreightFen);
+        foreach (var pool in result.Pools)
+        {
+            Assert.Equal(pool.NetFen, result.Lines.Where(l => l.Grade == pool.Grade).Sum(l => l.PayoutFen));
+            Assert.Equal(pool.RevenueFen - pool.FreightFen - pool.PackagingFen - pool.CommissionFen, pool.NetFen);
+        }
+        foreach (var line in result.Lines)
+        {
+            var minimum = guarantees.TryGetValue(line.GrowerId, out var g) ? g[line.Grade] : (long?)null;
+            if (minimum is null) Assert.Equal(0, line.TopUpFen);
+            else Assert.Equal(Math.Max(0, Amount(line.Grams, minimum.Value) - line.PayoutFen), line.TopUpFen);
+        }
+    }
+}
