@@ -139,14 +139,19 @@ build() {
   dotnet build "$ROOT/MelonChain.sln" -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly
 }
 
+port_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1; }
+
 start_services() {
   mkdir -p "$LOCAL/logs" "$LOCAL/pids" "$LOCAL/keys"
   for svc in "${SERVICES[@]}"; do
-    local pidfile="$LOCAL/pids/$svc.pid"
+    local pidfile="$LOCAL/pids/$svc.pid" port="${PORTS[$svc]}"
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+    local holder; holder="$(port_pid "$port")"
+    [ -z "$holder" ] || die "port $port ($svc) is taken by pid $holder: stop it first (deploy/dev.sh down stops ours)"
     local out="$ROOT/services/$svc/bin/$CONFIGURATION/net10.0"
-    ( cd "$out" && ASPNETCORE_ENVIRONMENT=Development DataProtection__Path="$LOCAL/keys/$svc" \
-        nohup dotnet "MelonChain.$svc.dll" >"$LOCAL/logs/$svc.log" 2>&1 & echo $! >"$pidfile" )
+    ( cd "$out" && exec env ASPNETCORE_ENVIRONMENT=Development DataProtection__Path="$LOCAL/keys/$svc" \
+        dotnet "MelonChain.$svc.dll" >"$LOCAL/logs/$svc.log" 2>&1 ) &
+    echo $! >"$pidfile"
   done
   for svc in "${SERVICES[@]}"; do
     local url="http://127.0.0.1:${PORTS[$svc]}/health/ready"
@@ -163,9 +168,10 @@ start_services() {
 stop_services() {
   for svc in "${SERVICES[@]}"; do
     local pidfile="$LOCAL/pids/$svc.pid"
-    [ -f "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
-    rm -f "$pidfile"
+    if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; fi
+    # A MelonChain service still on its port (started by an earlier run) is ours to stop too.
+    local holder; holder="$(port_pid "${PORTS[$svc]}")"
+    if [ -n "$holder" ] && grep -q "MelonChain.$svc.dll" "/proc/$holder/cmdline" 2>/dev/null; then kill "$holder" 2>/dev/null || true; fi
   done
 }
 
