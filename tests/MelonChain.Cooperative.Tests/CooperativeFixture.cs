@@ -17,6 +17,8 @@ public sealed class CooperativeFixture : IAsyncLifetime
     public ServiceHost<Program> Cooperative { get; private set; } = null!;
     public string RequestedQueue { get; private set; } = "";
     public string GradedQueue { get; private set; } = "";
+    public string CancelledQueue { get; private set; } = "";
+    public string SettledQueue { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -24,6 +26,8 @@ public sealed class CooperativeFixture : IAsyncLifetime
         Broker = await TestVirtualHost.CreateAsync("coop");
         RequestedQueue = await Broker.CaptureAsync(typeof(ShipmentRequested));
         GradedQueue = await Broker.CaptureAsync(typeof(HarvestGraded));
+        CancelledQueue = await Broker.CaptureAsync(typeof(OrderCancelled));
+        SettledQueue = await Broker.CaptureAsync(typeof(SettlementClosed));
         Cooperative = new ServiceHost<Program>(Db.ConnectionString, Broker.ConnectionString);
         await Cooperative.StartAsync();
     }

@@ -107,5 +107,7 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
         var stock = await c.Http.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/stock");
         Assert.Equal(12m, stock.GetProperty("grades").EnumerateArray().Single(g => g.GetProperty("grade").GetString() == "premium").GetProperty("availableKg").GetDecimal());
         Assert.Equal(HttpStatusCode.Conflict, (await c.Http.PostAsJsonAsync($"/api/v1/cooperative/orders/{order}/cancel", new { })).StatusCode);
+        var events = await Eventually.Until(() => f.Broker.TakeAsync(f.CancelledQueue), m => m.Any(e => e.GetProperty("orderId").GetGuid() == order));
+        Assert.Equal("buyer changed plans", events.Single(e => e.GetProperty("orderId").GetGuid() == order).GetProperty("reason").GetString());
     }
 }

@@ -54,6 +54,11 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         Assert.Equal(0, memberStatement.GetProperty("topUpFen").GetInt64());
         Assert.Equal(T("topUpFen"), contractStatement.GetProperty("topUpFen").GetInt64());
 
+        var closed = await Eventually.Until(() => f.Broker.TakeAsync(f.SettledQueue), m => m.Any(e => e.GetProperty("settlementId").GetGuid() == s.GetProperty("id").GetGuid()));
+        var closedTotals = closed.Single(e => e.GetProperty("settlementId").GetGuid() == s.GetProperty("id").GetGuid()).GetProperty("totals");
+        Assert.Equal(T("payoutFen"), closedTotals.GetProperty("payoutFen").GetInt64());
+        Assert.Equal(T("topUpFen"), closedTotals.GetProperty("topUpFen").GetInt64());
+
         // The same request again is the same settlement; an overlapping period is closed.
         var replay = await Settle(c, "2031-03-09", "2031-03-15", key);
         Assert.Equal(s.GetProperty("id").GetGuid(), (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
