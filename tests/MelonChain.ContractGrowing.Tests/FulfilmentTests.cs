@@ -43,6 +43,12 @@ public class FulfilmentTests(GrowingFixture f) : IClassFixture<GrowingFixture>
 
         var report = await f.Officer.GetFromJsonAsync<JsonElement>("/api/v1/growing/reports/fulfilment?season=2026-autumn");
         Assert.Contains(report.GetProperty("below50").EnumerateArray(), id => id.GetGuid() == contract);
+        Assert.Equal("2026-11-30", report.GetProperty("seasonEndsOn").GetString());
+        // Still under half once completed: the season-end alert names it.
+        Assert.Equal(report.GetProperty("seasonEnded").GetBoolean(), report.GetProperty("alerts").EnumerateArray().Any(id => id.GetGuid() == contract));
+        (await f.Officer.PostAsync($"/api/v1/growing/contracts/{contract}/complete", null)).EnsureSuccessStatusCode();
+        report = await f.Officer.GetFromJsonAsync<JsonElement>("/api/v1/growing/reports/fulfilment?season=2026-autumn");
+        Assert.Contains(report.GetProperty("alerts").EnumerateArray(), id => id.GetGuid() == contract);
 
         var timeline = await f.Officer.GetFromJsonAsync<JsonElement>($"/api/v1/growing/contracts/{contract}/timeline");
         Assert.Contains(timeline.EnumerateArray(), e => e.GetProperty("kind").GetString() == "delivery");

@@ -16,8 +16,16 @@ public static class FulfilmentReport
 
     public sealed record ReportLine(Guid ContractId, Guid GrowerId, string GrowerName, string Status, Fulfilment Fulfilment);
 
-    public sealed record Report(string Season, int Contracts, decimal ExpectedKg, decimal DeliveredKg, IReadOnlyList<ReportLine> Lines,
-        IReadOnlyList<Guid> Below50);
+    /// <summary>
+    /// <see cref="Below50"/> lists every contract under half of expectation now; <see cref="Alerts"/> those still
+    /// under half once the season has ended (spring on 31 July, autumn on 30 November) or the contract is completed.
+    /// </summary>
+    public sealed record Report(string Season, DateOnly SeasonEndsOn, bool SeasonEnded, int Contracts, decimal ExpectedKg, decimal DeliveredKg,
+        IReadOnlyList<ReportLine> Lines, IReadOnlyList<Guid> Below50, IReadOnlyList<Guid> Alerts);
+
+    /// <summary>The last day of a season: 2026-spring → 2026-07-31, 2026-autumn → 2026-11-30.</summary>
+    public static DateOnly SeasonEnd(string season) =>
+        new(int.Parse(season[..4]), season.EndsWith("spring") ? 7 : 11, season.EndsWith("spring") ? 31 : 30);
 
     public static RouteGroupBuilder MapFulfilment(this RouteGroupBuilder api)
     {
@@ -66,7 +74,7 @@ public static class FulfilmentReport
         }).ToList();
     }
 
-    private static async Task<Ok<Report>> Season(string? season, Db db, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<Report>> Season(string? season, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Check(season is not null && Contracts.Contracts.SeasonPattern().IsMatch(season), "season", "must look like 2026-spring").ThrowIfInvalid();
         var coop = user.CooperativeId();
@@ -77,7 +85,10 @@ public static class FulfilmentReport
             """, new { Coop = coop, Season = season }, ct);
         var fulfilment = (await ForContracts(db, coop, contracts.Select(c => c.Id).ToArray(), ct)).ToDictionary(f => f.ContractId);
         var lines = contracts.Select(c => new ReportLine(c.Id, c.GrowerId, c.GrowerName, c.Status, fulfilment[c.Id])).ToList();
-        return TypedResults.Ok(new Report(season!, lines.Count, lines.Sum(l => l.Fulfilment.ExpectedKg), lines.Sum(l => l.Fulfilment.DeliveredKg),
-            lines, lines.Where(l => l.Fulfilment.Below50).Select(l => l.ContractId).ToList()));
+        var endsOn = SeasonEnd(season!);
+        var ended = ChinaTime.Today(clock) > endsOn;
+        var below = lines.Where(l => l.Fulfilment.Below50).ToList();
+        return TypedResults.Ok(new Report(season!, endsOn, ended, lines.Count, lines.Sum(l => l.Fulfilment.ExpectedKg), lines.Sum(l => l.Fulfilment.DeliveredKg),
+            lines, below.Select(l => l.ContractId).ToList(), below.Where(l => ended || l.Status == "completed").Select(l => l.ContractId).ToList()));
     }
 }
