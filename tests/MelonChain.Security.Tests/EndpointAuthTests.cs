@@ -45,7 +45,7 @@ public sealed class EndpointAuthTests : IAsyncLifetime
     {
         var (client, tokens, settings, neverServed) = _services[service];
         var endpoints = await Endpoints(client);
-        Assert.True(endpoints.Count(e => !e.Path.Contains("/public/")) >= 5, $"only {endpoints.Count} endpoints found in the document");
+        Assert.True(endpoints.Count(e => !e.Path.Contains("/public/")) >= 3, $"only {endpoints.Count} endpoints found in the document");
         var forged = new TokenIssuer(new AuthSettings("melonchain-dev", "melonchain", new string('f', 48), null), TimeProvider.System)
             .Issue(new TokenRequest(Roles.Admin, "mallory", "shangxiang"));
         var expired = new TokenIssuer(settings, new FixedClock(DateTimeOffset.UtcNow.AddDays(-2)))
