@@ -1,6 +1,8 @@
+using MelonChain.Dispatch.Features.Rates;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
 
+// Dispatch (揽收调度): rate cards and quotes, pickups, booking with the carrier, route records.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("dispatch", typeof(Program).Assembly);
 builder.AddMessaging("dispatch").AddBrokerHealth();
@@ -9,6 +11,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 
 var api = app.MapApi("/api/v1/dispatch");
+api.MapRates();
 
 app.Run();
 
