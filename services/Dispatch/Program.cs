@@ -1,3 +1,4 @@
+using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Rates;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
@@ -6,6 +7,7 @@ using MelonChain.ServiceDefaults.Messaging;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("dispatch", typeof(Program).Assembly);
 builder.AddMessaging("dispatch").AddBrokerHealth();
+builder.AddCarrier();
 
 var app = builder.Build();
 app.UseServiceDefaults();
