@@ -85,7 +85,7 @@ public static class SfProtocol
         instant = default;
         if (!DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
             return false;
-        instant = new DateTimeOffset(local, TimeSpan.FromHours(8));
+        instant = new DateTimeOffset(local, TimeSpan.FromHours(8)).ToUniversalTime();
         return true;
     }
 
