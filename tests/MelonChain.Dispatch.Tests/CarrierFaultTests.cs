@@ -136,4 +136,22 @@ public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFau
         var accept = await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
         Assert.Equal(HttpStatusCode.Conflict, accept.StatusCode);
     }
+
+    [Fact]
+    public async Task Cancelling_a_booked_order_before_the_carrier_picks_it_up_cancels_the_carrier_order()
+    {
+        // On this fixture's slow clock the carrier's pickup is minutes away.
+        var (pickupId, orderId, codes) = await f.OpenPickupAsync(1);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var (response, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+        var shipment = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var cancelled = new OrderCancelled(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", orderId, "buyer cancelled");
+
+        await f.Dispatch.Services.GetRequiredService<IBus>().Publish(cancelled, ctx => ctx.MessageId = cancelled.EventId);
+
+        await Eventually.Until(async () => (await f.ShipmentAsync(shipment.GetProperty("id").GetGuid())).GetProperty("status").GetString(),
+            s => s == "cancelled", what: "the shipment to be cancelled");
+        var order = await f.Simulator.OrderAsync(shipment.GetProperty("carrierOrderId").GetString()!);
+        Assert.True(order!.Value.GetProperty("cancelled").GetBoolean());
+    }
 }
