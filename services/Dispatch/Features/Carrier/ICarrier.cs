@@ -18,6 +18,9 @@ public sealed record CarrierBooking(string CarrierOrderId, string MasterWaybillN
 /// <summary>One route record as the carrier reported it; <see cref="Raw"/> keeps the carrier's own JSON.</summary>
 public sealed record RouteEvent(string WaybillNo, string? CarrierOrderId, string OpCode, DateTimeOffset At, string Location, string Remark, string Raw);
 
+/// <summary>The carrier's own price and promised delivery time for one product.</summary>
+public sealed record CarrierQuote(string Product, DateTimeOffset DeliverBy, long ListFen);
+
 /// <summary>A route push: authentic or not, and its records.</summary>
 public sealed record RoutePush(bool Authentic, IReadOnlyList<RouteEvent> Routes);
 
@@ -27,6 +30,9 @@ public interface ICarrier
 
     /// <summary>Creates the order, or finds it when an earlier attempt with the same order id already did.</summary>
     Task<CarrierBooking> BookAsync(BookingRequest request, CancellationToken ct);
+
+    /// <summary>The carrier's price and promise for a weight to a destination city (its own tariff, for comparison with the card).</summary>
+    Task<CarrierQuote?> QuoteAsync(string product, long grams, string destinationCity, DateTimeOffset shipAt, CancellationToken ct);
 
     Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, CancellationToken ct);
 

@@ -67,6 +67,17 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         }, ct);
     });
 
+    public async Task<CarrierQuote?> QuoteAsync(string product, long grams, string destinationCity, DateTimeOffset shipAt, CancellationToken ct) => await Guard(async () =>
+    {
+        var result = await CallAsync<SfDeliverTimeResult>(SfProtocol.QueryDeliverTime, new SfDeliverTimeQuery(
+            Rates.RateCalculator.ExpressTypeIds[product], grams / 1000m, SfProtocol.ChinaTimeText(shipAt),
+            new SfAddress("广东省", "江门市", null), new SfAddress(destinationCity, destinationCity, null)), idempotent: true, ct);
+        var offer = result is { Success: true, MsgData.DeliverTmDto: [var first, ..] } ? first : null;
+        return offer is not null && SfProtocol.TryParseChinaTime(offer.DeliverTime, out var by)
+            ? new CarrierQuote(product, by, (long)decimal.Round(offer.Fee * 100m, 0, MidpointRounding.AwayFromZero))
+            : null;
+    });
+
     public Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, CancellationToken ct) =>
         Guard(() => FindOrderCoreAsync(carrierOrderId, ct));
 
