@@ -223,6 +223,29 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         }
     }
 
+    [Fact]
+    public async Task Endpoints_need_a_token_and_the_right_role_and_bad_input_is_422()
+    {
+        var anonymous = await f.Dispatch.CreateClient().GetAsync("/api/v1/dispatch/pickups");
+        var buyer = await f.Dispatch.As(Roles.Buyer, "buyer-1", buyerId: Guid.NewGuid().ToString()).GetAsync("/api/v1/dispatch/pickups");
+        var dispatcherAccepts = await f.Dispatcher.PostAsync($"/api/v1/dispatch/pickups/{Guid.NewGuid()}/accept", null);
+        var badQuote = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new
+        {
+            destinationCity = "Beijing", product = "teleport", parcels = new[] { new { weightKg = -1m, lengthCm = 0 } },
+        });
+        var nowhere = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new { destinationCity = "Lhasa", parcels = Boxes(1) });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, buyer.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, dispatcherAccepts.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badQuote.StatusCode);
+        var errors = (await badQuote.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("product", out _));
+        Assert.True(errors.TryGetProperty("parcels[0].weightKg", out _));
+        Assert.True(errors.TryGetProperty("parcels[0].lengthCm", out _));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, nowhere.StatusCode);
+    }
+
     private async Task<(Guid ShipmentId, string Master, DateTimeOffset CollectedAt)> BookAsync(int boxes)
     {
         var (pickupId, _, codes) = await f.OpenPickupAsync(boxes);

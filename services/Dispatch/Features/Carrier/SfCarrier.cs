@@ -13,7 +13,8 @@ public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWo
     {
         var s = config.GetSection("Carrier:Sf");
         return new SfSettings(
-            s["BaseUrl"] ?? "http://127.0.0.1:8089/",
+            // Dispatch:CarrierBaseUrl is what docker-compose sets; it wins over the appsettings default.
+            config["Dispatch:CarrierBaseUrl"] ?? s["BaseUrl"] ?? "http://127.0.0.1:8089/",
             s["PartnerId"] ?? "MELONCHAIN_DEV",
             s["CheckWord"] ?? "melonchain-dev-check-word-0000000",
             s["MonthlyCard"] ?? "7551234567",
