@@ -224,6 +224,26 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
     }
 
     [Fact]
+    public async Task A_late_delivery_and_a_failed_one_played_by_the_carrier_are_reported_as_such()
+    {
+        await f.Simulator.SetFaultsAsync(new { delivery = "late" });
+        var late = await BookAsync(1);
+        await f.Simulator.SetFaultsAsync(new { delivery = "failed" });
+        var failed = await BookAsync(1);
+        await f.Simulator.SetFaultsAsync(new { });
+
+        var lateShipment = await Eventually.Until(() => f.ShipmentAsync(late.ShipmentId), s => s.GetProperty("status").GetString() == "delivered",
+            TimeSpan.FromSeconds(40), "the late delivery");
+        var failedShipment = await Eventually.Until(() => f.ShipmentAsync(failed.ShipmentId), s => s.GetProperty("status").GetString() == "delivery_failed",
+            TimeSpan.FromSeconds(40), "the failed delivery");
+
+        Assert.False(lateShipment.GetProperty("onTime").GetBoolean());
+        Assert.True(lateShipment.GetProperty("deliveredAt").GetDateTimeOffset() > lateShipment.GetProperty("promisedBy").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, failedShipment.GetProperty("deliveredAt").ValueKind);
+        Assert.Equal("70", failedShipment.GetProperty("timeline").EnumerateArray().Last().GetProperty("opCode").GetString());
+    }
+
+    [Fact]
     public async Task Endpoints_need_a_token_and_the_right_role_and_bad_input_is_422()
     {
         var anonymous = await f.Dispatch.CreateClient().GetAsync("/api/v1/dispatch/pickups");
