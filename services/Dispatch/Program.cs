@@ -1,14 +1,29 @@
+using MelonChain.Dispatch.Consumers;
+using MelonChain.Dispatch.Features.Carrier;
+using MelonChain.Dispatch.Features.Pickups;
+using MelonChain.Dispatch.Features.Rates;
+using MelonChain.Dispatch.Features.Routes;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
 
+// Dispatch (揽收调度): rate cards and quotes, pickups, booking with the carrier, route records.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("dispatch", typeof(Program).Assembly);
-builder.AddMessaging("dispatch").AddBrokerHealth();
+builder.AddMessaging("dispatch", bus =>
+{
+    bus.AddConsumer<ShipmentRequestedConsumer>();
+    bus.AddConsumer<OrderCancelledConsumer>();
+}).AddBrokerHealth();
+builder.AddCarrier();
+builder.Services.AddHostedService<RoutePolling>();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 
 var api = app.MapApi("/api/v1/dispatch");
+api.MapRates();
+api.MapPickups();
+api.MapRoutes();
 
 app.Run();
 

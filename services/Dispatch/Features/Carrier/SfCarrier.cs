@@ -1,0 +1,215 @@
+using System.Text.Json;
+using MelonChain.ServiceDefaults.Http;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MelonChain.Dispatch.Features.Carrier;
+
+public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWord, string MonthlyCard, string Language)
+{
+    public static SfSettings From(IConfiguration config)
+    {
+        var s = config.GetSection("Carrier:Sf");
+        return new SfSettings(
+            // Dispatch:CarrierBaseUrl is what docker-compose sets; it wins over the appsettings default.
+            config["Dispatch:CarrierBaseUrl"] ?? s["BaseUrl"] ?? "http://127.0.0.1:8089/",
+            s["PartnerId"] ?? "MELONCHAIN_DEV",
+            s["CheckWord"] ?? "melonchain-dev-check-word-0000000",
+            s["MonthlyCard"] ?? "7551234567",
+            s["Language"] ?? "zh-CN");
+    }
+}
+
+/// <summary>
+/// The SF Express open-platform adapter: the only Dispatch code that knows SF's field names. Every call is a
+/// signed form POST to <c>/std/service</c>; the HttpClient's resilience pipeline adds timeouts, a circuit
+/// breaker and retries for idempotent calls. Creating an order is not idempotent on the wire, so its retry is
+/// done here: each new attempt first searches by the orderId (derived from the shipment id) and only creates
+/// when the carrier has no such order; a duplicate-orderId answer (8016) also resolves to the first order.
+/// </summary>
+public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider clock, ILogger<SfCarrier> logger) : ICarrier
+{
+    public static readonly HttpRequestOptionsKey<bool> Idempotent = new("melonchain.idempotent");
+
+    private static readonly ResiliencePipeline BookingRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<CarrierUnavailableException>(),
+            MaxRetryAttempts = 4,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
+
+    public string Name => "sf";
+
+    public object PushAcknowledgement { get; } = new SfPushAck("0000", "成功");
+
+    public async Task<CarrierBooking> BookAsync(BookingRequest request, CancellationToken ct) => await Guard(async () =>
+    {
+        var order = ToSf(request);
+        var attempt = 0;
+        return await BookingRetry.ExecuteAsync(async token =>
+        {
+            // A retry first asks whether the previous attempt reached the carrier after all.
+            if (attempt++ > 0 && await FindOrderCoreAsync(request.CarrierOrderId, token) is { } earlier)
+                return earlier;
+            var result = await CallAsync<SfOrderResult>(SfProtocol.CreateOrder, order, idempotent: false, token);
+            if (result.ErrorCode == SfProtocol.DuplicateOrderId)
+            {
+                logger.LogInformation("Order {OrderId} already exists at SF; using it", request.CarrierOrderId);
+                return await FindOrderCoreAsync(request.CarrierOrderId, token)
+                    ?? throw new CarrierUnavailableException($"SF reports order {request.CarrierOrderId} as duplicate but cannot find it");
+            }
+            return ToBooking(Require(result));
+        }, ct);
+    });
+
+    public async Task<CarrierQuote?> QuoteAsync(string product, long grams, string destinationCity, DateTimeOffset shipAt, CancellationToken ct) => await Guard(async () =>
+    {
+        var result = await CallAsync<SfDeliverTimeResult>(SfProtocol.QueryDeliverTime, new SfDeliverTimeQuery(
+            Rates.RateCalculator.ExpressTypeIds[product], grams / 1000m, SfProtocol.ChinaTimeText(shipAt),
+            new SfAddress("广东省", "江门市", null), new SfAddress(destinationCity, destinationCity, null)), idempotent: true, ct);
+        var offer = result is { Success: true, MsgData.DeliverTmDto: [var first, ..] } ? first : null;
+        return offer is not null && SfProtocol.TryParseChinaTime(offer.DeliverTime, out var by)
+            ? new CarrierQuote(product, by, (long)decimal.Round(offer.Fee * 100m, 0, MidpointRounding.AwayFromZero))
+            : null;
+    });
+
+    public Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, CancellationToken ct) =>
+        Guard(() => FindOrderCoreAsync(carrierOrderId, ct));
+
+    public async Task CancelAsync(string carrierOrderId, CancellationToken ct) => await Guard(async () =>
+    {
+        var result = await CallAsync<JsonElement>(SfProtocol.UpdateOrder, new SfUpdateOrder(carrierOrderId, 2, settings.Language), idempotent: true, ct);
+        if (!result.Success && result.ErrorCode != SfProtocol.OrderNotFound)
+            throw new CarrierRejectedException(result.ErrorCode ?? "?", result.ErrorMsg ?? "cancel refused");
+        return true;
+    });
+
+    public async Task<IReadOnlyList<RouteEvent>> RoutesAsync(IReadOnlyList<string> waybillNos, CancellationToken ct) => await Guard(async () =>
+    {
+        if (waybillNos.Count is 0 or > 10) throw new ArgumentOutOfRangeException(nameof(waybillNos), "1 to 10 waybills per query");
+        var result = Require(await CallAsync<SfRoutesResult>(SfProtocol.SearchRoutes,
+            new SfSearchRoutes(1, waybillNos, 1, settings.Language), idempotent: true, ct));
+        var events = new List<RouteEvent>();
+        foreach (var resp in result.RouteResps)
+            foreach (var route in resp.Routes)
+                if (SfProtocol.TryParseChinaTime(route.AcceptTime, out var at))
+                    events.Add(new RouteEvent(resp.MailNo, null, route.OpCode, at, route.AcceptAddress, route.Remark,
+                        JsonSerializer.Serialize(new { mailNo = resp.MailNo, route.AcceptTime, route.AcceptAddress, route.Remark, route.OpCode }, SfProtocol.Json)));
+        return (IReadOnlyList<RouteEvent>)events;
+    });
+
+    public RoutePush ParsePush(string body, IDictionary<string, string?> headers)
+    {
+        headers.TryGetValue(SfProtocol.PushTimestampHeader, out var timestamp);
+        headers.TryGetValue(SfProtocol.PushDigestHeader, out var digest);
+        if (string.IsNullOrEmpty(timestamp) || !SfProtocol.DigestMatches(SfProtocol.Digest(body, timestamp, settings.CheckWord), digest))
+            return new RoutePush(false, []);
+        SfPush? push;
+        try { push = JsonSerializer.Deserialize<SfPush>(body, SfProtocol.Json); }
+        catch (JsonException) { return new RoutePush(true, []); }
+        var routes = new List<RouteEvent>();
+        foreach (var r in push?.Body?.WaybillRoute ?? [])
+            if (r.Mailno is not null && r.OpCode is not null && SfProtocol.TryParseChinaTime(r.AcceptTime, out var at))
+                routes.Add(new RouteEvent(r.Mailno, r.Orderid, r.OpCode, at, r.AcceptAddress ?? "", r.Remark ?? "",
+                    JsonSerializer.Serialize(r, SfProtocol.Json)));
+        return new RoutePush(true, routes);
+    }
+
+    private async Task<CarrierBooking?> FindOrderCoreAsync(string carrierOrderId, CancellationToken ct)
+    {
+        var result = await CallAsync<SfOrderResult>(SfProtocol.SearchOrder, new SfSearchOrder(carrierOrderId, settings.Language), idempotent: true, ct);
+        return result is { Success: true, MsgData: { } order } ? ToBooking(order) : null;
+    }
+
+    private SfCreateOrder ToSf(BookingRequest r)
+    {
+        var totalKg = r.Parcels.Sum(p => p.Grams) / 1000m;
+        return new SfCreateOrder(
+            r.CarrierOrderId, settings.Language,
+            [new SfCargo("杜阮凉瓜 (鲜)", r.Parcels.Count, totalKg)],
+            [Contact(1, r.Sender), Contact(2, r.Receiver)],
+            settings.MonthlyCard, PayMethod: 1, ExpressTypeId: Rates.RateCalculator.ExpressTypeIds[r.Product],
+            ParcelQty: r.Parcels.Count, TotalWeight: totalKg, IsDocall: 1,
+            SendStartTm: SfProtocol.ChinaTimeText(r.PickupFrom), Remark: r.Remark);
+    }
+
+    private static SfContact Contact(int type, Party p) => new(type, p.Name, p.Phone, p.Province, p.City, null, p.Address);
+
+    private static CarrierBooking ToBooking(SfOrderResult order)
+    {
+        var master = order.WaybillNoInfoList.FirstOrDefault(w => w.WaybillType == 1)?.WaybillNo
+            ?? throw new CarrierUnavailableException($"SF order {order.OrderId} has no master waybill");
+        var children = order.WaybillNoInfoList.Where(w => w.WaybillType == 2).Select(w => w.WaybillNo);
+        return new CarrierBooking(order.OrderId, master, [master, .. children]);
+    }
+
+    private static T Require<T>(SfResult<T> result) =>
+        result is { Success: true, MsgData: { } data } ? data
+            : throw new CarrierRejectedException(result.ErrorCode ?? "?", result.ErrorMsg ?? "refused");
+
+    /// <summary>One signed call; gateway errors worth retrying become <see cref="CarrierUnavailableException"/>.</summary>
+    private async Task<SfResult<T>> CallAsync<T>(string serviceCode, object payload, bool idempotent, CancellationToken ct)
+    {
+        var msgData = JsonSerializer.Serialize(payload, payload.GetType(), SfProtocol.Json);
+        var form = SfProtocol.Envelope(settings.PartnerId, serviceCode, msgData, clock.GetUtcNow().ToUnixTimeMilliseconds(), settings.CheckWord, Guid.NewGuid());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "std/service") { Content = new FormUrlEncodedContent(form) };
+        request.Options.Set(Idempotent, idempotent);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e) { throw new CarrierUnavailableException($"SF {serviceCode}: {e.Message}", e); }
+        catch (TimeoutRejectedException e) { throw new CarrierUnavailableException($"SF {serviceCode} timed out", e); }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested) { throw new CarrierUnavailableException($"SF {serviceCode} timed out", e); }
+        using (response)
+        {
+            if ((int)response.StatusCode >= 500 || (int)response.StatusCode == 429)
+                throw new CarrierUnavailableException($"SF {serviceCode} answered HTTP {(int)response.StatusCode}");
+            if (!response.IsSuccessStatusCode)
+                throw new CarrierRejectedException(((int)response.StatusCode).ToString(), $"SF {serviceCode} answered HTTP {(int)response.StatusCode}");
+            SfResponse envelope;
+            try
+            {
+                envelope = await response.Content.ReadFromJsonAsync<SfResponse>(SfProtocol.Json, ct)
+                    ?? throw new CarrierUnavailableException($"SF {serviceCode} answered nothing");
+            }
+            catch (JsonException e) { throw new CarrierUnavailableException($"SF {serviceCode} answered malformed JSON", e); }
+            switch (envelope.ApiResultCode)
+            {
+                case SfProtocol.Ok: break;
+                case SfProtocol.RateLimited or SfProtocol.SystemError or SfProtocol.DuplicateRequest:
+                    throw new CarrierUnavailableException($"SF {serviceCode}: {envelope.ApiResultCode} {envelope.ApiErrorMsg}");
+                default:
+                    throw new CarrierRejectedException(envelope.ApiResultCode, envelope.ApiErrorMsg ?? "refused by the gateway");
+            }
+            return JsonSerializer.Deserialize<SfResult<T>>(envelope.ApiResultData ?? "{}", SfProtocol.Json)
+                ?? throw new CarrierUnavailableException($"SF {serviceCode} answered no result");
+        }
+    }
+
+    /// <summary>Carrier trouble becomes a clean 503 (retry later, same Idempotency-Key) or 502 ProblemDetails.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try { return await call(); }
+        catch (BrokenCircuitException e)
+        {
+            throw new ProblemException(503, "carrier-circuit-open", "Carrier unavailable",
+                $"Calls to the carrier are paused after repeated failures (circuit open); retry shortly. {e.Message}");
+        }
+        catch (CarrierUnavailableException e)
+        {
+            throw new ProblemException(503, "carrier-unavailable", "Carrier unavailable", $"The carrier did not answer usefully; retry shortly. {e.Message}");
+        }
+        catch (CarrierRejectedException e)
+        {
+            throw new ProblemException(502, "carrier-rejected", "Carrier refused the request", e.Message);
+        }
+    }
+}

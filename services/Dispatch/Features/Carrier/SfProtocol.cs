@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MelonChain.Dispatch.Features.Carrier;
+
+/// <summary>
+/// The envelope of SF Express's open platform (CARRIER.md), pure: Java-compatible URL encoding, the message
+/// digest, service codes and result codes. Dispatch's adapter and the CarrierSimulator compile this same file.
+/// </summary>
+public static class SfProtocol
+{
+    public const string CreateOrder = "EXP_RECE_CREATE_ORDER";
+    public const string SearchOrder = "EXP_RECE_SEARCH_ORDER_RESP";
+    public const string UpdateOrder = "EXP_RECE_UPDATE_ORDER";
+    public const string SearchRoutes = "EXP_RECE_SEARCH_ROUTES";
+    public const string QueryDeliverTime = "EXP_RECE_QUERY_DELIVERTM";
+
+    public const string Ok = "A1000";
+    public const string MissingParameters = "A1001";
+    public const string NoPermission = "A1004";
+    public const string RateLimited = "A1005";
+    public const string BadDigest = "A1006";
+    public const string DuplicateRequest = "A1007";
+    public const string SystemError = "A1099";
+    public const string DuplicateOrderId = "8016";
+    public const string OrderNotFound = "8018";
+
+    /// <summary>Route pushes carry their digest and timestamp in these headers.</summary>
+    public const string PushDigestHeader = "X-Sf-Digest";
+    public const string PushTimestampHeader = "X-Sf-Timestamp";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Java's <c>URLEncoder.encode(s, "UTF-8")</c>: keeps A–Z a–z 0–9 . - * _, space → +, every other UTF-8 byte → %XX.</summary>
+    public static string JavaUrlEncode(string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        var sb = new StringBuilder(bytes.Length * 3);
+        foreach (var b in bytes)
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '*' or '_') sb.Append(c);
+            else if (c == ' ') sb.Append('+');
+            else sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>msgDigest = Base64(MD5(JavaUrlEncode(msgData + timestamp + checkWord))), over the exact string sent.</summary>
+    public static string Digest(string msgData, string timestamp, string checkWord) =>
+        Convert.ToBase64String(MD5.HashData(Encoding.UTF8.GetBytes(JavaUrlEncode(msgData + timestamp + checkWord))));
+
+    /// <summary>Compares digests in constant time.</summary>
+    public static bool DigestMatches(string expected, string? given) =>
+        given is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(given));
+
+    /// <summary>The form fields of one call.</summary>
+    public static Dictionary<string, string> Envelope(string partnerId, string serviceCode, string msgData, long timestampMs, string checkWord, Guid requestId)
+    {
+        var timestamp = timestampMs.ToString(CultureInfo.InvariantCulture);
+        return new Dictionary<string, string>
+        {
+            ["partnerID"] = partnerId,
+            ["requestID"] = requestId.ToString(),
+            ["serviceCode"] = serviceCode,
+            ["timestamp"] = timestamp,
+            ["msgData"] = msgData,
+            ["msgDigest"] = Digest(msgData, timestamp, checkWord),
+        };
+    }
+
+    /// <summary>China local time as SF writes it: <c>yyyy-MM-dd HH:mm:ss</c> (UTC+8).</summary>
+    public static string ChinaTimeText(DateTimeOffset instant) =>
+        instant.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static bool TryParseChinaTime(string? text, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (!DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            return false;
+        instant = new DateTimeOffset(local, TimeSpan.FromHours(8)).ToUniversalTime();
+        return true;
+    }
+
+    /// <summary>opCode → MelonChain status (CARRIER.md), as data; null = unknown (keep the previous status).</summary>
+    public static readonly IReadOnlyDictionary<string, string> StatusByOpCode = new Dictionary<string, string>
+    {
+        ["50"] = "picked_up", ["54"] = "picked_up",
+        ["30"] = "in_transit", ["31"] = "in_transit", ["36"] = "in_transit", ["407"] = "in_transit", ["501"] = "in_transit", ["655"] = "in_transit",
+        ["44"] = "out_for_delivery", ["204"] = "out_for_delivery",
+        ["80"] = "delivered", ["8000"] = "delivered",
+        ["70"] = "delivery_failed", ["33"] = "delivery_failed",
+        ["99"] = "return_to_sender", ["631"] = "return_to_sender", ["648"] = "return_to_sender",
+    };
+
+    public static string? StatusOf(string opCode) => StatusByOpCode.GetValueOrDefault(opCode);
+}

@@ -1,0 +1,72 @@
+using MelonChain.ServiceDefaults;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Security;
+
+namespace MelonChain.Dispatch.Features.Rates;
+
+/// <summary>
+/// Prices parcels to a destination: list, negotiated (the account's discount) and saving, per product; with no
+/// product, every product the card serves, cheapest first. Freshness: bitter melon keeps 3–4 days at ambient
+/// temperature, so a product promising more days than the oldest box has left is flagged.
+/// </summary>
+public static class QuoteParcels
+{
+    public sealed record Parcel(decimal WeightKg, int? LengthCm, int? WidthCm, int? HeightCm);
+
+    public sealed record Request(string DestinationCity, string? Product, IReadOnlyList<Parcel> Parcels, DateOnly? OldestHarvestedOn);
+
+    public sealed record Option(string Product, decimal ChargeableKg, long ListFen, long NegotiatedFen, long SavingFen, int PromisedDays, bool FreshnessOk);
+
+    public sealed record Quote(string DestinationCity, IReadOnlyList<Option> Options);
+
+    public static void Map(RouteGroupBuilder quotes) => quotes.MapPost("/", Handle).WithName("Quote");
+
+    private static async Task<Ok<Quote>> Handle(Request request, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    {
+        var v = new Validation()
+            .Text(request.DestinationCity, "destinationCity", 40)
+            .Check(request.Product is null || RateCalculator.Products.Contains(request.Product), "product",
+                $"must be one of: {string.Join(", ", RateCalculator.Products)}")
+            .Check(request.Parcels is { Count: > 0 and <= 500 }, "parcels", "must hold 1 to 500 parcels");
+        for (var i = 0; i < (request.Parcels?.Count ?? 0); i++)
+        {
+            var p = request.Parcels![i];
+            v.Kg(p.WeightKg, $"parcels[{i}].weightKg", 1000);
+            foreach (var (dim, name) in new[] { (p.LengthCm, "lengthCm"), (p.WidthCm, "widthCm"), (p.HeightCm, "heightCm") })
+                v.Check(dim is null or (> 0 and <= 300), $"parcels[{i}].{name}", "must be between 1 and 300 cm");
+        }
+        v.ThrowIfInvalid();
+
+        var coop = user.CooperativeId();
+        var card = await Rates.CardAsync(db, coop, ct);
+        var discount = await Rates.DiscountBpsAsync(db, coop, ct);
+        var parcels = request.Parcels!.Select(p => new ParcelSpec(Weight.ToGrams(p.WeightKg), p.LengthCm, p.WidthCm, p.HeightCm)).ToList();
+        IReadOnlyList<Price> prices;
+        if (request.Product is { } product)
+        {
+            var line = RateCalculator.Find(card, product, request.DestinationCity)
+                ?? throw Problem.Unprocessable("no-rate", $"The rate card has no {product} rate to {request.DestinationCity}.");
+            prices = [RateCalculator.Quote(line, parcels, discount)];
+        }
+        else
+        {
+            prices = RateCalculator.QuoteAll(card, request.DestinationCity, parcels, discount);
+            if (prices.Count == 0)
+                throw Problem.Unprocessable("no-rate", $"The rate card has no rate to {request.DestinationCity}.");
+        }
+
+        var daysLeft = FreshDaysLeft(config, clock, request.OldestHarvestedOn);
+        return TypedResults.Ok(new Quote(RateCalculator.NormalizeDestination(request.DestinationCity), prices
+            .Select(p => new Option(p.Product, Weight.ToKg(p.ChargeableGrams), p.ListFen, p.NegotiatedFen, p.SavingFen, p.PromisedDays, p.PromisedDays <= daysLeft))
+            .ToList()));
+    }
+
+    /// <summary>Days of ambient shelf life the oldest box has left (configured shelf life minus its age).</summary>
+    public static int FreshDaysLeft(IConfiguration config, TimeProvider clock, DateOnly? oldestHarvest)
+    {
+        var shelfLife = config.GetValue("Dispatch:AmbientShelfLifeDays", 4);
+        var age = oldestHarvest is { } d ? Math.Max(0, ChinaTime.Today(clock).DayNumber - d.DayNumber) : 0;
+        return shelfLife - age;
+    }
+}

@@ -1,0 +1,132 @@
+namespace MelonChain.Dispatch.Features.Rates;
+
+/// <summary>
+/// One line of a rate card: what a product costs from an origin province to a destination (CARRIER.md).
+/// Money in fen, weights in grams. <see cref="PerShipment"/> lines (heavy freight) price the shipment's total
+/// chargeable weight once instead of each parcel.
+/// </summary>
+public sealed record RateLine(
+    string Product, string OriginProvince, string Destination, long FirstGrams, long FirstFen, long PerKgFen,
+    int VolumetricDivisor, int PromisedDays, bool PerShipment);
+
+/// <summary>A parcel as the quote sees it: actual grams and optional outer dimensions in cm.</summary>
+public sealed record ParcelSpec(long Grams, int? LengthCm = null, int? WidthCm = null, int? HeightCm = null);
+
+/// <summary>The price of a set of parcels by one product.</summary>
+public sealed record Price(string Product, long ChargeableGrams, long ListFen, long NegotiatedFen, int PromisedDays)
+{
+    public long SavingFen => ListFen - NegotiatedFen;
+}
+
+/// <summary>
+/// The carrier's tariff arithmetic, pure and in one place: Dispatch quotes and books with it and the
+/// CarrierSimulator (which compiles this same file) prices with it, so both always agree.
+/// </summary>
+public static class RateCalculator
+{
+    /// <summary>The cooperative's contract discount: 7500 bps = 75% of list (7.5折).</summary>
+    public const int DefaultDiscountBps = 7500;
+
+    public static readonly IReadOnlyList<string> Products = ["express", "standard", "cold", "land", "heavy"];
+
+    /// <summary>The carrier's own product code (expressTypeId) for each MelonChain product.</summary>
+    public static readonly IReadOnlyDictionary<string, int> ExpressTypeIds = new Dictionary<string, int>
+    {
+        ["express"] = 1, ["standard"] = 2, ["cold"] = 201, ["land"] = 231, ["heavy"] = 154,
+    };
+
+    /// <summary>The illustrative default card of CARRIER.md (origin Guangdong), used until a cooperative sets its own.</summary>
+    public static readonly IReadOnlyList<RateLine> DefaultCard =
+    [
+        new("express", "Guangdong", "Beijing", 1000, 2200, 1200, 6000, 2, false),
+        new("express", "Guangdong", "Shanghai", 1000, 2000, 1000, 6000, 2, false),
+        new("standard", "Guangdong", "Beijing", 1000, 1800, 600, 6000, 3, false),
+        new("standard", "Guangdong", "Shanghai", 1000, 1600, 500, 6000, 3, false),
+        new("cold", "Guangdong", "Beijing", 1000, 3000, 1500, 6000, 2, false),
+        new("cold", "Guangdong", "Shanghai", 1000, 2800, 1300, 6000, 2, false),
+        new("land", "Guangdong", "Beijing", 1000, 1500, 300, 6000, 4, false),
+        new("land", "Guangdong", "Shanghai", 1000, 1300, 250, 6000, 3, false),
+        new("heavy", "Guangdong", "Beijing", 20000, 9000, 400, 6000, 3, true),
+        new("heavy", "Guangdong", "Shanghai", 20000, 8000, 350, 6000, 3, true),
+    ];
+
+    private static readonly Dictionary<string, string> CityNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["北京"] = "Beijing", ["北京市"] = "Beijing", ["beijing"] = "Beijing",
+        ["上海"] = "Shanghai", ["上海市"] = "Shanghai", ["shanghai"] = "Shanghai",
+    };
+
+    /// <summary>"北京市", "beijing" and "Beijing" are the same destination on a rate card.</summary>
+    public static string NormalizeDestination(string city)
+    {
+        var trimmed = city.Trim();
+        return CityNames.TryGetValue(trimmed, out var name) ? name : trimmed;
+    }
+
+    /// <summary>max(actual, L×W×H / divisor) in grams, before rounding.</summary>
+    public static long ChargeableGrams(ParcelSpec parcel, int divisor)
+    {
+        if (parcel is not { LengthCm: { } l, WidthCm: { } w, HeightCm: { } h }) return parcel.Grams;
+        var volumetric = (long)Math.Ceiling((decimal)l * w * h * 1000m / divisor);
+        return Math.Max(parcel.Grams, volumetric);
+    }
+
+    /// <summary>Up to the next 0.1 kg below 10 kg, the next 0.5 kg from 10 to 100 kg, the next 1 kg from 100 kg.</summary>
+    public static long RoundUp(long grams)
+    {
+        var step = grams < 10_000 ? 100 : grams < 100_000 ? 500 : 1000;
+        return (grams + step - 1) / step * step;
+    }
+
+    /// <summary>First price + (chargeable − first weight) × per-kg price, rounded to whole yuan.</summary>
+    public static long ListFen(RateLine line, long chargeableGrams)
+    {
+        var extraKg = Math.Max(0, chargeableGrams - line.FirstGrams) / 1000m;
+        var fen = line.FirstFen + extraKg * line.PerKgFen;
+        return (long)decimal.Round(fen / 100m, 0, MidpointRounding.AwayFromZero) * 100;
+    }
+
+    /// <summary>List × discount (basis points), rounded to the fen.</summary>
+    public static long NegotiatedFen(long listFen, int discountBps) =>
+        (long)decimal.Round(listFen * (decimal)discountBps / 10_000m, 0, MidpointRounding.AwayFromZero);
+
+    /// <summary>Prices the parcels by one rate line: per parcel and summed, or once per shipment for heavy freight.</summary>
+    public static Price Quote(RateLine line, IReadOnlyList<ParcelSpec> parcels, int discountBps = DefaultDiscountBps)
+    {
+        long chargeable, list;
+        if (line.PerShipment)
+        {
+            chargeable = RoundUp(parcels.Sum(p => ChargeableGrams(p, line.VolumetricDivisor)));
+            list = ListFen(line, chargeable);
+        }
+        else
+        {
+            chargeable = 0;
+            list = 0;
+            foreach (var parcel in parcels)
+            {
+                var grams = RoundUp(ChargeableGrams(parcel, line.VolumetricDivisor));
+                chargeable += grams;
+                list += ListFen(line, grams);
+            }
+        }
+        return new Price(line.Product, chargeable, list, NegotiatedFen(list, discountBps), line.PromisedDays);
+    }
+
+    /// <summary>The card's line for a product and destination, or null when the card does not serve it.</summary>
+    public static RateLine? Find(IEnumerable<RateLine> card, string product, string destinationCity)
+    {
+        var destination = NormalizeDestination(destinationCity);
+        return card.FirstOrDefault(l => l.Product == product && string.Equals(l.Destination, destination, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Every product the card serves to the destination, cheapest (negotiated) first.</summary>
+    public static IReadOnlyList<Price> QuoteAll(IEnumerable<RateLine> card, string destinationCity, IReadOnlyList<ParcelSpec> parcels, int discountBps = DefaultDiscountBps)
+    {
+        var destination = NormalizeDestination(destinationCity);
+        return card.Where(l => string.Equals(l.Destination, destination, StringComparison.OrdinalIgnoreCase))
+            .Select(l => Quote(l, parcels, discountBps))
+            .OrderBy(p => p.NegotiatedFen).ThenBy(p => p.PromisedDays).ThenBy(p => p.Product, StringComparer.Ordinal)
+            .ToList();
+    }
+}

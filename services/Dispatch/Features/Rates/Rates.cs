@@ -1,0 +1,34 @@
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Security;
+
+namespace MelonChain.Dispatch.Features.Rates;
+
+/// <summary>Rate cards (data the dispatcher edits) and quotes priced from them.</summary>
+public static class Rates
+{
+    public static RouteGroupBuilder MapRates(this RouteGroupBuilder api)
+    {
+        var cards = api.MapGroup("/rate-cards").WithTags("Rates");
+        RateCards.Map(cards);
+        var quotes = api.MapGroup("/quotes").RequireRoles(Roles.Dispatcher, Roles.Courier).WithTags("Rates");
+        QuoteParcels.Map(quotes);
+        return api;
+    }
+
+    public const string LineColumns =
+        "product, origin_province, destination, first_grams, first_fen, per_kg_fen, volumetric_divisor, promised_days, per_shipment";
+
+    /// <summary>The cooperative's own card, or the default card when it has none.</summary>
+    public static async Task<IReadOnlyList<RateLine>> CardAsync(Db db, string coop, CancellationToken ct) =>
+        await db.QueryAsync<RateLine>(
+            $"""
+            select {LineColumns} from rate_cards
+            where cooperative_id = case when exists (select 1 from rate_cards where cooperative_id = @Coop) then @Coop else '*' end
+            order by product, destination
+            """, new { Coop = coop }, ct);
+
+    public static async Task<int> DiscountBpsAsync(Db db, string coop, CancellationToken ct) =>
+        await db.QuerySingleOrDefaultAsync<int?>(
+            "select discount_bps from carrier_accounts where cooperative_id = @Coop", new { Coop = coop }, ct)
+        ?? RateCalculator.DefaultDiscountBps;
+}

@@ -1,0 +1,77 @@
+using MelonChain.Dispatch.Features.Carrier;
+using MelonChain.Messages.Dispatch;
+using MelonChain.ServiceDefaults.Data;
+
+namespace MelonChain.Dispatch.Features.Routes;
+
+/// <summary>
+/// Stores route records raw (a record seen before — same waybill, opCode and time — is ignored, so replays and
+/// duplicates are harmless), then moves each touched shipment to the status its records imply, emitting
+/// ShipmentStatusChanged only on a change and ShipmentDelivered (on time or not against the promise) once.
+/// Runs inside the caller's transaction (push request or poll round).
+/// </summary>
+public static class RouteIngest
+{
+    private sealed record ShipmentRow(Guid Id, string CooperativeId, Guid OrderId, string Status, DateTimeOffset PromisedBy);
+
+    private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string OpCode, string AcceptAddress, string Remark);
+
+    /// <summary>Returns how many records were new.</summary>
+    public static async Task<int> ApplyAsync(Db db, IReadOnlyList<RouteEvent> events, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var touched = new HashSet<Guid>();
+        var fresh = 0;
+        foreach (var e in events)
+        {
+            var shipmentId = await db.QuerySingleOrDefaultAsync<Guid?>(
+                "select shipment_id from waybills where waybill_no = @WaybillNo", new { e.WaybillNo }, ct);
+            if (shipmentId is null) continue; // not ours (or not booked here): acknowledged and ignored
+            fresh += await db.ExecuteAsync(
+                """
+                insert into route_records (shipment_id, waybill_no, op_code, status, accept_time, accept_address, remark, raw, received_at)
+                values (@ShipmentId, @WaybillNo, @OpCode, @Status, @At, @Location, @Remark, @Raw::jsonb, @Now)
+                on conflict (waybill_no, op_code, accept_time) do nothing
+                """, new { ShipmentId = shipmentId, e.WaybillNo, e.OpCode, Status = SfProtocol.StatusOf(e.OpCode), e.At,
+                           Location = Bound(e.Location), Remark = Bound(e.Remark), e.Raw, Now = now }, ct);
+            touched.Add(shipmentId.Value);
+        }
+        foreach (var id in touched.Order())
+            await SettleAsync(db, id, now, ct);
+        return fresh;
+    }
+
+    private static string Bound(string text) => text.Length > 500 ? text[..500] : text;
+
+    private static async Task SettleAsync(Db db, Guid shipmentId, DateTimeOffset now, CancellationToken ct)
+    {
+        var shipment = await db.QuerySingleAsync<ShipmentRow>(
+            "select id, cooperative_id, order_id, status, promised_by from shipments where id = @Id for update", new { Id = shipmentId }, ct);
+        var records = await db.QueryAsync<Timeline>(
+            "select id, status, accept_time as at, waybill_no, op_code, accept_address, remark from route_records where shipment_id = @Id",
+            new { Id = shipmentId }, ct);
+        await db.ExecuteAsync("update shipments set last_route_at = @Now where id = @Id", new { Id = shipmentId, Now = now }, ct);
+        var implied = RouteStatus.Implied(shipment.Status, records.Select(r => new StatusRecord(r.Id, r.Status, r.At)));
+        if (implied is null || implied.Status == shipment.Status) return;
+        var record = records.Single(r => r.Id == implied.Id);
+        await ChangeStatusAsync(db, shipment.CooperativeId, shipment.Id, shipment.OrderId, record.WaybillNo, record.Status!, record.At,
+            record.AcceptAddress, record.OpCode, record.Remark, now, ct);
+        if (record.Status == "delivered")
+        {
+            var onTime = record.At <= shipment.PromisedBy;
+            await db.ExecuteAsync("update shipments set delivered_at = @At, on_time = @OnTime where id = @Id",
+                new { Id = shipment.Id, record.At, OnTime = onTime }, ct);
+            await db.Publish(new ShipmentDelivered(Guid.NewGuid(), now, shipment.CooperativeId, shipment.Id, shipment.OrderId,
+                record.At, shipment.PromisedBy, onTime), ct);
+        }
+    }
+
+    public static async Task ChangeStatusAsync(Db db, string coop, Guid shipmentId, Guid orderId, string waybillNo, string status,
+        DateTimeOffset at, string location, string carrierCode, string remark, DateTimeOffset now, CancellationToken ct)
+    {
+        await db.ExecuteAsync("update shipments set status = @Status, status_at = @At where id = @Id",
+            new { Id = shipmentId, Status = status, At = at }, ct);
+        await db.Publish(new ShipmentStatusChanged(Guid.NewGuid(), now, coop, shipmentId, orderId, waybillNo, status, at,
+            location, carrierCode, remark), ct);
+    }
+}

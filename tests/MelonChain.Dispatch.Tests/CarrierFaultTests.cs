@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using MelonChain.Messages.Cooperative;
+using MelonChain.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MelonChain.Dispatch.Tests;
+
+public sealed class CarrierFaultFixture : DispatchFixture
+{
+    // Routes are not the point here: a slow clock keeps pushes out of the way.
+    protected override double SecondsPerDay => 3600;
+}
+
+/// <summary>R4/R5: a flaky, slow, rate-limited and then absent carrier never yields a second carrier order.</summary>
+public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFaultFixture>
+{
+    [Fact]
+    public async Task With_30_percent_errors_and_latency_every_collected_pickup_has_exactly_one_carrier_order()
+    {
+        var pickups = new List<(Guid PickupId, List<string> Codes)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var (pickupId, _, codes) = await f.OpenPickupAsync(3);
+            Assert.Equal(HttpStatusCode.OK, (await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null)).StatusCode);
+            pickups.Add((pickupId, codes));
+        }
+        await f.Simulator.SetFaultsAsync(new { errorShare = 0.3, errorKind = "mixed", latencyMs = 150, rateLimitShare = 0.05 });
+        try
+        {
+            var results = new List<JsonElement>();
+            foreach (var (pickupId, codes) in pickups)
+            {
+                var (response, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                results.Add(await response.Content.ReadFromJsonAsync<JsonElement>());
+            }
+
+            foreach (var shipment in results)
+            {
+                // The carrier's one order for this shipment holds exactly the waybills Dispatch recorded.
+                var order = await f.Simulator.OrderAsync(shipment.GetProperty("carrierOrderId").GetString()!);
+                Assert.NotNull(order);
+                Assert.Equal(shipment.GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()),
+                    order.Value.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()));
+            }
+            var ids = results.Select(r => r.GetProperty("id").GetGuid()).ToArray();
+            Assert.Equal(8, await f.ScalarAsync<long>("select count(distinct carrier_order_id) from shipments where id = any(@ids)", new { ids }));
+            Assert.Equal(24, await f.ScalarAsync<long>("select count(*) from waybills where shipment_id = any(@ids)", new { ids }));
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+    }
+
+    [Fact]
+    public async Task During_a_full_outage_the_circuit_opens_nothing_is_written_and_booking_completes_once_the_carrier_returns()
+    {
+        var (pickupId, _, codes) = await f.OpenPickupAsync(2);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        await f.Simulator.SetFaultsAsync(new { outage = true });
+
+        var codesSeen = new List<string>();
+        try
+        {
+            for (var i = 0; i < 20 && !codesSeen.Contains("carrier-circuit-open"); i++)
+            {
+                var response = await f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = codes });
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                codesSeen.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!);
+            }
+            Assert.Contains("carrier-circuit-open", codesSeen);
+            Assert.Equal(0, await f.ScalarAsync<long>("select count(*) from shipments where pickup_id = @pickupId", new { pickupId }));
+            Assert.Equal("accepted", await f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }));
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+
+        var (booked, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+
+        Assert.Equal(HttpStatusCode.OK, booked.StatusCode);
+        var shipment = await booked.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, shipment.GetProperty("waybills").GetArrayLength());
+        Assert.Equal("collected", await f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }));
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_carrier_took_the_order_but_the_answer_was_lost_finds_the_first_order()
+    {
+        var (pickupId, _, codes) = await f.OpenPickupAsync(4);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var shipmentId = await f.ScalarAsync<Guid>("select shipment_id from pickups where id = @pickupId", new { pickupId });
+        var carrierOrderId = "MC" + shipmentId.ToString("N").ToUpperInvariant();
+
+        // Every answer fails (half of them after the order was taken) until the carrier recovers.
+        await f.Simulator.SetFaultsAsync(new { errorShare = 1.0, errorKind = "5xx" });
+        HttpResponseMessage first;
+        try
+        {
+            first = await f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = codes });
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        var taken = await f.Simulator.OrderAsync(carrierOrderId);
+
+        var (retry, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        var shipment = await retry.Content.ReadFromJsonAsync<JsonElement>();
+        var order = await f.Simulator.OrderAsync(carrierOrderId);
+        if (taken is not null)
+            Assert.Equal(taken.Value.GetProperty("waybills").ToString(), order!.Value.GetProperty("waybills").ToString());
+        Assert.Equal(order!.Value.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()),
+            shipment.GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()));
+    }
+
+    [Fact]
+    public async Task Cancelling_the_order_before_collection_closes_the_pickup()
+    {
+        var (pickupId, orderId, _) = await f.OpenPickupAsync(1);
+        var bus = f.Dispatch.Services.GetRequiredService<IBus>();
+        var cancelled = new OrderCancelled(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", orderId, "buyer changed plans");
+
+        await bus.Publish(cancelled, ctx => ctx.MessageId = cancelled.EventId);
+
+        await Eventually.Until(() => f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }),
+            s => s == "cancelled", what: "the pickup to close");
+        var accept = await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        Assert.Equal(HttpStatusCode.Conflict, accept.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_booked_order_before_the_carrier_picks_it_up_cancels_the_carrier_order()
+    {
+        // On this fixture's slow clock the carrier's pickup is minutes away.
+        var (pickupId, orderId, codes) = await f.OpenPickupAsync(1);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var (response, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+        var shipment = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var cancelled = new OrderCancelled(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", orderId, "buyer cancelled");
+
+        await f.Dispatch.Services.GetRequiredService<IBus>().Publish(cancelled, ctx => ctx.MessageId = cancelled.EventId);
+
+        await Eventually.Until(async () => (await f.ShipmentAsync(shipment.GetProperty("id").GetGuid())).GetProperty("status").GetString(),
+            s => s == "cancelled", what: "the shipment to be cancelled");
+        var order = await f.Simulator.OrderAsync(shipment.GetProperty("carrierOrderId").GetString()!);
+        Assert.True(order!.Value.GetProperty("cancelled").GetBoolean());
+    }
+}

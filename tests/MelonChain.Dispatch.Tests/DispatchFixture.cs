@@ -1,0 +1,248 @@
+extern alias dispatch;
+extern alias simulator;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using MelonChain.Messages.Cooperative;
+using MelonChain.ServiceDefaults.Security;
+using MelonChain.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using RoutePlayer = simulator::MelonChain.CarrierSimulator.Simulator.RoutePlayer;
+
+namespace MelonChain.Dispatch.Tests;
+
+using DispatchHost = ServiceHost<dispatch::Program>;
+
+/// <summary>
+/// The CarrierSimulator as a real Kestrel server on a free port (Dispatch calls it over real HTTP); its route
+/// pushes go to the Dispatch test server through that server's handler.
+/// </summary>
+public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
+{
+    private readonly Func<HttpMessageHandler> _pushTarget;
+    private readonly double _secondsPerDay;
+
+    public int Port { get; }
+    public HttpClient Admin { get; }
+
+    public SimulatorHost(Func<HttpMessageHandler> pushTarget, double secondsPerDay)
+    {
+        _pushTarget = pushTarget;
+        _secondsPerDay = secondsPerDay;
+        Port = FreePort();
+        UseKestrel(Port);
+        Admin = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+    }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}/";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Simulator:SecondsPerDay", _secondsPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Simulator:PushIntervalMs", "100");
+        builder.UseSetting("Simulator:RoutePushUrl", "http://dispatch.test/api/v1/dispatch/carriers/sf/routes");
+        builder.UseSetting("DataProtection:Path", Path.Combine(Path.GetTempPath(), "melontest-keys"));
+        builder.ConfigureTestServices(services =>
+            services.AddHttpClient(RoutePlayer.PushClient).ConfigurePrimaryHttpMessageHandler(_pushTarget));
+    }
+
+    public async Task SetFaultsAsync(object faults) =>
+        (await Admin.PostAsJsonAsync("/admin/faults", faults)).EnsureSuccessStatusCode();
+
+    public async Task<JsonElement?> OrderAsync(string orderId)
+    {
+        var response = await Admin.GetAsync($"/admin/orders/{orderId}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<int> OrderCountAsync() => (await Admin.GetFromJsonAsync<JsonElement>("/admin/orders")).GetArrayLength();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        Admin.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Dispatch with its own database and virtual host, talking to its own simulator.</summary>
+public class DispatchFixture : IAsyncLifetime
+{
+    public const string CheckWord = "melonchain-dev-check-word-0000000";
+
+    protected virtual double SecondsPerDay => 4;
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public TestDatabase Database { get; private set; } = null!;
+    public TestVirtualHost VirtualHost { get; private set; } = null!;
+    public SimulatorHost Simulator { get; private set; } = null!;
+    public DispatchHost Dispatch { get; private set; } = null!;
+    public HttpClient Dispatcher { get; private set; } = null!;
+    public HttpClient CourierA { get; private set; } = null!;
+    public HttpClient CourierB { get; private set; } = null!;
+    public EventCounter Events { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        VirtualHost = await TestVirtualHost.CreateAsync("dispatch");
+        Database = TestDatabase.Create("dispatch");
+        Events = await EventCounter.CreateAsync(VirtualHost.Name);
+        Simulator = new SimulatorHost(() => Dispatch!.Server.CreateHandler(), SecondsPerDay);
+        Simulator.StartServer();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Carrier:Sf:BaseUrl"] = Simulator.BaseUrl,
+            ["Carrier:Resilience:AttemptTimeoutSeconds"] = "2",
+            ["Carrier:Resilience:TotalTimeoutSeconds"] = "8",
+            ["Carrier:Resilience:BreakSeconds"] = "2",
+            ["Carrier:Resilience:MinimumThroughput"] = "6",
+            ["Carrier:Resilience:RetryDelayMs"] = "50",
+            ["Dispatch:RoutePolling:IntervalSeconds"] = "1",
+            ["Dispatch:RoutePolling:QuietMinutes"] = "60",
+        };
+        foreach (var (k, v) in Settings) settings[k] = v;
+        Dispatch = new DispatchHost(Database.ConnectionString, VirtualHost.ConnectionString, settings);
+        _ = Dispatch.Services;
+        Dispatcher = Dispatch.As(Roles.Dispatcher, "dispatcher-1");
+        CourierA = Dispatch.As(Roles.Courier, "courier-a", courierId: "C-A");
+        CourierB = Dispatch.As(Roles.Courier, "courier-b", courierId: "C-B");
+    }
+
+    /// <summary>Publishes ShipmentRequested as Cooperative would and waits for the open pickup.</summary>
+    public async Task<(Guid PickupId, Guid OrderId, List<string> TraceCodes)> OpenPickupAsync(int boxes, string city = "Beijing", string product = "express")
+    {
+        var orderId = Guid.NewGuid();
+        var codes = Enumerable.Range(1, boxes).Select(i => $"T{orderId.ToString("N")[..6].ToUpperInvariant()}{i:D3}").ToList();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var evt = new ShipmentRequested(Guid.NewGuid(), DateTimeOffset.UtcNow, ServiceHost<dispatch::Program>.Cooperative, orderId, Guid.NewGuid(),
+            new Destination(city, "朝阳区建国路 88 号", "王经理", "13900001234"), product,
+            codes.Select(c => new RequestedBox(c, "premium", 5000, 40, 30, 25,
+                [new BoxSource(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "SX-001", "上巷村", null, today, 5000)])).ToList());
+        var bus = Dispatch.Services.GetRequiredService<IBus>();
+        await bus.Publish(evt, ctx => ctx.MessageId = evt.EventId);
+        var pickupId = await Eventually.Until(
+            () => ScalarAsync<Guid?>("select id from pickups where order_id = @OrderId", new { OrderId = orderId }),
+            id => id is not null, what: "the pickup to open");
+        return (pickupId!.Value, orderId, codes);
+    }
+
+    /// <summary>Accept and collect with retries, as the courier's app does (same Idempotency-Key each time).</summary>
+    public async Task<(HttpResponseMessage Response, List<string> Codes)> CollectWithRetriesAsync(HttpClient courier, Guid pickupId, IEnumerable<string> codes, int attempts = 60)
+    {
+        var key = Guid.NewGuid().ToString();
+        var problemCodes = new List<string>();
+        for (var i = 0; ; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dispatch/pickups/{pickupId}/collect")
+            {
+                Content = JsonContent.Create(new { traceCodes = codes }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            var response = await courier.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || i >= attempts) return (response, problemCodes);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            problemCodes.Add(problem.TryGetProperty("code", out var c) ? c.GetString()! : "unavailable");
+            await Task.Delay(300);
+        }
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, object? param = null)
+    {
+        await using var connection = Database.Open();
+        return await connection.ExecuteScalarAsync<T>(sql, param);
+    }
+
+    public async Task<JsonElement> ShipmentAsync(Guid id) =>
+        await Dispatcher.GetFromJsonAsync<JsonElement>($"/api/v1/dispatch/shipments/{id}");
+
+    /// <summary>Sends a route push signed as the carrier signs it (or with another check word).</summary>
+    public async Task<HttpResponseMessage> PushAsync(string waybillNo, IEnumerable<(string OpCode, DateTimeOffset At)> routes, string checkWord = CheckWord)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            Body = new
+            {
+                WaybillRoute = routes.Select((r, i) => new
+                {
+                    id = $"{waybillNo}-{r.OpCode}-{r.At.ToUnixTimeSeconds()}", mailno = waybillNo, orderid = (string?)null,
+                    acceptTime = r.At.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss"),
+                    acceptAddress = "北京市", remark = "test", opCode = r.OpCode,
+                }),
+            },
+        });
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/carriers/sf/routes")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Sf-Timestamp", timestamp);
+        request.Headers.Add("X-Sf-Digest", dispatch::MelonChain.Dispatch.Features.Carrier.SfProtocol.Digest(body, timestamp, checkWord));
+        return await Dispatch.CreateClient().SendAsync(request);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        await Dispatch.DisposeAsync();
+        await Database.DisposeAsync();
+        await VirtualHost.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Counts the events Dispatch publishes: a queue of our own bound to each event's exchange (declared the way
+/// MassTransit declares it), read through the management API.
+/// </summary>
+public sealed class EventCounter
+{
+    private static readonly HttpClient Management = new()
+    {
+        BaseAddress = new Uri(TestServers.RabbitManagement),
+        DefaultRequestHeaders = { Authorization = new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))) },
+    };
+
+    public static readonly string[] Types = ["PickupScheduled", "ShipmentBooked", "ShipmentStatusChanged", "ShipmentDelivered"];
+
+    private readonly string _vhost;
+
+    private EventCounter(string vhost) => _vhost = vhost;
+
+    public static async Task<EventCounter> CreateAsync(string vhost)
+    {
+        foreach (var type in Types)
+        {
+            var exchange = Uri.EscapeDataString($"MelonChain.Messages.Dispatch:{type}");
+            (await Management.PutAsJsonAsync($"/api/exchanges/{vhost}/{exchange}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
+            (await Management.PutAsJsonAsync($"/api/queues/{vhost}/test-{type}", new { durable = true })).EnsureSuccessStatusCode();
+            (await Management.PostAsJsonAsync($"/api/bindings/{vhost}/e/{exchange}/q/test-{type}", new { routing_key = "" })).EnsureSuccessStatusCode();
+        }
+        return new EventCounter(vhost);
+    }
+
+    /// <summary>The bodies of the events of one type published so far (peeked, not consumed).</summary>
+    public async Task<List<JsonElement>> PeekAsync(string type)
+    {
+        var response = await Management.PostAsJsonAsync($"/api/queues/{_vhost}/test-{type}/get",
+            new { count = 10_000, ackmode = "ack_requeue_true", encoding = "auto" });
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return messages.EnumerateArray()
+            .Select(m => JsonDocument.Parse(m.GetProperty("payload").GetString()!).RootElement.GetProperty("message"))
+            .ToList();
+    }
+}

@@ -1,0 +1,278 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MelonChain.ServiceDefaults.Security;
+using MelonChain.Testing;
+
+namespace MelonChain.Dispatch.Tests;
+
+/// <summary>Quotes, pickups and a shipment's whole life against the simulator on an accelerated clock.</summary>
+public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
+{
+    private static object Boxes(int n) => Enumerable.Repeat(new { weightKg = 5m, lengthCm = 40, widthCm = 30, heightCm = 25 }, n).ToArray();
+
+    [Fact]
+    public async Task A_quote_for_60_boxes_to_Beijing_by_express_is_4200_list_3150_negotiated()
+    {
+        var response = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new { destinationCity = "Beijing", product = "express", parcels = Boxes(60) });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var option = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("options").EnumerateArray());
+        Assert.Equal((300m, 420_000L, 315_000L, 105_000L, 2, true),
+            (option.GetProperty("chargeableKg").GetDecimal(), option.GetProperty("listFen").GetInt64(), option.GetProperty("negotiatedFen").GetInt64(),
+             option.GetProperty("savingFen").GetInt64(), option.GetProperty("promisedDays").GetInt32(), option.GetProperty("freshnessOk").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task A_quote_without_product_lists_every_product_cheapest_first_and_flags_slow_ones_for_old_melons()
+    {
+        var response = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new
+        {
+            destinationCity = "北京", parcels = Boxes(1), oldestHarvestedOn = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1),
+        });
+
+        var options = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("options").EnumerateArray().ToList();
+        Assert.Equal(["land", "standard", "express", "cold", "heavy"], options.Select(o => o.GetProperty("product").GetString()));
+        Assert.False(options[0].GetProperty("freshnessOk").GetBoolean()); // land: 4 days, the melons have 3 left
+        Assert.True(options[2].GetProperty("freshnessOk").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_dispatcher_replaces_the_rate_card_and_quotes_follow_it_but_a_courier_cannot()
+    {
+        var card = await f.Dispatcher.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/rate-cards");
+        Assert.Equal(7500, card.GetProperty("discountBps").GetInt32());
+        Assert.Equal(10, card.GetProperty("lines").GetArrayLength());
+
+        var denied = await f.CourierA.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new { discountBps = 1, lines = Array.Empty<object>() });
+        var other = f.Dispatch.As(Roles.Dispatcher, "d-2", cooperative: "othercoop");
+        var put = await other.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new
+        {
+            discountBps = 8000,
+            lines = new[] { new { product = "express", originProvince = "Guangdong", destination = "Beijing", firstKg = 1m, firstFen = 2000, perKgFen = 1000, volumetricDivisor = 6000, promisedDays = 2, perShipment = false } },
+        });
+        var quote = await (await other.PostAsJsonAsync("/api/v1/dispatch/quotes", new { destinationCity = "Beijing", parcels = Boxes(1) }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var unchanged = await f.Dispatcher.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/rate-cards");
+
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var only = Assert.Single(quote.GetProperty("options").EnumerateArray());
+        Assert.Equal((6000L, 4800L), (only.GetProperty("listFen").GetInt64(), only.GetProperty("negotiatedFen").GetInt64()));
+        Assert.Equal(10, unchanged.GetProperty("lines").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Sixty_boxes_go_from_open_pickup_to_delivered_on_time_with_one_master_and_59_child_waybills()
+    {
+        var (pickupId, orderId, codes) = await f.OpenPickupAsync(60);
+
+        var open = await f.CourierA.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/pickups?status=open");
+        Assert.Contains(open.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == pickupId);
+        Assert.Equal(HttpStatusCode.OK, (await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null)).StatusCode);
+        var start = DateTimeOffset.UtcNow.AddMinutes(5);
+        var scheduled = await f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/schedule", new { windowStart = start, windowEnd = start.AddHours(2) });
+        Assert.Equal(HttpStatusCode.OK, scheduled.StatusCode);
+
+        var (collected, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes.AsEnumerable().Reverse());
+
+        Assert.Equal(HttpStatusCode.OK, collected.StatusCode);
+        var shipment = await collected.Content.ReadFromJsonAsync<JsonElement>();
+        var shipmentId = shipment.GetProperty("id").GetGuid();
+        var waybills = shipment.GetProperty("waybills").EnumerateArray().ToList();
+        Assert.Equal(orderId, shipment.GetProperty("orderId").GetGuid());
+        Assert.Equal(60, waybills.Count);
+        Assert.Equal(shipment.GetProperty("masterWaybillNo").GetString(), waybills[0].GetProperty("waybillNo").GetString());
+        Assert.All(waybills, w => Assert.Matches("^SF[0-9]{13}$", w.GetProperty("waybillNo").GetString()));
+        Assert.Equal(codes.Order(), waybills.Select(w => w.GetProperty("traceCode").GetString()!).Order());
+        Assert.Equal((420_000L, 315_000L), (shipment.GetProperty("listFen").GetInt64(), shipment.GetProperty("negotiatedFen").GetInt64()));
+        var promisedBy = shipment.GetProperty("promisedBy").GetDateTimeOffset();
+        Assert.Equal(2, (promisedBy - shipment.GetProperty("collectedAt").GetDateTimeOffset()).TotalDays, 3);
+        var carrierOrder = await f.Simulator.OrderAsync(shipment.GetProperty("carrierOrderId").GetString()!);
+        Assert.Equal(60, carrierOrder!.Value.GetProperty("waybills").GetArrayLength());
+
+        // The simulator plays picked up → Jiangmen → Guangzhou → Beijing → out for delivery → delivered (4 s a day).
+        var delivered = await Eventually.Until(() => f.ShipmentAsync(shipmentId), s => s.GetProperty("status").GetString() == "delivered",
+            TimeSpan.FromSeconds(40), "delivery");
+        Assert.True(delivered.GetProperty("onTime").GetBoolean());
+        Assert.True(delivered.GetProperty("deliveredAt").GetDateTimeOffset() <= promisedBy);
+        var timeline = delivered.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal(["50", "30", "31", "36", "31", "44", "80"], timeline.Select(r => r.GetProperty("opCode").GetString()));
+        Assert.Equal(timeline.Select(r => r.GetProperty("at").GetDateTimeOffset()).Order(), timeline.Select(r => r.GetProperty("at").GetDateTimeOffset()));
+
+        var changes = await Eventually.Until(async () => (await f.Events.PeekAsync("ShipmentStatusChanged"))
+                .Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList(), l => l.Count >= 4, what: "status events");
+        Assert.Equal(["picked_up", "in_transit", "out_for_delivery", "delivered"], changes.Select(e => e.GetProperty("status").GetString()));
+        var deliveredEvents = await Eventually.Until(async () => (await f.Events.PeekAsync("ShipmentDelivered"))
+                .Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList(), l => l.Count >= 1, what: "delivered event");
+        Assert.True(Assert.Single(deliveredEvents).GetProperty("onTime").GetBoolean());
+        Assert.Single(await f.Events.PeekAsync("ShipmentBooked"), e => e.GetProperty("shipmentId").GetGuid() == shipmentId);
+        Assert.Single(await f.Events.PeekAsync("PickupScheduled"), e => e.GetProperty("pickupId").GetGuid() == pickupId);
+    }
+
+    [Fact]
+    public async Task The_first_courier_wins_and_another_courier_cannot_touch_the_pickup()
+    {
+        var (pickupId, _, codes) = await f.OpenPickupAsync(2);
+
+        var first = await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var second = await f.CourierB.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var start = DateTimeOffset.UtcNow.AddHours(1);
+        var schedule = await f.CourierB.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/schedule", new { windowStart = start, windowEnd = start.AddHours(1) });
+        var collect = await f.CourierB.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = codes });
+        var otherCoop = f.Dispatch.As(Roles.Courier, "courier-x", cooperative: "othercoop", courierId: "C-X");
+        var foreign = await otherCoop.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var listedForB = await f.CourierB.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/pickups");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, schedule.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, collect.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.DoesNotContain(listedForB.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetGuid() == pickupId);
+        Assert.Equal("accepted", await f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }));
+    }
+
+    [Fact]
+    public async Task Scanning_the_wrong_boxes_is_422_naming_the_missing_and_unknown_codes_and_books_nothing()
+    {
+        var (pickupId, _, codes) = await f.OpenPickupAsync(3);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+
+        var response = await f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = new[] { codes[0], codes[1], "NOTOURBOX1" } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([codes[2]], problem.GetProperty("missing").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["NOTOURBOX1"], problem.GetProperty("unknown").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(0, await f.ScalarAsync<long>("select count(*) from shipments where pickup_id = @pickupId", new { pickupId }));
+    }
+
+    [Fact]
+    public async Task Duplicate_late_and_out_of_order_pushes_give_an_ordered_timeline_and_delivered_never_goes_back()
+    {
+        await f.Simulator.SetFaultsAsync(new { pushesPaused = true });
+        try
+        {
+            var (shipmentId, master, collectedAt) = await BookAsync(2);
+            var t = collectedAt;
+
+            Assert.Equal(HttpStatusCode.OK, (await f.PushAsync(master, [("80", t.AddHours(40))])).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await f.PushAsync(master, [("44", t.AddHours(36)), ("50", t.AddHours(1))])).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await f.PushAsync(master, [("50", t.AddHours(1)), ("31", t.AddHours(8)), ("9999", t.AddHours(9))])).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await f.PushAsync(master, [("80", t.AddHours(40))])).StatusCode); // replay
+
+            var shipment = await f.ShipmentAsync(shipmentId);
+            Assert.Equal("delivered", shipment.GetProperty("status").GetString());
+            Assert.True(shipment.GetProperty("onTime").GetBoolean());
+            var timeline = shipment.GetProperty("timeline").EnumerateArray().ToList();
+            Assert.Equal(["50", "31", "9999", "44", "80"], timeline.Select(r => r.GetProperty("opCode").GetString()));
+            Assert.Equal(JsonValueKind.Null, timeline[2].GetProperty("status").ValueKind); // unknown code kept raw
+            var changes = await Eventually.Until(async () => (await f.Events.PeekAsync("ShipmentStatusChanged"))
+                .Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList(), l => l.Count >= 1);
+            await Task.Delay(500);
+            changes = (await f.Events.PeekAsync("ShipmentStatusChanged")).Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList();
+            Assert.Equal(["delivered"], changes.Select(e => e.GetProperty("status").GetString()));
+            Assert.Single(await f.Events.PeekAsync("ShipmentDelivered"), e => e.GetProperty("shipmentId").GetGuid() == shipmentId);
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+    }
+
+    [Fact]
+    public async Task A_delivery_after_the_promise_is_not_on_time()
+    {
+        await f.Simulator.SetFaultsAsync(new { pushesPaused = true });
+        try
+        {
+            var (shipmentId, master, collectedAt) = await BookAsync(1);
+
+            await f.PushAsync(master, [("50", collectedAt.AddHours(1)), ("80", collectedAt.AddHours(60))]);
+
+            var shipment = await f.ShipmentAsync(shipmentId);
+            Assert.Equal("delivered", shipment.GetProperty("status").GetString());
+            Assert.False(shipment.GetProperty("onTime").GetBoolean());
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+    }
+
+    [Fact]
+    public async Task A_push_with_a_forged_digest_is_rejected_and_changes_nothing()
+    {
+        await f.Simulator.SetFaultsAsync(new { pushesPaused = true });
+        try
+        {
+            var (shipmentId, master, collectedAt) = await BookAsync(1);
+
+            var forged = await f.PushAsync(master, [("80", collectedAt.AddHours(5))], checkWord: "not-the-check-word");
+            var unsigned = await f.Dispatch.CreateClient().PostAsJsonAsync("/api/v1/dispatch/carriers/sf/routes", new { Body = new { WaybillRoute = Array.Empty<object>() } });
+
+            Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+            Assert.Equal(0, await f.ScalarAsync<long>("select count(*) from route_records where shipment_id = @shipmentId", new { shipmentId }));
+            Assert.Equal("pending", (await f.ShipmentAsync(shipmentId)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+    }
+
+    [Fact]
+    public async Task A_late_delivery_and_a_failed_one_played_by_the_carrier_are_reported_as_such()
+    {
+        await f.Simulator.SetFaultsAsync(new { delivery = "late" });
+        var late = await BookAsync(1);
+        await f.Simulator.SetFaultsAsync(new { delivery = "failed" });
+        var failed = await BookAsync(1);
+        await f.Simulator.SetFaultsAsync(new { });
+
+        var lateShipment = await Eventually.Until(() => f.ShipmentAsync(late.ShipmentId), s => s.GetProperty("status").GetString() == "delivered",
+            TimeSpan.FromSeconds(40), "the late delivery");
+        var failedShipment = await Eventually.Until(() => f.ShipmentAsync(failed.ShipmentId), s => s.GetProperty("status").GetString() == "delivery_failed",
+            TimeSpan.FromSeconds(40), "the failed delivery");
+
+        Assert.False(lateShipment.GetProperty("onTime").GetBoolean());
+        Assert.True(lateShipment.GetProperty("deliveredAt").GetDateTimeOffset() > lateShipment.GetProperty("promisedBy").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, failedShipment.GetProperty("deliveredAt").ValueKind);
+        Assert.Equal("70", failedShipment.GetProperty("timeline").EnumerateArray().Last().GetProperty("opCode").GetString());
+    }
+
+    [Fact]
+    public async Task Endpoints_need_a_token_and_the_right_role_and_bad_input_is_422()
+    {
+        var anonymous = await f.Dispatch.CreateClient().GetAsync("/api/v1/dispatch/pickups");
+        var buyer = await f.Dispatch.As(Roles.Buyer, "buyer-1", buyerId: Guid.NewGuid().ToString()).GetAsync("/api/v1/dispatch/pickups");
+        var dispatcherAccepts = await f.Dispatcher.PostAsync($"/api/v1/dispatch/pickups/{Guid.NewGuid()}/accept", null);
+        var badQuote = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new
+        {
+            destinationCity = "Beijing", product = "teleport", parcels = new[] { new { weightKg = -1m, lengthCm = 0 } },
+        });
+        var nowhere = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new { destinationCity = "Lhasa", parcels = Boxes(1) });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, buyer.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, dispatcherAccepts.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badQuote.StatusCode);
+        var errors = (await badQuote.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("product", out _));
+        Assert.True(errors.TryGetProperty("parcels[0].weightKg", out _));
+        Assert.True(errors.TryGetProperty("parcels[0].lengthCm", out _));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, nowhere.StatusCode);
+    }
+
+    private async Task<(Guid ShipmentId, string Master, DateTimeOffset CollectedAt)> BookAsync(int boxes)
+    {
+        var (pickupId, _, codes) = await f.OpenPickupAsync(boxes);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var (response, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var s = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (s.GetProperty("id").GetGuid(), s.GetProperty("masterWaybillNo").GetString()!, s.GetProperty("collectedAt").GetDateTimeOffset());
+    }
+}

@@ -1,0 +1,62 @@
+extern alias dispatch;
+using System.Text.Json;
+using dispatch::MelonChain.Dispatch.Features.Carrier;
+
+namespace MelonChain.Dispatch.Tests;
+
+public class SfProtocolTests
+{
+    private const string CheckWord = "fjcg5PGKaNpPSHFAZ4QsCOkV71R3zVci";
+
+    [Theory]
+    [InlineData("""{"language":"zh-CN","orderId":"QIAO-20200618-004"}""", "IIKJtuLVzoFTu4kHI8M8vA==")]
+    [InlineData("""{"remark":"杜阮凉瓜 (鲜) *易碎* ~!'","orderId":"DR-001"}""", "TSOYBaQc3+inqlTbScwgzg==")]
+    public void Message_digest_matches_the_published_test_vectors(string msgData, string expected) =>
+        Assert.Equal(expected, SfProtocol.Digest(msgData, "12312334453453", CheckWord));
+
+    [Theory]
+    [InlineData("aZ09.-*_", "aZ09.-*_")]
+    [InlineData("a b", "a+b")]
+    [InlineData("~!'()", "%7E%21%27%28%29")]
+    [InlineData("{\"k\":1}", "%7B%22k%22%3A1%7D")]
+    [InlineData("凉", "%E5%87%89")]
+    public void Url_encoding_is_javas_URLEncoder(string input, string expected) =>
+        Assert.Equal(expected, SfProtocol.JavaUrlEncode(input));
+
+    [Fact]
+    public void Envelope_carries_every_form_field_and_signs_the_exact_msgData()
+    {
+        var form = SfProtocol.Envelope("PARTNER", SfProtocol.CreateOrder, "{\"orderId\":\"X\"}", 1700000000000, CheckWord, Guid.Empty);
+
+        Assert.Equal(["partnerID", "requestID", "serviceCode", "timestamp", "msgData", "msgDigest"], form.Keys);
+        Assert.Equal(SfProtocol.Digest("{\"orderId\":\"X\"}", "1700000000000", CheckWord), form["msgDigest"]);
+    }
+
+    [Theory]
+    [InlineData("50", "picked_up")]
+    [InlineData("36", "in_transit")]
+    [InlineData("44", "out_for_delivery")]
+    [InlineData("8000", "delivered")]
+    [InlineData("70", "delivery_failed")]
+    [InlineData("648", "return_to_sender")]
+    [InlineData("12345", null)]
+    public void Op_codes_map_to_statuses(string opCode, string? status) => Assert.Equal(status, SfProtocol.StatusOf(opCode));
+
+    [Fact]
+    public void A_push_is_read_only_with_the_right_digest()
+    {
+        var carrier = new SfCarrier(new HttpClient(), new SfSettings("http://x/", "P", CheckWord, "1", "zh-CN"), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SfCarrier>.Instance);
+        var body = JsonSerializer.Serialize(new SfPush(new SfPushBody([new SfPushRoute("1", "SF1234567890123", "MC-1", "2026-06-12 10:00:00", "江门", "已揽收", "50")])), SfProtocol.Json);
+        var headers = new Dictionary<string, string?> { [SfProtocol.PushTimestampHeader] = "123", [SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, "123", CheckWord) };
+
+        var good = carrier.ParsePush(body, headers);
+        headers[SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, "123", "forged");
+        var forged = carrier.ParsePush(body, headers);
+
+        Assert.True(good.Authentic);
+        var route = Assert.Single(good.Routes);
+        Assert.Equal(("SF1234567890123", "50", new DateTimeOffset(2026, 6, 12, 2, 0, 0, TimeSpan.Zero)), (route.WaybillNo, route.OpCode, route.At.ToUniversalTime()));
+        Assert.False(forged.Authentic);
+    }
+}
