@@ -99,7 +99,7 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
     private async Task<JsonElement> Settled(ShipmentStory story)
     {
         var buyer = f.Buyer(story.BuyerId);
-        return await Eventually.Until(() => buyer.GetFromJsonAsync<JsonElement>($"/api/v1/tracking/shipments/{story.MasterWaybill}"),
+        return await Eventually.Found(buyer, $"/api/v1/tracking/shipments/{story.MasterWaybill}",
             j => j.GetProperty("shipment").GetProperty("onTime").ValueKind != JsonValueKind.Null
                  && j.GetProperty("timeline").GetArrayLength() == 5 && j.GetProperty("boxes").GetArrayLength() == 2,
             TimeSpan.FromSeconds(30), "every event applied");

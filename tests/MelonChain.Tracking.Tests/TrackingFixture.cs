@@ -41,13 +41,9 @@ public class TrackingFixture : IAsyncLifetime
 
     public HttpClient Buyer(Guid buyerId) => Tracking.As(Roles.Buyer, "buyer-" + buyerId.ToString()[..4], buyerId: buyerId.ToString());
 
-    public async Task<JsonElement> WaitForStatusAsync(HttpClient client, string waybillNo, string status) =>
-        await Eventually.Until(async () =>
-        {
-            var response = await client.GetAsync($"/api/v1/tracking/shipments/{waybillNo}");
-            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-        }, j => j.ValueKind == JsonValueKind.Object && j.GetProperty("shipment").GetProperty("status").GetString() == status,
-        TimeSpan.FromSeconds(30), $"{waybillNo} {status}");
+    public Task<JsonElement> WaitForStatusAsync(HttpClient client, string waybillNo, string status) =>
+        Eventually.Found(client, $"/api/v1/tracking/shipments/{waybillNo}",
+            j => j.GetProperty("shipment").GetProperty("status").GetString() == status, TimeSpan.FromSeconds(30), $"{waybillNo} {status}");
 
     public async Task DisposeAsync()
     {
