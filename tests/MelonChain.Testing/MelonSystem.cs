@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MelonChain.Testing;
+
+/// <summary>
+/// The whole system as processes: the carrier simulator, the four services and the Gateway, each on a free port,
+/// each service with a database of its own on the given PostgreSQL, all on the given RabbitMQ (a virtual host or a
+/// private broker). Requests go through the Gateway with tokens from its development token endpoint.
+/// </summary>
+public sealed class MelonSystem : IAsyncDisposable
+{
+    public const string Cooperative = "shangxiang";
+
+    /// <summary>In start order: the simulator first (Dispatch books with it), the Gateway last (it routes to the rest).</summary>
+    public static readonly string[] Services = ["CarrierSimulator", "Cooperative", "ContractGrowing", "Dispatch", "Tracking", "Gateway"];
+
+    private static readonly Dictionary<string, string> Clusters = new()
+    {
+        ["Cooperative"] = "cooperative", ["ContractGrowing"] = "growing", ["Dispatch"] = "dispatch", ["Tracking"] = "tracking",
+    };
+
+    private readonly Dictionary<string, ServiceProcess> _processes = new();
+
+    /// <summary>Each service's database (Cooperative, ContractGrowing, Dispatch, Tracking).</summary>
+    public IReadOnlyDictionary<string, TestDatabase> Databases { get; }
+
+    public string RabbitMq { get; }
+    public ServiceProcess this[string service] => _processes[service];
+    public Uri Gateway => _processes["Gateway"].BaseAddress;
+
+    private MelonSystem(string postgres, string rabbitMq)
+    {
+        RabbitMq = rabbitMq;
+        Databases = Clusters.Keys.ToDictionary(s => s, s => TestDatabase.Create("e2e_" + Clusters[s], postgres));
+    }
+
+    /// <param name="postgres">A server connection string without a database.</param>
+    /// <param name="rabbitMq">An AMQP URI, with the virtual host to use.</param>
+    /// <param name="settings">Extra settings per service (e.g. <c>Simulator:SecondsPerDay</c> for CarrierSimulator).</param>
+    public static async Task<MelonSystem> StartAsync(string postgres, string rabbitMq,
+        IDictionary<string, IDictionary<string, string>>? settings = null)
+    {
+        var system = new MelonSystem(postgres, rabbitMq);
+        try
+        {
+            foreach (var name in Services) system._processes[name] = new ServiceProcess(name, system.SettingsFor(name, settings));
+            // Ports are known before anything starts, so the Gateway, Dispatch and the simulator can name each other.
+            foreach (var (service, cluster) in Clusters)
+                system["Gateway"].Configure($"ReverseProxy:Clusters:{cluster}:Destinations:local:Address", system[service].BaseAddress.ToString());
+            system["Dispatch"].Configure("Dispatch:CarrierBaseUrl", system["CarrierSimulator"].BaseAddress.ToString());
+            system["CarrierSimulator"].Configure("Simulator:RoutePushUrl", new Uri(system["Dispatch"].BaseAddress, "/api/v1/dispatch/carriers/sf/routes").ToString());
+            foreach (var name in Services) await system[name].StartAsync();
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Dictionary<string, string> SettingsFor(string name, IDictionary<string, IDictionary<string, string>>? overrides)
+    {
+        var values = new Dictionary<string, string>();
+        if (Databases.TryGetValue(name, out var database))
+        {
+            values["ConnectionStrings:Db"] = database.ConnectionString;
+            values["ConnectionStrings:RabbitMq"] = RabbitMq;
+        }
+        if (overrides?.TryGetValue(name, out var extra) == true)
+            foreach (var (key, value) in extra) values[key] = value;
+        return values;
+    }
+
+    /// <summary>A Gateway client carrying a development token for the role.</summary>
+    public async Task<HttpClient> AsAsync(string role, string subject, string cooperative = Cooperative,
+        Guid? buyerId = null, string? courierId = null)
+    {
+        var client = new HttpClient { BaseAddress = Gateway };
+        var response = await client.PostAsJsonAsync("/api/v1/dev/tokens", new { role, subject, cooperativeId = cooperative, buyerId, courierId });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>What each process wrote last, for a failing test's message.</summary>
+    public string RecentOutput() =>
+        string.Join("\n", _processes.Values.Select(p => $"--- {p.Name}\n{p.RecentOutput}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes.Values.Reverse()) await process.DisposeAsync();
+        foreach (var database in Databases.Values) await database.DisposeAsync();
+    }
+}
