@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# Seeds a demo season through the public API only (the Gateway), as the cooperative's staff would enter it:
-# the Enping contract-growing programme (ContractGrowing) and a week of Shangxiang receipts and gradings
-# (Cooperative). Every POST carries an Idempotency-Key, so running it again the same day changes nothing.
+# Plays a demo season through the public API only (the Gateway), as the people who use MelonChain would:
+#   the contract officer sets up the Enping contract-growing programme (ContractGrowing);
+#   the clerk registers members, receives and grades a week of harvest, takes a Beijing and a Shanghai order and
+#   packs them into traced boxes (Cooperative);
+#   a courier accepts, schedules and collects both pickups, booked with the carrier at the negotiated rate (Dispatch,
+#   CarrierSimulator on an accelerated clock); the buyers follow them to delivery (Tracking);
+#   the clerk settles the week; then a summary is printed.
+# Every POST carries an Idempotency-Key: with DEMO_REPLAY=1 the same season can be played again the same day and
+# changes nothing. Without it, a cooperative that already has members is left alone (only the summary is skipped).
 set -euo pipefail
 
 GATEWAY="${GATEWAY:-http://127.0.0.1:8080}"
 COOP="shangxiang"
 DAY="$(TZ=Asia/Shanghai date +%F)"
+WAIT_SECONDS="${DEMO_WAIT_SECONDS:-180}"
+command -v jq >/dev/null 2>&1 || { echo "demo: jq is required" >&2; exit 1; }
 
+# token ROLE [EXTRA_JSON_FIELDS] → a development token from the Gateway
 token() {
   curl -fsS -X POST "$GATEWAY/api/v1/dev/tokens" -H 'Content-Type: application/json' \
-    -d "{\"role\":\"$1\",\"subject\":\"demo-$1\",\"cooperativeId\":\"$COOP\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+    -d "{\"role\":\"$1\",\"subject\":\"demo-$1\",\"cooperativeId\":\"$COOP\"${2:-}}" | jq -r .token
 }
 CLERK="$(token clerk)"
 OFFICER="$(token officer)"
+COURIER="$(token courier ',"courierId":"sf-jm-017"')"
 
 # post TOKEN PATH KEY JSON → response body; fails loudly on any non-2xx.
 post() {
@@ -24,12 +34,23 @@ post() {
   if [ "${code:0:1}" != 2 ]; then echo "demo: POST $2 answered $code: $(cat "$out")" >&2; rm -f "$out"; exit 1; fi
   cat "$out"; rm -f "$out"
 }
-id_of() { sed -n 's/^{"id":"\([^"]*\)".*/\1/p'; }
+get() { curl -fsS "$GATEWAY$2" -H "Authorization: Bearer $1"; }
+# until_true WHAT COMMAND… → runs COMMAND every second until it succeeds (or gives up after WAIT_SECONDS)
+until_true() {
+  local what="$1"; shift
+  for _ in $(seq 1 "$WAIT_SECONDS"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "demo: gave up waiting for $what" >&2; exit 1
+}
+id_of() { jq -r .id; }
 kg() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 ago() { TZ=Asia/Shanghai date -d "$DAY - $1 days" +%F; }
+# yuan FEN → 4,200 or 1,234.56
+yuan() { local f="$1" sign=""; [ "$f" -lt 0 ] && { sign="-"; f=$((-f)); }
+  local whole; whole="$(echo $((f / 100)) | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')"
+  if [ $((f % 100)) -eq 0 ]; then echo "$sign$whole"; else printf '%s%s.%02d' "$sign" "$whole" $((f % 100)); fi; }
 
-if curl -fsS "$GATEWAY/api/v1/cooperative/growers?limit=1" -H "Authorization: Bearer $CLERK" | grep -q '"memberNo"'; then
-  echo "demo: the cooperative already has members — demo season not seeded again"
+if [ "${DEMO_REPLAY:-}" != 1 ] && get "$CLERK" "/api/v1/cooperative/growers?limit=1" | grep -q '"memberNo"'; then
+  echo "demo: the cooperative already has members — demo season not played again (DEMO_REPLAY=1 replays it the same day)"
   exit 0
 fi
 
@@ -72,7 +93,6 @@ for i in "${!CONTRACTS[@]}"; do
 done
 
 echo "demo: a week of receipts and gradings (统一收货 · 统一挑选)"
-RECEIVED=0
 for day in 6 5 4 3 2 1 0; do
   for slot in $(seq 0 7); do
     idx=$(((day * 7 + slot * 5) % ${#MEMBERS[@]}))
@@ -83,7 +103,87 @@ for day in 6 5 4 3 2 1 0; do
       "{\"growerId\":\"${MEMBERS[$idx]}\",\"harvestedOn\":\"$(ago "$day")\",\"grossKg\":$(kg $gross),\"crates\":$((gross / 12000 + 1))}" | id_of)"
     post "$CLERK" "/api/v1/cooperative/receipts/$receipt/grading" "grading-$day-$slot" \
       "{\"lines\":[{\"grade\":\"premium\",\"kg\":$(kg $premium)},{\"grade\":\"grade1\",\"kg\":$(kg $grade1)},{\"grade\":\"grade2\",\"kg\":$(kg $grade2)},{\"grade\":\"offgrade\",\"kg\":$(kg $offgrade)}]}" >/dev/null
-    RECEIVED=$((RECEIVED + gross))
   done
 done
-echo "demo: seeded 5 Enping contracts (6,000 seedlings of DR-2026-A1, 26,700 m²), 29 growers, 56 receipts — $(kg $RECEIVED) kg received this week"
+
+echo "demo: a Beijing and a Shanghai order, packed into traced boxes (统一代销 · 一箱一码)"
+BJ_PHONE=13911112222
+BJ_BUYER="$(post "$CLERK" /api/v1/cooperative/buyers buyer-beijing \
+  "{\"name\":\"京味轩餐饮\",\"city\":\"北京\",\"address\":\"朝阳区建国路88号\",\"contactName\":\"王经理\",\"phone\":\"$BJ_PHONE\"}" | id_of)"
+SH_BUYER="$(post "$CLERK" /api/v1/cooperative/buyers buyer-shanghai \
+  '{"name":"沪上鲜果蔬","city":"上海","address":"徐汇区漕溪北路398号","contactName":"陈小姐","phone":"13816663333"}' | id_of)"
+BJ_ORDER="$(post "$CLERK" /api/v1/cooperative/orders order-beijing \
+  "{\"buyerId\":\"$BJ_BUYER\",\"destination\":{\"city\":\"北京\",\"address\":\"朝阳区建国路88号\",\"contactName\":\"王经理\",\"phone\":\"$BJ_PHONE\"},\"lines\":[{\"grade\":\"grade1\",\"kg\":300,\"priceFenPerKg\":1800}],\"boxNetKg\":5,\"product\":\"express\"}" | id_of)"
+SH_ORDER="$(post "$CLERK" /api/v1/cooperative/orders order-shanghai \
+  "{\"buyerId\":\"$SH_BUYER\",\"destination\":{\"city\":\"上海\",\"address\":\"徐汇区漕溪北路398号\",\"contactName\":\"陈小姐\",\"phone\":\"13816663333\"},\"lines\":[{\"grade\":\"premium\",\"kg\":40,\"priceFenPerKg\":2400},{\"grade\":\"grade2\",\"kg\":60,\"priceFenPerKg\":1100}],\"boxNetKg\":5,\"product\":\"express\"}" | id_of)"
+post "$CLERK" "/api/v1/cooperative/orders/$BJ_ORDER/pack" pack-beijing '{}' >/dev/null
+post "$CLERK" "/api/v1/cooperative/orders/$SH_ORDER/pack" pack-shanghai '{}' >/dev/null
+
+echo "demo: the courier accepts, schedules and collects both pickups (上门揽收)"
+pickup_of() { get "$COURIER" "/api/v1/dispatch/pickups?limit=500" | jq -er --arg o "$1" '.items[] | select(.orderId == $o) | .id'; }
+collect() { # ORDER NAME → shipment id
+  local pickup window codes
+  until_true "the $2 pickup to open" pickup_of "$1"
+  pickup="$(pickup_of "$1")"
+  post "$COURIER" "/api/v1/dispatch/pickups/$pickup/accept" "accept-$2" '{}' >/dev/null
+  # The courier takes the window the cooperative suggested, and scans every box at the door.
+  window="$(get "$COURIER" "/api/v1/dispatch/pickups/$pickup" | jq -c '{windowStart, windowEnd}')"
+  post "$COURIER" "/api/v1/dispatch/pickups/$pickup/schedule" "schedule-$2" "$window" >/dev/null
+  codes="$(get "$COURIER" "/api/v1/dispatch/pickups/$pickup/boxes" | jq -c '{traceCodes: map(.traceCode)}')"
+  post "$COURIER" "/api/v1/dispatch/pickups/$pickup/collect" "collect-$2" "$codes" | id_of
+}
+BJ_SHIPMENT="$(collect "$BJ_ORDER" beijing)"
+SH_SHIPMENT="$(collect "$SH_ORDER" shanghai)"
+
+echo "demo: the carrier carries them; the buyers follow them (accelerated clock)"
+BJ_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$BJ_BUYER\"")"
+SH_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$SH_BUYER\"")"
+delivered() { get "$1" /api/v1/tracking/my/shipments | jq -e '.items | length > 0 and all(.status == "delivered" and .onTime != null)'; }
+until_true "the Beijing delivery" delivered "$BJ_BUYER_TOKEN"
+until_true "the Shanghai delivery" delivered "$SH_BUYER_TOKEN"
+settled_order() { get "$CLERK" "/api/v1/cooperative/orders/$1" | jq -e '.status == "delivered" and .freightFen != null'; }
+until_true "the cooperative to see the Beijing order delivered" settled_order "$BJ_ORDER"
+until_true "the cooperative to see the Shanghai order delivered" settled_order "$SH_ORDER"
+
+echo "demo: the clerk settles the week (统一结算)"
+LAST_DELIVERY="$(for o in "$BJ_ORDER" "$SH_ORDER"; do get "$CLERK" "/api/v1/cooperative/orders/$o" | jq -r .deliveredAt; done \
+  | xargs -I{} env TZ=Asia/Shanghai date -d {} +%F | sort | tail -n1)"
+SETTLEMENT="$(post "$CLERK" /api/v1/cooperative/settlements settlement "{\"from\":\"$(ago 6)\",\"to\":\"$LAST_DELIVERY\"}")"
+
+# ---- the summary a cooperative cares about ----------------------------------------------------------------
+INTAKE="$(get "$CLERK" "/api/v1/cooperative/reports/intake?from=$(ago 6)&to=$DAY")"
+BJ="$(get "$COURIER" "/api/v1/dispatch/shipments/$BJ_SHIPMENT")"
+BJ_TRACK="$(get "$BJ_BUYER_TOKEN" /api/v1/tracking/my/shipments | jq '.items[0]')"
+SH_TRACK="$(get "$SH_BUYER_TOKEN" /api/v1/tracking/my/shipments | jq '.items[0]')"
+FULFILMENT="$(get "$OFFICER" "/api/v1/growing/reports/fulfilment?season=${DAY:0:4}-autumn")"
+TRACE_CODE="$(echo "$BJ" | jq -r '.waybills[1].traceCode')"
+hours() { echo "$1" | jq -r '((.deliveredAt | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601) - (.bookedAt | sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601)) / 3600 | floor'; }
+on_time() { echo "$1" | jq -r 'if .onTime then "on time" else "LATE" end'; }
+
+echo
+echo "================ 上巷村合作社 · demo season $(ago 6) – $DAY ================"
+echo "$INTAKE" | jq -r '"Received   \(.receivedKg) kg in \(.receipts) receipts; graded \(.gradedKg) kg, shrink \(.shrinkKg) kg, ungraded \(.ungradedKg) kg",
+  (.grades[] | "  \(.grade | . + "        " | .[0:9]) \(.gradedKg) kg graded, \(.packedKg) kg packed into orders")'
+echo "$FULFILMENT" | jq -r '"Enping     \(.contracts) contracts: \(.deliveredKg) kg delivered to the cooperative so far, of \(.expectedKg) kg expected this season"'
+printf 'Beijing    %s boxes × 5 kg grade 1, SF express: list %s yuan, negotiated %s yuan (75%%), saved %s yuan\n' \
+  "$(echo "$BJ" | jq '.waybills | length')" "$(yuan "$(echo "$BJ" | jq .listFen)")" "$(yuan "$(echo "$BJ" | jq .negotiatedFen)")" "$(yuan "$(echo "$BJ" | jq .savingFen)")"
+printf '           delivered %s h after pickup against the 48 h promise — %s (waybill %s)\n' "$(hours "$BJ_TRACK")" "$(on_time "$BJ_TRACK")" "$(echo "$BJ_TRACK" | jq -r .waybillNo)"
+printf 'Shanghai   delivered %s h after pickup against the 48 h promise — %s (waybill %s)\n' "$(hours "$SH_TRACK")" "$(on_time "$SH_TRACK")" "$(echo "$SH_TRACK" | jq -r .waybillNo)"
+T="$(echo "$SETTLEMENT" | jq .totals)"
+printf 'Settlement %s – %s, %s orders: revenue %s − freight %s − boxes %s − commission %s = %s yuan to growers, + %s yuan guarantee top-ups\n' \
+  "$(echo "$SETTLEMENT" | jq -r .from)" "$(echo "$SETTLEMENT" | jq -r .to)" "$(echo "$SETTLEMENT" | jq .orders)" \
+  "$(yuan "$(echo "$T" | jq .revenueFen)")" "$(yuan "$(echo "$T" | jq .freightFen)")" "$(yuan "$(echo "$T" | jq .packagingFen)")" \
+  "$(yuan "$(echo "$T" | jq .commissionFen)")" "$(yuan "$(echo "$T" | jq .payoutFen)")" "$(yuan "$(echo "$T" | jq .topUpFen)")"
+echo "Payouts per grower:"
+echo "$SETTLEMENT" | jq -r '.statements | sort_by(.memberNo)[] | "\(.memberNo) \(.payoutFen) \(.topUpFen) \([.lines[].kg] | add * 1000 | round / 1000)"' |
+  while read -r member payout topup sold; do
+    printf '  %-8s %8s kg sold  %9s yuan' "$member" "$sold" "$(yuan "$((payout + topup))")"
+    if [ "$topup" -gt 0 ]; then printf '  (%s from the pools + %s guarantee top-up)' "$(yuan "$payout")" "$(yuan "$topup")"; fi
+    echo
+  done
+cat <<URLS
+Open
+  Swagger UI        $GATEWAY/swagger
+  Track a parcel    $GATEWAY/track   (waybill $(echo "$BJ_TRACK" | jq -r .waybillNo), phone ending ${BJ_PHONE: -4})
+  A box's story     $GATEWAY/trace/$TRACE_CODE
+URLS

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MelonChain local run: real PostgreSQL and RabbitMQ from the OS packages, bound to 127.0.0.1, data under
 # .local/ (git-ignored), every service as a process.
-#   deploy/dev.sh up       install what is missing, start servers, build, run every service, seed the demo
+#   deploy/dev.sh up       install what is missing, start servers, build, run every service, play the demo season
 #   deploy/dev.sh down     stop services and servers
 #   deploy/dev.sh status   what runs where
 #   deploy/dev.sh test     start the servers and run the whole test suite against them
@@ -33,6 +33,7 @@ install_missing() {
   [ -x "$PG_BIN/initdb" ] || need+=(postgresql)
   command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
   command -v curl >/dev/null 2>&1 || need+=(curl)
+  command -v jq >/dev/null 2>&1 || need+=(jq)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} (apt)"
     as_root apt-get update -qq

@@ -24,6 +24,7 @@ public static class GradeReceipt
     {
         api.MapPost("/receipts/{id:guid}/grading", Grade).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GradeReceipt");
         api.MapGet("/stock", Stock.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GetStock");
+        api.MapGet("/reports/intake", IntakeReport.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("IntakeReport");
         return api;
     }
 
