@@ -29,6 +29,7 @@ public static class Settlements
     {
         var settlements = api.MapGroup("/settlements").RequireRoles(Roles.Clerk).WithTags("Settlement");
         SettlePeriod.Map(settlements);
+        settlements.MapGet("/", List).WithName("ListSettlements");
         settlements.MapGet("/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetSettlement");
         settlements.MapGet("/{id:guid}/statements/{growerId:guid}", StatementOf).WithName("GetStatement");
@@ -65,6 +66,26 @@ public static class Settlements
             g.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList())).ToList();
         return new View(h.Id, h.PeriodFrom, h.PeriodTo, h.Orders,
             new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen), pools, statements);
+    }
+
+    public sealed record Summary(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, DateTimeOffset SettledAt);
+
+    private sealed record SummaryRow(Guid Id, DateOnly PeriodFrom, DateOnly PeriodTo, int Orders, long RevenueFen, long FreightFen,
+        long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen, DateTimeOffset SettledAt);
+
+    /// <summary>The cooperative's settled periods, in the order they were settled.</summary>
+    private static async Task<Ok<Page<Summary>>> List(int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var paging = Paging.From(limit, after);
+        if (paging.After is not null && !Guid.TryParse(paging.After, out _)) throw Problem.Invalid("after", "is not a cursor returned by this list");
+        var rows = await db.QueryAsync<SummaryRow>(
+            """
+            select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen, settled_at
+            from settlements where cooperative_id = @Coop and (@After::uuid is null or id > @After::uuid) order by id limit @Fetch
+            """, new { Coop = user.CooperativeId(), paging.After, paging.Fetch }, ct);
+        var page = paging.ToPage(rows, r => r.Id.ToString());
+        return TypedResults.Ok(new Page<Summary>(page.Items.Select(r => new Summary(r.Id, r.PeriodFrom, r.PeriodTo, r.Orders,
+            new Totals(r.RevenueFen, r.FreightFen, r.PackagingFen, r.CommissionFen, r.PayoutFen, r.TopUpFen), r.SettledAt)).ToList(), page.Next));
     }
 
     private static long PricePerKg(long netFen, long grams) =>
