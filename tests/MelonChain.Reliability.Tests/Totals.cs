@@ -39,3 +39,9 @@ public static class Totals
         }
     }
 }
+
+[CollectionDefinition(Name)]
+public sealed class SharedServers : ICollectionFixture<SharedServersSystem>
+{
+    public const string Name = "shared servers";
+}
