@@ -48,7 +48,7 @@ public class EndpointAuthTests(SecuredSystem f)
                     failures.Add($"{operation} with {what}: {(int)response.StatusCode} {response.Content.Headers.ContentType}, expected {(int)expected} ProblemDetails");
             }
         }
-        Assert.Empty(failures);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     private async Task<HttpResponseMessage> Send(Operation operation, string? token)

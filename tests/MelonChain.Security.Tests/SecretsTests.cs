@@ -17,9 +17,11 @@ public class SecretsTests
         ("a private key", new Regex("-----BEGIN [A-Z ]*PRIVATE KEY-----")),
         ("an AWS access key", new Regex(@"\bAKIA[0-9A-Z]{16}\b")),
         ("a GitHub token", new Regex(@"\bgh[pousr]_[A-Za-z0-9]{30,}\b")),
-        ("a signing key, check word, password or secret", new Regex(
-            @"(?i)[""']?(signingkey|checkword|password|passwd|secret|apikey|api_key|clientsecret)[""']?\s*[:=]\s*[""']?(?<value>[^""'\s,;}]{6,})")),
     ];
+
+    /// <summary>A credential given a literal value, in what ships (services, shared code, deployment); tests hold deliberately wrong ones.</summary>
+    private static readonly Regex Credential = new(
+        @"(?i)[""']?(signingkey|checkword|password|passwd|secret|apikey|api_key|clientsecret)[""']?\s*[:=]\s*[""'](?<value>[^""']{6,})[""']");
 
     [Fact]
     public async Task The_repository_holds_no_secret_beyond_the_development_defaults()
@@ -33,14 +35,12 @@ public class SecretsTests
             if (!File.Exists(path)) continue;
             var text = await File.ReadAllTextAsync(path);
             foreach (var (what, pattern) in Secrets)
-                foreach (Match m in pattern.Matches(text))
-                {
-                    var value = m.Groups["value"].Success ? m.Groups["value"].Value : m.Value;
-                    if (!DevelopmentDefaults.Any(d => value.Contains(d)) && !value.StartsWith("$") && !value.StartsWith('@') && !value.Contains("Configuration"))
-                        findings.Add($"{file}: {what}: {m.Value}");
-                }
+                findings.AddRange(pattern.Matches(text).Select(m => $"{file}: {what}"));
+            if (!file.StartsWith("tests/"))
+                findings.AddRange(Credential.Matches(text).Where(m => !DevelopmentDefaults.Contains(m.Groups["value"].Value))
+                    .Select(m => $"{file}: a credential with a value that is not a development default: {m.Value}"));
         }
-        Assert.Empty(findings);
+        Assert.True(findings.Count == 0, string.Join("\n", findings));
     }
 
     [Fact]
