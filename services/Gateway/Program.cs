@@ -8,7 +8,8 @@ builder.AddServiceDefaults("gateway", migrations: null);
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
 
 var app = builder.Build();
-app.UseServiceDefaults(swaggerUi: ui =>
+// The edge: it never trusts a client's X-Forwarded-For, and sets it for the services behind it.
+app.UseServiceDefaults(behindGateway: false, swaggerUi: ui =>
 {
     ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Gateway (dev tokens)");
     foreach (var service in new[] { "cooperative", "growing", "dispatch", "tracking" })

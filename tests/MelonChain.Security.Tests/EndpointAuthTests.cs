@@ -1,96 +1,70 @@
-extern alias cooperative;
-extern alias growing;
-extern alias tracking;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using MelonChain.ServiceDefaults.Security;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MelonChain.Security.Tests;
 
 /// <summary>
-/// S1 for every endpoint in each service's OpenAPI document: no token, a forged token and an expired token are
-/// 401; a role the service never serves is 403. Public endpoints are the ones under <c>/public</c> (and the
-/// health and Swagger endpoints, which are not in the document).
+/// S1 for every operation in every service's OpenAPI document, through the Gateway: no token, a forged token and an
+/// expired token are 401; a role the service never serves is 403 — all as ProblemDetails. Public endpoints (under
+/// <c>/public</c>) are open by design; the carrier's route push carries no token and is refused without the
+/// carrier's digest whatever bearer it shows.
 /// </summary>
-public sealed class EndpointAuthTests : IAsyncLifetime
+[Collection(Secured.Name)]
+public class EndpointAuthTests(SecuredSystem f)
 {
-    private readonly List<IAsyncDisposable> _owned = [];
-    private readonly Dictionary<string, (HttpClient Client, TokenIssuer Tokens, AuthSettings Settings, string NeverServed)> _services = new();
-
-    public async Task InitializeAsync()
-    {
-        await Add<cooperative::Program>("cooperative", Roles.Courier);
-        await Add<growing::Program>("growing", Roles.Courier);
-        await Add<tracking::Program>("tracking", Roles.Courier);
-    }
-
-    private async Task Add<TProgram>(string name, string neverServed) where TProgram : class
-    {
-        var db = TestDatabase.Create("sec_" + name);
-        var vhost = await TestVirtualHost.CreateAsync("sec_" + name);
-        var host = new ServiceHost<TProgram>(db.ConnectionString, vhost.ConnectionString);
-        _owned.AddRange([host, db, vhost]);
-        await host.StartAsync();
-        _services[name] = (host.CreateClient(), host.Services.GetRequiredService<TokenIssuer>(), host.Services.GetRequiredService<AuthSettings>(), neverServed);
-    }
-
-    public static IEnumerable<object[]> Services => [["cooperative"], ["growing"], ["tracking"]];
+    public static IEnumerable<object[]> Services => SecuredSystem.ServiceNames.Select(s => new object[] { s });
 
     [Theory]
     [MemberData(nameof(Services))]
     public async Task Every_protected_endpoint_refuses_missing_forged_and_expired_tokens_and_roles_it_does_not_serve(string service)
     {
-        var (client, tokens, settings, neverServed) = _services[service];
-        var endpoints = await Endpoints(client);
-        Assert.True(endpoints.Count(e => !e.Path.Contains("/public/")) >= 3, $"only {endpoints.Count} endpoints found in the document");
-        var forged = new TokenIssuer(new AuthSettings("melonchain-dev", "melonchain", new string('f', 48), null), TimeProvider.System)
-            .Issue(new TokenRequest(Roles.Admin, "mallory", "shangxiang"));
+        var operations = await f.OperationsAsync(service);
+        Assert.True(operations.Count(o => !o.IsPublic) >= 3, $"only {operations.Count} operations in {service}'s document");
+        var settings = new AuthSettings("melonchain-dev", "melonchain", SecuredSystem.SigningKey, null);
+        var forged = new TokenIssuer(settings with { SigningKey = new string('f', 48) }, TimeProvider.System)
+            .Issue(new TokenRequest(Roles.Admin, "mallory", MelonSystem.Cooperative));
         var expired = new TokenIssuer(settings, new FixedClock(DateTimeOffset.UtcNow.AddDays(-2)))
-            .Issue(new TokenRequest(Roles.Admin, "admin-1", "shangxiang"), TimeSpan.FromHours(1));
-        var wrongRole = tokens.Issue(new TokenRequest(neverServed, "someone", "shangxiang", BuyerId: Guid.NewGuid().ToString(), CourierId: "k-1"));
+            .Issue(new TokenRequest(Roles.Admin, "admin-1", MelonSystem.Cooperative), TimeSpan.FromHours(1));
+        var neverServed = service == "Dispatch" ? Roles.Buyer : Roles.Courier;
+        var wrongRole = new TokenIssuer(settings, TimeProvider.System)
+            .Issue(new TokenRequest(neverServed, "someone", MelonSystem.Cooperative, BuyerId: f.BuyerId.ToString(), CourierId: "C-B"));
+        var unsigned = Unsigned(new TokenRequest(Roles.Admin, "mallory", MelonSystem.Cooperative));
 
         var failures = new List<string>();
-        foreach (var (method, path) in endpoints.Where(e => !e.Path.Contains("/public/")))
+        foreach (var operation in operations.Where(o => !o.IsPublic))
         {
-            foreach (var (token, expected, what) in new[] { ((string?)null, HttpStatusCode.Unauthorized, "no token"), (forged, HttpStatusCode.Unauthorized, "forged"),
-                         (expired, HttpStatusCode.Unauthorized, "expired"), (wrongRole, HttpStatusCode.Forbidden, $"role {neverServed}") })
+            var denied = operation.IsCarrierPush ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden;
+            foreach (var (token, expected, what) in new[]
+                     {
+                         ((string?)null, HttpStatusCode.Unauthorized, "no token"), (forged, HttpStatusCode.Unauthorized, "forged signature"),
+                         (unsigned, HttpStatusCode.Unauthorized, "alg none"), (expired, HttpStatusCode.Unauthorized, "expired"),
+                         (wrongRole, denied, $"role {neverServed}"),
+                     })
             {
-                var status = await Send(client, method, path, token);
-                if (status != expected) failures.Add($"{method} {path} with {what}: {(int)status}, expected {(int)expected}");
+                using var response = await Send(operation, token);
+                if (response.StatusCode != expected || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    failures.Add($"{operation} with {what}: {(int)response.StatusCode} {response.Content.Headers.ContentType}, expected {(int)expected} ProblemDetails");
             }
         }
-        Assert.Empty(failures);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    private static async Task<HttpStatusCode> Send(HttpClient client, string method, string path, string? token)
+    private async Task<HttpResponseMessage> Send(Operation operation, string? token)
     {
-        var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method is "POST" or "PUT") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        var request = new HttpRequestMessage(new HttpMethod(operation.Method), f.Concrete(operation.Path));
+        if (operation.HasBody) request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return (await client.SendAsync(request)).StatusCode;
+        return await f.Anonymous.SendAsync(request);
     }
 
-    /// <summary>Every operation of the service's OpenAPI document, with path parameters filled in.</summary>
-    private static async Task<List<(string Method, string Path)>> Endpoints(HttpClient client)
+    /// <summary>A token claiming admin with no signature at all (<c>alg: none</c>).</summary>
+    private static string Unsigned(TokenRequest claims)
     {
-        var document = JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json")).RootElement;
-        var endpoints = new List<(string, string)>();
-        foreach (var path in document.GetProperty("paths").EnumerateObject())
-        {
-            var concrete = System.Text.RegularExpressions.Regex.Replace(path.Name, "{([^}]+)}", m =>
-                m.Groups[1].Value.Contains("id", StringComparison.OrdinalIgnoreCase) && !m.Groups[1].Value.Contains("waybill", StringComparison.OrdinalIgnoreCase)
-                    ? Guid.NewGuid().ToString() : "SF0000000000000");
-            foreach (var operation in path.Value.EnumerateObject())
-                endpoints.Add((operation.Name.ToUpperInvariant(), concrete));
-        }
-        return endpoints;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in _owned) await owned.DisposeAsync();
+        static string Part(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        return Part("""{"alg":"none","typ":"JWT"}""") + "." +
+               Part($$"""{"sub":"{{claims.Subject}}","role":"{{claims.Role}}","coop":"{{claims.CooperativeId}}","iss":"melonchain-dev","aud":"melonchain","exp":{{exp}}}""") + ".";
     }
 }

@@ -51,7 +51,17 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
 
     public Task StartAsync() => Ctl("start_app");
 
-    private Task Ctl(params string[] args) => Cli.Run(Path.Combine(Bin, "rabbitmqctl"), ["-q", "-n", Node, .. args], _env);
+    /// <summary>Every queue of the node with the messages in it (ready and unacknowledged).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueuesAsync()
+    {
+        var output = await Ctl("list_queues", "--no-table-headers", "name", "messages");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t'))
+            .Where(cells => cells.Length == 2 && long.TryParse(cells[1], out _))
+            .ToDictionary(cells => cells[0], cells => long.Parse(cells[1]));
+    }
+
+    private Task<string> Ctl(params string[] args) => Cli.Run(Path.Combine(Bin, "rabbitmqctl"), ["-q", "-n", Node, .. args], _env);
 
     public async ValueTask DisposeAsync()
     {

@@ -4,12 +4,14 @@ namespace MelonChain.CarrierSimulator.Simulator;
 /// Faults switched at run time through <c>POST /admin/faults</c>. Shares are 0..1 probabilities per call/push.
 /// <see cref="ErrorKind"/>: "5xx" (HTTP 500), "A1099" (gateway system error) or "mixed". Half of the injected
 /// errors hit after the call took effect (the answer is lost), which is what makes retries dangerous.
+/// <see cref="AnswerDelayMs"/> holds every answer after the call took effect: the window in which a caller that
+/// crashes has been served by the carrier without knowing it.
 /// <see cref="Delivery"/>: null (on time), "late" (delivered half a day after the promise) or "failed" (opCode 70).
 /// </summary>
 public sealed record Faults(
     double ErrorShare = 0, string ErrorKind = "mixed", int LatencyMs = 0, double TimeoutShare = 0, int TimeoutMs = 30_000,
     double RateLimitShare = 0, bool Outage = false, double DropPushShare = 0, double DuplicatePushShare = 0,
-    string? Delivery = null, bool PushesPaused = false);
+    string? Delivery = null, bool PushesPaused = false, int AnswerDelayMs = 0);
 
 public sealed class FaultSwitch
 {

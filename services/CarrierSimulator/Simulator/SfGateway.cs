@@ -54,6 +54,7 @@ public static class SfGateway
             };
         }
         catch (JsonException e) { return Gateway(SfProtocol.MissingParameters, "msgData: " + e.Message); }
+        if (f.AnswerDelayMs > 0) await Task.Delay(f.AnswerDelayMs, ct);
         return failAfter ? Error(f) : result;
     }
 

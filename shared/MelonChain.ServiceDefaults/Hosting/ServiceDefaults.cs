@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -94,8 +95,21 @@ public static class ServiceDefaults
         return builder;
     }
 
-    public static WebApplication UseServiceDefaults(this WebApplication app, Action<Swashbuckle.AspNetCore.SwaggerUI.SwaggerUIOptions>? swaggerUi = null)
+    /// <param name="behindGateway">
+    /// True for the services: the caller's address is the one the Gateway forwards (X-Forwarded-For from a trusted
+    /// proxy: loopback, or the networks in <c>ForwardedHeaders:KnownNetworks</c>), so per-client limits see the person,
+    /// not the Gateway. False for the Gateway itself, the edge, which never believes a client's own header.
+    /// </param>
+    public static WebApplication UseServiceDefaults(this WebApplication app,
+        Action<Swashbuckle.AspNetCore.SwaggerUI.SwaggerUIOptions>? swaggerUi = null, bool behindGateway = true)
     {
+        if (behindGateway)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            foreach (var network in (app.Configuration["ForwardedHeaders:KnownNetworks"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            app.UseForwardedHeaders(forwarded);
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The unit of work hashes the body of requests carrying an Idempotency-Key, so those are buffered.

@@ -15,6 +15,7 @@ namespace MelonChain.Dispatch.Features.Pickups;
 /// product's days, and ShipmentBooked is published. The carrier order id derives from the shipment id decided
 /// when the pickup opened, so a retry (after a timeout, a 503, or a crash before commit) finds the first order
 /// instead of creating a second; if the carrier cannot be reached the request fails with 503 and writes nothing.
+/// Route records the carrier pushed before this commit are adopted in it.
 /// </summary>
 public static class CollectPickup
 {
@@ -101,7 +102,10 @@ public static class CollectPickup
         await db.Publish(new ShipmentBooked(Guid.NewGuid(), now, coop, shipment.Id, shipment.OrderId, pickup.BuyerId, shipment.Carrier,
             shipment.Product, shipment.MasterWaybillNo, waybills.Select(w => new BookedWaybill(w.WaybillNo, w.TraceCode)).ToList(),
             price.ChargeableGrams, price.ListFen, price.NegotiatedFen, shipment.PromisedBy), ct);
-        return TypedResults.Ok(shipment);
+        // The carrier may already have pushed routes for these waybills (e.g. while a first attempt was dying).
+        await Routes.RouteIngest.AdoptAsync(db, shipment.Id, clock, ct);
+        var status = await db.QuerySingleAsync<string>("select status from shipments where id = @Id", new { shipment.Id }, ct);
+        return TypedResults.Ok(shipment with { Status = status });
     }
 
     private static Party Sender(IConfiguration config)

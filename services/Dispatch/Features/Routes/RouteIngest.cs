@@ -8,7 +8,9 @@ namespace MelonChain.Dispatch.Features.Routes;
 /// Stores route records raw (a record seen before — same waybill, opCode and time — is ignored, so replays and
 /// duplicates are harmless), then moves each touched shipment to the status its records imply, emitting
 /// ShipmentStatusChanged only on a change and ShipmentDelivered (on time or not against the promise) once.
-/// Runs inside the caller's transaction (push request or poll round).
+/// Records of a waybill not booked here are kept aside and adopted when its booking commits (<see cref="AdoptAsync"/>):
+/// a push can overtake the commit of the booking that issued the waybill. Runs inside the caller's transaction
+/// (push request, poll round or booking).
 /// </summary>
 public static class RouteIngest
 {
@@ -26,7 +28,17 @@ public static class RouteIngest
         {
             var shipmentId = await db.QuerySingleOrDefaultAsync<Guid?>(
                 "select shipment_id from waybills where waybill_no = @WaybillNo", new { e.WaybillNo }, ct);
-            if (shipmentId is null) continue; // not ours (or not booked here): acknowledged and ignored
+            if (shipmentId is null)
+            {
+                // Not booked here (yet): acknowledged and kept, so the carrier does not push it again and it is not lost.
+                await db.ExecuteAsync(
+                    """
+                    insert into unmatched_route_records (waybill_no, op_code, accept_time, accept_address, remark, raw, received_at)
+                    values (@WaybillNo, @OpCode, @At, @Location, @Remark, @Raw::jsonb, @Now)
+                    on conflict do nothing
+                    """, new { e.WaybillNo, e.OpCode, e.At, Location = Bound(e.Location), Remark = Bound(e.Remark), e.Raw, Now = now }, ct);
+                continue;
+            }
             fresh += await db.ExecuteAsync(
                 """
                 insert into route_records (shipment_id, waybill_no, op_code, status, accept_time, accept_address, remark, raw, received_at)
@@ -39,6 +51,21 @@ public static class RouteIngest
         foreach (var id in touched.Order())
             await SettleAsync(db, id, now, ct);
         return fresh;
+    }
+
+    private sealed record Unmatched(string WaybillNo, string OpCode, DateTimeOffset AcceptTime, string AcceptAddress, string Remark, string Raw);
+
+    /// <summary>Applies the records that arrived for a shipment's waybills before its booking was committed.</summary>
+    public static async Task AdoptAsync(Db db, Guid shipmentId, TimeProvider clock, CancellationToken ct)
+    {
+        var early = await db.QueryAsync<Unmatched>(
+            """
+            delete from unmatched_route_records u using waybills w
+            where w.waybill_no = u.waybill_no and w.shipment_id = @ShipmentId
+            returning u.waybill_no, u.op_code, u.accept_time, u.accept_address, u.remark, u.raw::text as raw
+            """, new { ShipmentId = shipmentId }, ct);
+        if (early.Count > 0)
+            await ApplyAsync(db, early.Select(r => new RouteEvent(r.WaybillNo, null, r.OpCode, r.AcceptTime, r.AcceptAddress, r.Remark, r.Raw)).ToList(), clock, ct);
     }
 
     private static string Bound(string text) => text.Length > 500 ? text[..500] : text;

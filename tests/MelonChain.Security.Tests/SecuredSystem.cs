@@ -1,0 +1,162 @@
+using System.Net.Http.Json;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace MelonChain.Security.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class Secured : ICollectionFixture<SecuredSystem>
+{
+    public const string Name = "secured system";
+}
+
+/// <summary>
+/// The whole system as processes behind its Gateway (real Kestrel limits, real proxy), with one cooperative's data in
+/// every service: a contract in ContractGrowing, a receipt, an order and a settlement in Cooperative, a pickup held
+/// by courier A and its shipment booked for buyer A in Dispatch and Tracking. The attacks come from outside it.
+/// </summary>
+public sealed class SecuredSystem : IAsyncLifetime
+{
+    public const string SigningKey = "melonchain-development-signing-key-not-for-production";
+    public const int PublicPerMinute = 40;
+    public static readonly string[] ServiceNames = ["Cooperative", "ContractGrowing", "Dispatch", "Tracking"];
+
+    private TestVirtualHost _vhost = null!;
+
+    public MelonSystem System { get; private set; } = null!;
+    public Scenario Scenario { get; private set; } = null!;
+    public HttpClient Anonymous { get; private set; } = null!;
+
+    /// <summary>Real ids of the seeded rows, by the name of the path parameter that takes them.</summary>
+    public Dictionary<string, string> Ids { get; } = new();
+    public Guid BuyerId { get; private set; }
+    public Guid OrderId { get; private set; }
+    public string MasterWaybillNo { get; private set; } = "";
+    public string TraceCode { get; private set; } = "";
+
+    /// <summary>Personal data of the seeded people that must never appear in public output.</summary>
+    public static readonly string[] PersonalData = ["王经理", "13911112222", "朝阳区建国路88号", "黄伯", "13800138000", "梁叔", "13622223333", "440785197001011234"];
+
+    public async Task InitializeAsync()
+    {
+        _vhost = await TestVirtualHost.CreateAsync("security");
+        System = await MelonSystem.StartAsync(TestServers.Postgres, _vhost.ConnectionString, new Dictionary<string, IDictionary<string, string>>
+        {
+            ["Tracking"] = new Dictionary<string, string> { ["RateLimits:PublicPerMinute"] = PublicPerMinute.ToString() },
+            // Routes are not the point here: the shipment stays booked.
+            ["CarrierSimulator"] = new Dictionary<string, string> { ["Simulator:SecondsPerDay"] = "86400" },
+        });
+        Scenario = await Scenario.StartAsync(System);
+        Anonymous = new HttpClient { BaseAddress = System.Gateway };
+
+        var officer = await System.AsAsync("officer", "officer-1");
+        var grower = await Scenario.PostAsync(officer, "/api/v1/growing/growers",
+            new { name = "梁叔", phone = "13622223333", idNumber = "440785197001011234", town = "恩平市大田镇", village = "朗北村" });
+        var plot = await Scenario.PostAsync(officer, "/api/v1/growing/plots",
+            new { growerId = grower.GetProperty("id").GetGuid(), areaM2 = 6700m, location = "朗北村东侧坡地" });
+        var contract = await Scenario.PostAsync(officer, "/api/v1/growing/contracts", new
+        {
+            growerId = grower.GetProperty("id").GetGuid(), plotId = plot.GetProperty("id").GetGuid(), season = "2026-autumn", variety = "杜阮凉瓜",
+            seedlings = 1500, expectedKg = 1000m, minPriceFenPerKg = new { premium = 900, grade1 = 700, grade2 = 500, offgrade = 200 },
+        });
+        Ids["growing/growers/{id}"] = grower.GetProperty("id").GetString()!;
+        Ids["growing/contracts/{id}"] = contract.GetProperty("id").GetString()!;
+
+        var (orderId, codes) = await Scenario.PackedOrderAsync(boxes: 2);
+        OrderId = orderId;
+        TraceCode = codes[0];
+        var pickupId = await Scenario.AcceptPickupAsync(orderId);
+        var shipment = await Scenario.CollectAsync(pickupId, codes);
+        MasterWaybillNo = shipment.GetProperty("masterWaybillNo").GetString()!;
+        BuyerId = await System.ScalarAsync<Guid>("Cooperative", "select buyer_id from orders where id = @orderId", new { orderId });
+        var receiptId = await System.ScalarAsync<Guid>("Cooperative", "select id from receipts order by received_at limit 1");
+        var growerId = await System.ScalarAsync<Guid>("Cooperative", "select grower_id from receipts where id = @receiptId", new { receiptId });
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var settlement = await Scenario.PostAsync(Scenario.Clerk, "/api/v1/cooperative/settlements",
+            new { from = today.AddDays(-7).ToString("yyyy-MM-dd"), to = today.AddDays(-1).ToString("yyyy-MM-dd") });
+        Ids["cooperative/growers/{id}"] = growerId.ToString();
+        Ids["cooperative/receipts/{id}"] = receiptId.ToString();
+        Ids["cooperative/orders/{id}"] = orderId.ToString();
+        Ids["cooperative/settlements/{id}"] = settlement.GetProperty("id").GetString()!;
+        Ids["{growerId}"] = growerId.ToString();
+        Ids["dispatch/pickups/{id}"] = pickupId.ToString();
+        Ids["dispatch/shipments/{id}"] = shipment.GetProperty("id").GetString()!;
+        Ids["{waybillNo}"] = MasterWaybillNo;
+        Ids["{traceCode}"] = TraceCode;
+        await Eventually.Found(Scenario.Clerk, $"/api/v1/tracking/shipments/{MasterWaybillNo}", _ => true, TimeSpan.FromSeconds(30), "Tracking to know the shipment");
+    }
+
+    /// <summary>
+    /// The path with each parameter replaced by the seeded row's id (so an attack hits a row that exists); a parameter
+    /// no seeded row answers makes the test fail, so a new endpoint cannot slip through with a made-up id.
+    /// </summary>
+    public string Concrete(string path)
+    {
+        var parameter = new Regex("{([^}]+)}");
+        return parameter.Replace(path, m =>
+        {
+            var before = path[..m.Index].TrimEnd('/');
+            var resource = string.Join('/', before.Split('/').TakeLast(2)) + "/" + m.Value;
+            if (Ids.TryGetValue(resource, out var id) || Ids.TryGetValue(m.Value, out id)) return Uri.EscapeDataString(id);
+            throw new InvalidOperationException($"No seeded row for {m.Value} in {path}: add one to SecuredSystem.");
+        });
+    }
+
+    /// <summary>Every operation of a service's OpenAPI document (served through the Gateway), with its request schema.</summary>
+    public async Task<IReadOnlyList<Operation>> OperationsAsync(string service)
+    {
+        var cluster = service switch { "Cooperative" => "cooperative", "ContractGrowing" => "growing", "Dispatch" => "dispatch", _ => "tracking" };
+        var document = JsonDocument.Parse(await Anonymous.GetStringAsync($"/swagger/{cluster}/v1/swagger.json")).RootElement;
+        return (from path in document.GetProperty("paths").EnumerateObject()
+                from operation in path.Value.EnumerateObject()
+                where operation.Name is "get" or "post" or "put" or "delete" or "patch"
+                select new Operation(service, operation.Name.ToUpperInvariant(), path.Name, operation.Value.Clone())).ToList();
+    }
+
+    public Task<HttpClient> AdminOf(string cooperative) => System.AsAsync("admin", "admin-" + cooperative, cooperative);
+
+    public async Task<Dictionary<string, DatabaseSnapshot>> SnapshotAsync()
+    {
+        var snapshots = new Dictionary<string, DatabaseSnapshot>();
+        foreach (var (service, db) in System.Databases)
+            snapshots[service] = await DatabaseSnapshot.TakeAsync(db.ConnectionString, "shipments.last_route_at");
+        return snapshots;
+    }
+
+    /// <summary>What changed in any service's database since <paramref name="before"/>.</summary>
+    public async Task<IReadOnlyList<string>> WrittenSinceAsync(Dictionary<string, DatabaseSnapshot> before)
+    {
+        var after = await SnapshotAsync();
+        return before.SelectMany(b => b.Value.Differences(after[b.Key]).Select(d => $"{b.Key}.{d}")).ToList();
+    }
+
+    /// <summary>A client whose connections come from another loopback address (127.0.0.x): another person on the internet.</summary>
+    public HttpClient From(string address) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
+            await socket.ConnectAsync(context.DnsEndPoint, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = System.Gateway };
+
+    public async Task DisposeAsync()
+    {
+        if (System is not null) await System.DisposeAsync();
+        if (_vhost is not null) await _vhost.DisposeAsync();
+    }
+}
+
+public sealed record Operation(string Service, string Method, string Path, JsonElement Spec)
+{
+    public bool IsPublic => Path.Contains("/public/");
+    public bool IsCarrierPush => Path.EndsWith("/carriers/sf/routes");
+    public bool HasBody => Spec.TryGetProperty("requestBody", out _);
+    public override string ToString() => $"{Method} {Path}";
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Xunit;
+
+namespace MelonChain.Testing;
+
+/// <summary>
+/// What people do through the Gateway of a running <see cref="MelonSystem"/>: a clerk receives, grades, sells and
+/// packs; a courier accepts and collects (booking with the carrier). Retried POSTs carry an Idempotency-Key, as the
+/// clerks' and couriers' apps send them.
+/// </summary>
+public sealed class Scenario
+{
+    public const string CourierId = "C-A";
+
+    private readonly MelonSystem _system;
+    private int _members;
+
+    public HttpClient Clerk { get; }
+    public HttpClient Courier { get; }
+
+    private Scenario(MelonSystem system, HttpClient clerk, HttpClient courier)
+    {
+        _system = system;
+        Clerk = clerk;
+        Courier = courier;
+    }
+
+    public static async Task<Scenario> StartAsync(MelonSystem system) =>
+        new(system, await system.AsAsync("clerk", "clerk-1"), await system.AsAsync("courier", "courier-a", courierId: CourierId));
+
+    public static string ChinaToday => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd");
+
+    public async Task<JsonElement> PostAsync(HttpClient client, string path, object body, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}\n{_system.RecentOutput()}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>A member grower, or an Enping contract grower whose receipts ContractGrowing counts as deliveries.</summary>
+    public async Task<Guid> GrowerAsync(Guid? contractId = null)
+    {
+        var memberNo = $"{(contractId is null ? "SX" : "EP")}-{Interlocked.Increment(ref _members):D3}-{Guid.NewGuid().ToString("N")[..4]}";
+        var grower = await PostAsync(Clerk, "/api/v1/cooperative/growers", new
+        {
+            memberNo, name = "黄伯", phone = "13800138000", village = contractId is null ? "上巷村" : "恩平大田",
+            kind = contractId is null ? "member" : "contract", contractId,
+        });
+        return grower.GetProperty("id").GetGuid();
+    }
+
+    public static object Receipt(Guid growerId, decimal grossKg) => new { growerId, harvestedOn = ChinaToday, grossKg, crates = 5 };
+
+    /// <summary>One receipt POST as the clerk's app sends it; the caller decides what a failure means.</summary>
+    public async Task<(HttpStatusCode Status, string? ContentType, string Body)> TryReceiptAsync(HttpClient client, string key, object body)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cooperative/receipts") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException e) { return (0, null, e.Message); }
+        catch (TaskCanceledException e) { return (0, null, e.Message); }
+    }
+
+    /// <summary>Harvest graded into premium stock, a buyer in Beijing, an order of <paramref name="boxes"/> 5 kg boxes, packed.</summary>
+    public async Task<(Guid OrderId, List<string> TraceCodes)> PackedOrderAsync(int boxes)
+    {
+        var grower = await GrowerAsync();
+        var kg = boxes * 5m;
+        var receipt = await PostAsync(Clerk, "/api/v1/cooperative/receipts", Receipt(grower, decimal.Round(kg * 1.01m, 3)));
+        await PostAsync(Clerk, $"/api/v1/cooperative/receipts/{receipt.GetProperty("id").GetGuid()}/grading",
+            new { lines = new[] { new { grade = "premium", kg } } });
+        var buyer = await PostAsync(Clerk, "/api/v1/cooperative/buyers",
+            new { name = "京味餐厅", city = "北京", address = "朝阳区建国路88号", contactName = "王经理", phone = "13911112222" });
+        var order = await PostAsync(Clerk, "/api/v1/cooperative/orders", new
+        {
+            buyerId = buyer.GetProperty("id").GetGuid(),
+            destination = new { city = "北京", address = "朝阳区建国路88号", contactName = "王经理", phone = "13911112222" },
+            lines = new[] { new { grade = "premium", kg, priceFenPerKg = 1600 } },
+        });
+        var orderId = order.GetProperty("id").GetGuid();
+        var packed = await PostAsync(Clerk, $"/api/v1/cooperative/orders/{orderId}/pack", new { });
+        return (orderId, packed.GetProperty("boxes").EnumerateArray().Select(b => b.GetProperty("traceCode").GetString()!).ToList());
+    }
+
+    /// <summary>Waits for Dispatch to open the order's pickup (ShipmentRequested consumed) and accepts it.</summary>
+    public async Task<Guid> AcceptPickupAsync(Guid orderId)
+    {
+        var pickupId = await Eventually.Until(
+            () => _system.ScalarAsync<Guid?>("Dispatch", "select id from pickups where order_id = @orderId", new { orderId }),
+            id => id is not null, TimeSpan.FromSeconds(60), "the pickup to open");
+        await PostAsync(Courier, $"/api/v1/dispatch/pickups/{pickupId}/accept", new { });
+        return pickupId!.Value;
+    }
+
+    /// <summary>Collects with the courier app's retries: the same Idempotency-Key until the carrier is reachable.</summary>
+    public async Task<JsonElement> CollectAsync(Guid pickupId, IEnumerable<string> traceCodes, string? key = null, int attempts = 60)
+    {
+        key ??= Guid.NewGuid().ToString();
+        for (var i = 0; ; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dispatch/pickups/{pickupId}/collect")
+            {
+                Content = JsonContent.Create(new { traceCodes }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            HttpResponseMessage? response = null;
+            try { response = await Courier.SendAsync(request); }
+            catch (HttpRequestException) when (i < attempts) { }
+            if (response is not null)
+            {
+                using (response)
+                {
+                    var text = await response.Content.ReadAsStringAsync();
+                    if (response.IsSuccessStatusCode) return JsonDocument.Parse(text).RootElement.Clone();
+                    var retryable = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.Conflict;
+                    Assert.True(retryable && i < attempts, $"collect: {(int)response.StatusCode} {text}\n{_system.RecentOutput()}");
+                }
+            }
+            await Task.Delay(500);
+        }
+    }
+}
+
+/// <summary>
+/// Reads a service's database directly. Unpooled: a test that restarts PostgreSQL must not trip over connections it
+/// pooled before the restart.
+/// </summary>
+public static class MelonSystemQueries
+{
+    private static NpgsqlConnection Open(MelonSystem system, string service)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(system.Databases[service].ConnectionString) { Pooling = false }.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public static async Task<T?> ScalarAsync<T>(this MelonSystem system, string service, string sql, object? args = null)
+    {
+        await using var connection = Open(system, service);
+        return await connection.ExecuteScalarAsync<T>(sql, args);
+    }
+
+    public static async Task<IReadOnlyList<T>> QueryAsync<T>(this MelonSystem system, string service, string sql, object? args = null)
+    {
+        await using var connection = Open(system, service);
+        return (await connection.QueryAsync<T>(sql, args)).AsList();
+    }
+}
