@@ -108,6 +108,12 @@ public static class Bench
                 report.RawLimits.Add(new RawLimit(name, unit, value, after.FirstOrDefault(a => a.Name == name).Value));
             scenarios.Rate(p1, p2, p3, p4, report.RawLimits);
         }
+        catch (Exception ex)
+        {
+            BenchContext.Log($"run aborted: {ex}");
+            foreach (var bar in report.Bars.Where(b => b.Error is null && b.Checks.Count == 0))
+                bar.Error = "run aborted: " + ex.GetType().Name + ": " + ex.Message.Split('\n')[0];
+        }
         finally
         {
             if (system is not null) await system.DisposeAsync();
@@ -145,10 +151,11 @@ public static class Machine
         report.Machine["memory"] = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim() : "n/a";
         report.Machine["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
         report.Machine[".NET"] = Environment.Version.ToString();
-        try
+        if (options.Smoke) report.Machine["pg_test_fsync"] = "not run in smoke mode";
+        else try
         {
             var output = await Cli.Run(Path.Combine(TestServers.PostgresBin, "pg_test_fsync"),
-                ["-s", options.Smoke ? "1" : "2", "-f", Path.Combine(Path.GetTempPath(), "melon-bench-fsync.tmp")], timeout: TimeSpan.FromMinutes(3));
+                ["-s", "1", "-f", Path.Combine(Path.GetTempPath(), "melon-bench-fsync.tmp")], timeout: TimeSpan.FromMinutes(3));
             var lines = output.Split('\n').Select(l => l.Trim())
                 .Where(l => l.StartsWith("fdatasync") || l.StartsWith("open_datasync") || l.StartsWith("fsync ")).Take(3);
             report.Machine["pg_test_fsync (8 kB write, one at a time)"] = string.Join("; ", lines.Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\s+", " ")));

@@ -27,8 +27,11 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     private Measurement? _p1, _relay, _p3, _p4;
 
     private Uri Cooperative => context.System["Cooperative"].BaseAddress;
-    private static Guid GrowerId(string coop, int n) => new(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes($"bench-grower-{coop}-{n}")));
-    private static Guid ContractId(int n) => new(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes($"bench-contract-{n}")));
+    private static Guid GrowerId(string coop, int n) => Md5Uuid($"bench-grower-{coop}-{n}");
+    private static Guid ContractId(int n) => Md5Uuid($"bench-contract-{n}");
+
+    /// <summary>PostgreSQL's <c>md5(text)::uuid</c>, so pgbench's script names the same growers.</summary>
+    private static Guid Md5Uuid(string text) => Guid.Parse(Convert.ToHexString(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(text))));
     private static DateOnly Today => ChinaTime.Today(TimeProvider.System);
 
     // ---------------------------------------------------------------- preparation
@@ -192,6 +195,8 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             id = Guid.NewGuid(), receiptNo = "PB-20260612-0007", growerId = GrowerId("pgbench", 1), memberNo = "M0001", contractId = ContractId(1),
             harvestedOn = Today, grossKg = 12.5m, crates = 2, note = (string?)null, receivedAt = DateTimeOffset.UtcNow,
         }, MessageJson.Options);
+        // pgbench would read ":null" or ":2" inside a literal as a variable: a space after each JSON colon.
+        (outbox, response) = (outbox.Replace("\":", "\": "), response.Replace("\":", "\": "));
         var key = ":client_id::text || '-' || :k::text";
         return $"""
             \set g random(1, {Growers})
@@ -203,7 +208,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             INSERT INTO receipt_counters (cooperative_id, day, last_no) VALUES ('pgbench', current_date, 1) ON CONFLICT (cooperative_id, day) DO UPDATE SET last_no = receipt_counters.last_no + 1 RETURNING last_no \gset
             INSERT INTO receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by) VALUES (gen_random_uuid(), 'pgbench', 'PB-' || :last_no::text, md5('bench-grower-pgbench-' || :g::text)::uuid, NULL, current_date, 12500, 2, NULL, now(), 'clerk-1');
             INSERT INTO outbox (message_id, message_type, body, occurred_at) VALUES (gen_random_uuid(), 'MelonChain.Messages.Cooperative.HarvestReceived', '{outbox}'::jsonb, now());
-            INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body) VALUES ('pgbench|clerk-1', {key}, sha256({key}::bytea), 201, '{response}') ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, body = excluded.body, created_at = now();
+            INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body) VALUES ('pgbench|clerk-1', {key}, sha256(convert_to({key}, 'UTF8')), 201, '{response}') ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, body = excluded.body, created_at = now();
             END;
 
             """;

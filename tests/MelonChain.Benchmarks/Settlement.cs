@@ -109,7 +109,7 @@ public static class Settlement
             from boxes b join orders o on o.id = b.order_id where o.cooperative_id = @Coop group by b.order_id, b.grade;
             """, new { Coop = coop, G = growers, R = receipts, B = boxes, O = orders });
         await db.ExecuteAsync("set session_replication_role = origin");
-        await db.ExecuteAsync("analyze");
+        await db.ExecuteAsync("analyze growers, contract_terms, receipts, lots, orders, boxes, box_sources, order_lines");
         return (growers, boxes, orders);
     }
 
