@@ -10,6 +10,12 @@ namespace MelonChain.Benchmarks;
 /// <summary>Sizes of one run: the full benchmark, or the smoke run of the test suite.</summary>
 public sealed record BenchOptions(bool Smoke, string OutDir)
 {
+    /// <summary>Only these bars (e.g. P3,P4), for profiling one; every bar when empty.</summary>
+    public string[] Only { get; init; } = [];
+    /// <summary>Where to write a CPU-sampling trace (dotnet-trace) of the service under load, per scenario.</summary>
+    public string? TraceDir { get; init; }
+    public bool Runs(string bar) => Only.Length == 0 || Only.Contains(bar, StringComparer.OrdinalIgnoreCase);
+
     public string Mode => Smoke ? "smoke" : "full";
     public int Connections => Smoke ? 8 : 64;
     public TimeSpan Warmup => Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3);
@@ -19,7 +25,7 @@ public sealed record BenchOptions(bool Smoke, string OutDir)
     public int EffectEvents => Smoke ? 300 : 10_000;
     public int RawMessages => Smoke ? 400 : 20_000;
     public int[] SettlementSizes => Smoke ? [500, 1_000, 2_000] : [10_000, 100_000, 1_000_000];
-    public bool RestartServices => !Smoke;
+    public bool RestartServices => !Smoke && Only.Length == 0;
 }
 
 /// <summary>What the scenarios share: the running system, its databases, tokens, and where to write.</summary>
@@ -67,6 +73,7 @@ public static class Bench
     {
         var clock = Stopwatch.StartNew();
         var report = new Report { Mode = options.Mode };
+        _options = options;
         var workDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "melon-bench-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         BenchContext.Log($"benchmark ({options.Mode}), reports to {options.OutDir}");
         await Machine.RecordAsync(report, options);
@@ -96,7 +103,7 @@ public static class Bench
             BenchContext.Log("raw limits (before)");
             var before = await scenarios.RawLimitsAsync();
 
-            await Guard(p1, () => scenarios.ReceiptsAsync(p1, before));
+            if (options.Runs("P1")) await Guard(p1, () => scenarios.ReceiptsAsync(p1, before));
             await Guard(p2, () => scenarios.RelayAsync(p2, before));
             await Guard(p3, () => scenarios.ShipmentAsync(p3, before));
             await Guard(p4, () => scenarios.QuoteAsync(p4, before));
@@ -126,8 +133,11 @@ public static class Bench
         return report;
     }
 
+    private static BenchOptions? _options;
+
     private static async Task Guard(Bar bar, Func<Task> run)
     {
+        if (_options?.Runs(bar.Id) == false && bar.Id != "P1" && bar.Id != "P6") return;
         try
         {
             BenchContext.Log($"{bar.Id}: {bar.What}");

@@ -46,6 +46,7 @@ public sealed class BareKestrel : IAsyncDisposable
 {
     private readonly Process _process;
     public Uri BaseAddress { get; }
+    public int ProcessId => _process.Id;
 
     private BareKestrel(Process process, Uri baseAddress) { _process = process; BaseAddress = baseAddress; }
 
