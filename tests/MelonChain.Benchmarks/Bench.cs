@@ -18,7 +18,7 @@ public sealed record BenchOptions(bool Smoke, string OutDir)
 
     public string Mode => Smoke ? "smoke" : "full";
     public int Connections => Smoke ? 8 : 64;
-    public TimeSpan Warmup => Smoke ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(3);
+    public TimeSpan Warmup => Smoke ? TimeSpan.FromSeconds(0.3) : TimeSpan.FromSeconds(3);
     public TimeSpan Duration => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
     public int RelayBacklog => Smoke ? 400 : 20_000;
     public double EffectRate => 1000;
