@@ -6,6 +6,7 @@
 #   deploy/dev.sh status   what runs where
 #   deploy/dev.sh test     start the servers and run the whole test suite against them
 #   deploy/dev.sh infra    only install and start PostgreSQL and RabbitMQ
+#   deploy/dev.sh bench    the benchmarks of QUALITY.md (P1–P6) -> .local/bench/bench-report.{md,json}; --smoke: tiny
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -191,6 +192,31 @@ status() {
   done
 }
 
+# Benchmarks: servers already answering on the ports (even from another checkout) are used as they are; otherwise
+# infra starts ours. pgbench and pg_test_fsync come with the PostgreSQL server packages.
+bench() {
+  if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$RABBIT_MGMT_PORT") 2>/dev/null; then
+    install_missing
+  else
+    infra
+  fi
+  if [ ! -x "$PG_BIN/pgbench" ] || [ ! -x "$PG_BIN/pg_test_fsync" ]; then
+    log "installing postgresql-contrib (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-contrib >/dev/null
+  fi
+  export MELON_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
+  export MELON_RABBIT="amqp://guest:guest@127.0.0.1:$RABBIT_PORT/"
+  export MELON_RABBIT_MANAGEMENT="http://127.0.0.1:$RABBIT_MGMT_PORT"
+  export MELON_PG_BIN="$PG_BIN"
+  log "building the benchmark and the services ($CONFIGURATION)"
+  dotnet build "$ROOT/tests/MelonChain.Benchmarks" -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly
+  mkdir -p "$LOCAL/bench"
+  dotnet "$ROOT/tests/MelonChain.Benchmarks/bin/$CONFIGURATION/net10.0/MelonChain.Benchmarks.dll" --out "$LOCAL/bench" "$@" \
+    | tee "$LOCAL/bench/bench.log"
+  log "reports: $LOCAL/bench/bench-report.md and bench-report.json"
+}
+
 case "${1:-}" in
   up)
     infra; build; start_services; seed
@@ -208,6 +234,7 @@ MSG
   down) stop_services; stop_rabbitmq; stop_postgres; log "stopped" ;;
   status) status ;;
   infra) infra ;;
+  bench) bench "${@:2}" ;;
   test)
     infra
     install_browser
@@ -226,5 +253,5 @@ MSG
          END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' FS='[ ,]+' "$LOCAL/logs/test.log"
     exit "$code"
     ;;
-  *) echo "usage: deploy/dev.sh up|down|status|test|infra"; exit 2 ;;
+  *) echo "usage: deploy/dev.sh up|down|status|test|infra|bench"; exit 2 ;;
 esac

@@ -17,6 +17,7 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<ShipmentBookedConsumer>();
     bus.AddConsumer<ShipmentDeliveredConsumer>();
 }).AddBrokerHealth();
+builder.Services.AddSingleton<ReceiptNumbers>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

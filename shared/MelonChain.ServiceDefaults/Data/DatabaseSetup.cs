@@ -19,7 +19,10 @@ public static class DatabaseSetup
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not configured.");
         builder.Services.AddSingleton(new DatabaseSettings(connectionString, migrationsAssembly));
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // Statements a service runs again and again are prepared once per connection (parse and plan skipped).
+        var pooled = new NpgsqlConnectionStringBuilder(connectionString);
+        if (pooled.MaxAutoPrepare == 0) pooled.MaxAutoPrepare = 64;
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(pooled.ConnectionString).Build());
         builder.Services.AddScoped<Db>();
         builder.Services.AddSingleton<OutboxSignal>();
         // First hosted service: the schema is current before anything else starts.

@@ -93,6 +93,10 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
     public async Task<T> QuerySingleAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         await (await ConnectionAsync(ct)).QuerySingleAsync<T>(Command(sql, param, ct));
 
+    /// <summary>Several statements in one round trip; read each result in order from the reader.</summary>
+    public async Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        await (await ConnectionAsync(ct)).QueryMultipleAsync(Command(sql, param, ct));
+
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
         new(sql, param, _transaction, cancellationToken: ct);
 

@@ -76,14 +76,16 @@ public static class ServiceDefaults
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         if (builder.Configuration["Logging:Format"] == "json")
             builder.Logging.AddJsonConsole();
-        var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("melonchain-" + serviceName))
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
-                .AddSource("MassTransit").AddSource("Npgsql"))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
-                .AddMeter("MassTransit").AddMeter("Npgsql"));
+        // Traces and metrics only when something collects them: with no exporter every request would still
+        // build and record its activities (ASP.NET Core, Npgsql, MassTransit) for nothing.
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("melonchain-" + serviceName))
+                .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                    .AddSource("MassTransit").AddSource("Npgsql"))
+                .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                    .AddMeter("MassTransit").AddMeter("Npgsql"))
+                .UseOtlpExporter();
         return builder;
     }
 

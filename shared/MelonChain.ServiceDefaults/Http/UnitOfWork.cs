@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -27,7 +28,8 @@ public sealed class UnitOfWork : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            || http.GetEndpoint()?.Metadata.GetMetadata<ReadOnlyEndpoint>() is not null)
             return await next(context);
 
         var db = http.RequestServices.GetRequiredService<Db>();
@@ -108,4 +110,19 @@ public sealed class UnitOfWork : IEndpointFilter
         var scope = $"{http.User.FindFirst(Claims.Cooperative)?.Value ?? "-"}|{http.User.Subject()}";
         return new IdempotencyKey(scope, key, sha.GetHashAndReset());
     }
+}
+
+/// <summary>
+/// Marks a POST that only computes an answer (a quote): no transaction, no stored response — it writes nothing,
+/// so a retry is already safe. Saves the BEGIN/COMMIT round trips of a unit of work.
+/// </summary>
+public sealed class ReadOnlyEndpoint
+{
+    public static readonly ReadOnlyEndpoint Instance = new();
+}
+
+public static class ReadOnlyEndpointExtensions
+{
+    public static TBuilder ReadOnly<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.WithMetadata(ReadOnlyEndpoint.Instance);
 }

@@ -20,7 +20,7 @@ public static class RecordReceipt
     private sealed record GrowerRow(string MemberNo, string Kind, Guid? ContractId);
 
     private static async Task<Created<Receipt>> Handle(
-        Request request, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+        Request request, Db db, ReceiptNumbers numbers, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
         var maxGrossKg = config.GetValue("Receiving:MaxGrossKg", 2000m);
         var maxAgeDays = config.GetValue("Receiving:MaxHarvestAgeDays", 7);
@@ -47,7 +47,7 @@ public static class RecordReceipt
             throw Problem.Invalid("contractId", "only a contract grower delivers under a contract");
 
         var now = clock.GetUtcNow();
-        var receiptNo = await NextReceiptNo(db, coop, ChinaTime.Today(clock), config, ct);
+        var receiptNo = await numbers.NextAsync(coop, ChinaTime.Today(clock), config, ct);
         var receipt = new Receipt(Guid.CreateVersion7(), receiptNo, request.GrowerId, grower.MemberNo, contractId,
             request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), now);
         await db.ExecuteAsync(
@@ -60,18 +60,5 @@ public static class RecordReceipt
         await db.Publish(new HarvestReceived(Guid.NewGuid(), now, coop, receipt.Id, receipt.ReceiptNo, receipt.GrowerId,
             receipt.MemberNo, receipt.ContractId, receipt.HarvestedOn, Weight.ToGrams(receipt.GrossKg), receipt.Crates, now), ct);
         return TypedResults.Created($"/api/v1/cooperative/receipts/{receipt.Id}", receipt);
-    }
-
-    /// <summary>SX-20260612-0007: the counter row serialises receipts of one cooperative and day.</summary>
-    private static async Task<string> NextReceiptNo(Db db, string coop, DateOnly day, IConfiguration config, CancellationToken ct)
-    {
-        var next = await db.ExecuteScalarAsync<int>(
-            """
-            insert into receipt_counters (cooperative_id, day, last_no) values (@Coop, @Day, 1)
-            on conflict (cooperative_id, day) do update set last_no = receipt_counters.last_no + 1
-            returning last_no
-            """, new { Coop = coop, Day = day }, ct);
-        var prefix = config[$"Cooperatives:{coop}:ReceiptPrefix"] ?? coop[..Math.Min(2, coop.Length)].ToUpperInvariant();
-        return $"{prefix}-{day:yyyyMMdd}-{next:D4}";
     }
 }

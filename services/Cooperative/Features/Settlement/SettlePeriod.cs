@@ -99,28 +99,32 @@ public static class SettlePeriod
             """, new { Id = id, Growers = result.Lines.Select(l => l.GrowerId).ToArray(), Grades = result.Lines.Select(l => l.Grade).ToArray(),
                        Grams = result.Lines.Select(l => l.Grams).ToArray(), Payouts = result.Lines.Select(l => l.PayoutFen).ToArray(),
                        TopUps = result.Lines.Select(l => l.TopUpFen).ToArray() }, ct);
-        foreach (var grower in result.Lines.GroupBy(l => l.GrowerId))
-        {
-            var payout = grower.Sum(l => l.PayoutFen);
-            var topUp = grower.Sum(l => l.TopUpFen);
-            await db.ExecuteAsync(
-                """
-                insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
-                values (@EntryId, @Coop, @GrowerId, @Id, 'settlement', @Payout, @Note, @Now)
-                """, new { EntryId = Guid.CreateVersion7(), Coop = coop, GrowerId = grower.Key, Id = id, Payout = payout, Note = $"settlement {from:yyyy-MM-dd}–{to:yyyy-MM-dd}", Now = now }, ct);
-            if (topUp > 0)
-                await db.ExecuteAsync(
-                    """
-                    insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
-                    values (@EntryId, @Coop, @GrowerId, @Id, 'top_up', @TopUp, 'contract guarantee top-up', @Now)
-                    """, new { EntryId = Guid.CreateVersion7(), Coop = coop, GrowerId = grower.Key, Id = id, TopUp = topUp, Now = now }, ct);
-            await db.ExecuteAsync(
-                """
-                insert into member_volume (cooperative_id, grower_id, year, sold_grams, payout_fen) values (@Coop, @GrowerId, @Year, @Grams, @Payout)
-                on conflict (cooperative_id, grower_id, year) do update
-                    set sold_grams = member_volume.sold_grams + excluded.sold_grams, payout_fen = member_volume.payout_fen + excluded.payout_fen
-                """, new { Coop = coop, GrowerId = grower.Key, to.Year, Grams = grower.Sum(l => l.Grams), Payout = payout }, ct);
-        }
+        // One statement per table for all growers (5,000 in a season), not three round trips per grower.
+        var growers = result.Lines.GroupBy(l => l.GrowerId)
+            .Select(g => (GrowerId: g.Key, Payout: g.Sum(l => l.PayoutFen), TopUp: g.Sum(l => l.TopUpFen), Grams: g.Sum(l => l.Grams))).ToList();
+        var toppedUp = growers.Where(g => g.TopUp > 0).ToList();
+        await db.ExecuteAsync(
+            """
+            insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
+            select e.id, @Coop, e.grower_id, @Id, e.kind, e.amount_fen, e.note, @Now
+            from unnest(@EntryIds, @GrowerIds, @Kinds, @Amounts, @Notes) as e(id, grower_id, kind, amount_fen, note)
+            """, new
+            {
+                Coop = coop, Id = id, Now = now,
+                EntryIds = growers.Concat(toppedUp).Select(_ => Guid.CreateVersion7()).ToArray(),
+                GrowerIds = growers.Concat(toppedUp).Select(g => g.GrowerId).ToArray(),
+                Kinds = growers.Select(_ => "settlement").Concat(toppedUp.Select(_ => "top_up")).ToArray(),
+                Amounts = growers.Select(g => g.Payout).Concat(toppedUp.Select(g => g.TopUp)).ToArray(),
+                Notes = growers.Select(_ => $"settlement {from:yyyy-MM-dd}–{to:yyyy-MM-dd}").Concat(toppedUp.Select(_ => "contract guarantee top-up")).ToArray(),
+            }, ct);
+        await db.ExecuteAsync(
+            """
+            insert into member_volume (cooperative_id, grower_id, year, sold_grams, payout_fen)
+            select @Coop, v.grower_id, @Year, v.grams, v.payout from unnest(@GrowerIds, @Grams, @Payouts) as v(grower_id, grams, payout)
+            on conflict (cooperative_id, grower_id, year) do update
+                set sold_grams = member_volume.sold_grams + excluded.sold_grams, payout_fen = member_volume.payout_fen + excluded.payout_fen
+            """, new { Coop = coop, to.Year, GrowerIds = growers.Select(g => g.GrowerId).ToArray(), Grams = growers.Select(g => g.Grams).ToArray(),
+                       Payouts = growers.Select(g => g.Payout).ToArray() }, ct);
         await db.ExecuteAsync("update orders set settlement_id = @Id where id = any(@Ids)", new { Id = id, Ids = orderIds }, ct);
     }
 }

@@ -20,9 +20,9 @@ public static class QuoteParcels
 
     public sealed record Quote(string DestinationCity, IReadOnlyList<Option> Options);
 
-    public static void Map(RouteGroupBuilder quotes) => quotes.MapPost("/", Handle).WithName("Quote");
+    public static void Map(RouteGroupBuilder quotes) => quotes.MapPost("/", Handle).WithName("Quote").ReadOnly();
 
-    private static async Task<Ok<Quote>> Handle(Request request, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    private static async Task<Ok<Quote>> Handle(Request request, RateCardCache cards, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
         var v = new Validation()
             .Text(request.DestinationCity, "destinationCity", 40)
@@ -39,8 +39,7 @@ public static class QuoteParcels
         v.ThrowIfInvalid();
 
         var coop = user.CooperativeId();
-        var card = await Rates.CardAsync(db, coop, ct);
-        var discount = await Rates.DiscountBpsAsync(db, coop, ct);
+        var (card, discount) = await cards.GetAsync(coop, ct);
         var parcels = request.Parcels!.Select(p => new ParcelSpec(Weight.ToGrams(p.WeightKg), p.LengthCm, p.WidthCm, p.HeightCm)).ToList();
         IReadOnlyList<Price> prices;
         if (request.Product is { } product)

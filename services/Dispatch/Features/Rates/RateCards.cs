@@ -33,7 +33,7 @@ public static class RateCards
         return TypedResults.Ok(new Card(await Rates.DiscountBpsAsync(db, coop, ct), card.Select(ToApi).ToList()));
     }
 
-    private static async Task<Ok<Card>> Put(Card request, Db db, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<Card>> Put(Card request, Db db, RateCardCache cache, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
     {
         var v = new Validation()
             .Range(request.DiscountBps, "discountBps", 1, 10_000)
@@ -72,6 +72,8 @@ public static class RateCards
             insert into carrier_accounts (cooperative_id, discount_bps) values (@Coop, @Bps)
             on conflict (cooperative_id) do update set discount_bps = excluded.discount_bps
             """, new { Coop = coop, Bps = request.DiscountBps }, ct);
+        // After the unit of work commits, so no quote caches the old card in between.
+        http.Response.OnCompleted(() => { cache.Forget(coop); return Task.CompletedTask; });
         return await Get(db, user, ct);
     }
 }

@@ -1,4 +1,6 @@
 using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Messaging;
+using Npgsql;
 using MelonChain.ServiceDefaults.Security;
 
 namespace MelonChain.Dispatch.Features.Rates;
@@ -31,4 +33,29 @@ public static class Rates
         await db.QuerySingleOrDefaultAsync<int?>(
             "select discount_bps from carrier_accounts where cooperative_id = @Coop", new { Coop = coop }, ct)
         ?? RateCalculator.DefaultDiscountBps;
+}
+
+/// <summary>
+/// Quotes price from the rate card many times a second while it changes a few times a season: each replica keeps
+/// a cooperative's card for a few seconds (a replaced card shows at once on the replica that took the PUT, within
+/// <see cref="Lifetime"/> on the others). Booking reads the card from the database, inside its transaction.
+/// </summary>
+public sealed class RateCardCache(NpgsqlDataSource source, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
+
+    private sealed record Entry(IReadOnlyList<RateLine> Card, int DiscountBps, DateTimeOffset Expires);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _entries = new();
+
+    public async ValueTask<(IReadOnlyList<RateLine> Card, int DiscountBps)> GetAsync(string coop, CancellationToken ct)
+    {
+        if (_entries.TryGetValue(coop, out var entry) && entry.Expires > clock.GetUtcNow()) return (entry.Card, entry.DiscountBps);
+        await using var db = new Db(source, new OutboxSignal());
+        entry = new Entry(await Rates.CardAsync(db, coop, ct), await Rates.DiscountBpsAsync(db, coop, ct), clock.GetUtcNow() + Lifetime);
+        _entries[coop] = entry;
+        return (entry.Card, entry.DiscountBps);
+    }
+
+    public void Forget(string coop) => _entries.TryRemove(coop, out _);
 }

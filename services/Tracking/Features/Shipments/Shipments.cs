@@ -1,3 +1,4 @@
+using Dapper;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 
@@ -40,31 +41,30 @@ public static class Shipments
 
     private sealed record Extra(long? ListFen, long? NegotiatedFen, string CooperativeId, Guid? BuyerId);
 
-    /// <summary>One shipment by a master or child waybill number, with who may see it.</summary>
+    /// <summary>The order a master or child waybill number belongs to.</summary>
+    private const string OrderOf =
+        "(select order_id from shipments where master_waybill_no = @WaybillNo union all select order_id from waybills where waybill_no = @WaybillNo limit 1)";
+
+    /// <summary>One shipment by a master or child waybill number, with who may see it: one round trip, four results.</summary>
     public static async Task<(Detail Detail, string CooperativeId, Guid? BuyerId, string? PhoneLast4)?> LoadAsync(
         Db db, string waybillNo, TimeProvider clock, CancellationToken ct)
     {
-        var orderId = await db.QuerySingleOrDefaultAsync<Guid?>(
-            """
-            select order_id from shipments where master_waybill_no = @WaybillNo
-            union all select order_id from waybills where waybill_no = @WaybillNo limit 1
-            """, new { WaybillNo = waybillNo }, ct);
-        if (orderId is null) return null;
         var now = clock.GetUtcNow();
-        var summary = await db.QuerySingleAsync<Summary>(SummarySql + " where s.order_id = @OrderId", new { OrderId = orderId, Now = now }, ct);
-        var owner = await db.QuerySingleAsync<(string CooperativeId, Guid? BuyerId, string? PhoneLast4, long? ListFen, long? NegotiatedFen)>(
-            "select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = @OrderId",
-            new { OrderId = orderId }, ct);
-        var timeline = await db.QueryAsync<TimelineEntry>(
-            "select status, status_at as at, location, remark, carrier_code from timeline where order_id = @OrderId order by status_at, event_id",
-            new { OrderId = orderId }, ct);
-        var boxes = await db.QueryAsync<Box>(
-            """
+        using var results = await db.QueryMultipleAsync(
+            $"""
+            {SummarySql} where s.order_id = {OrderOf};
+            select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = {OrderOf};
+            select status, status_at as at, location, remark, carrier_code from timeline where order_id = {OrderOf} order by status_at, event_id;
             select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, w.waybill_no,
                    (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest
             from boxes b left join waybills w on w.trace_code = b.trace_code
-            where b.order_id = @OrderId order by b.trace_code
-            """, new { OrderId = orderId }, ct);
+            where b.order_id = {OrderOf} order by b.trace_code;
+            """, new { WaybillNo = waybillNo, Now = now }, ct);
+        var summary = await results.ReadSingleOrDefaultAsync<Summary>();
+        if (summary is null) return null;
+        var owner = await results.ReadSingleAsync<(string CooperativeId, Guid? BuyerId, string? PhoneLast4, long? ListFen, long? NegotiatedFen)>();
+        var timeline = (await results.ReadAsync<TimelineEntry>()).AsList();
+        var boxes = (await results.ReadAsync<Box>()).AsList();
         int? hours = boxes.Count == 0 ? null : HoursSince(boxes.Min(b => b.OldestHarvest), summary.DeliveredAt ?? now);
         return (new Detail(summary, owner.ListFen, owner.NegotiatedFen, hours, timeline, boxes), owner.CooperativeId, owner.BuyerId, owner.PhoneLast4);
     }

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using MelonChain.ServiceDefaults.Security;
+using Npgsql;
+
+namespace MelonChain.Benchmarks;
+
+/// <summary>
+/// P5: a season settled at three sizes, each its own cooperative in a Cooperative process of its own (so its peak
+/// memory is the settlement's): receipts graded into one lot each, five lots to a 10 kg box, twenty boxes to a
+/// delivered order, a grower per 200 receipts (5,000 at 1M), one in five a contract grower with a guarantee.
+/// </summary>
+public static class Settlement
+{
+    public static async Task RunAsync(BenchContext context, Bar bar)
+    {
+        await using var database = TestDatabase.Create("bench_settle");
+        await using var cooperative = new ServiceProcess("Cooperative", new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Db"] = database.ConnectionString,
+            ["ConnectionStrings:RabbitMq"] = context.VirtualHost.ConnectionString,
+        });
+        await cooperative.StartAsync();
+        var times = new List<(int Receipts, double Seconds, double PeakMb)>();
+        foreach (var receipts in context.Options.SettlementSizes)
+        {
+            var coop = $"p5-{receipts}";
+            var seeding = Stopwatch.StartNew();
+            var (growers, boxes, orders) = await SeedAsync(database.ConnectionString, coop, receipts);
+            BenchContext.Log($"  P5 {receipts} receipts seeded in {seeding.Elapsed.TotalSeconds:F1} s");
+
+            using var http = new HttpClient { BaseAddress = cooperative.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+            http.DefaultRequestHeaders.Authorization = BenchContext.Bearer(BenchContext.Token(Roles.Clerk, "clerk-1", coop));
+            var clock = Stopwatch.StartNew();
+            using var response = await http.PostAsync("/api/v1/cooperative/settlements",
+                new StringContent("""{"from":"2026-06-01","to":"2026-06-30"}""", Encoding.UTF8, "application/json"));
+            var body = await response.Content.ReadAsStringAsync();
+            var seconds = clock.Elapsed.TotalSeconds;
+            var (rss, peak) = Machine.Memory(cooperative.ProcessId!.Value);
+            times.Add((receipts, seconds, peak));
+            BenchContext.Log($"  P5 {receipts} receipts settled in {seconds:F2} s, peak RSS {peak:F0} MB");
+            bar.Measurements.Add(new Measurement($"settle {receipts:N0} receipts", receipts / seconds, seconds * 1000, seconds * 1000, receipts,
+                response.StatusCode == HttpStatusCode.Created ? 0 : 1,
+                $"{growers:N0} growers, {boxes:N0} boxes, {orders:N0} orders; {seconds:F2} s; process peak RSS {peak:F0} MB (now {rss:F0} MB)"));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                bar.Verify(false, $"{receipts}: {(int)response.StatusCode} {body[..Math.Min(300, body.Length)]}");
+                continue;
+            }
+            await VerifyAsync(bar, database.ConnectionString, coop, receipts, orders, JsonDocument.Parse(body).RootElement);
+        }
+        var largest = times[^1];
+        bar.Checks.Add(new Check($"time at {largest.Receipts:N0} receipts", largest.Seconds, " s", "<", 30));
+        bar.Checks.Add(new Check("peak resident memory", largest.PeakMb, " MB", "<", 1024));
+        if (times.Count >= 2)
+        {
+            var (a, b) = (times[^2], times[^1]);
+            // Linear: 10× the receipts may cost at most 15× the time (fixed costs make small runs relatively slower).
+            bar.Checks.Add(new Check($"time growth {a.Receipts:N0} → {b.Receipts:N0} (×{b.Receipts / a.Receipts} receipts)",
+                b.Seconds / a.Seconds, "×", "<=", 1.5 * b.Receipts / a.Receipts));
+        }
+        await cooperative.StopAsync();
+    }
+
+    private static async Task<(int Growers, int Boxes, int Orders)> SeedAsync(string connectionString, string coop, int receipts)
+    {
+        var growers = Math.Max(5, receipts / 200);
+        var boxes = receipts / 5;
+        var orders = (boxes + 19) / 20;
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, CommandTimeout = 900 }.ConnectionString);
+        await db.OpenAsync();
+        // Bulk load: foreign keys are checked by construction here, not row by row.
+        await db.ExecuteAsync("set session_replication_role = replica");
+        await db.ExecuteAsync(
+            """
+            insert into growers (id, cooperative_id, member_no, name, phone, village, kind, contract_id, registered_at)
+            select md5(@Coop || 'g' || n)::uuid, @Coop, 'M' || lpad(n::text, 5, '0'), 'Grower ' || n, '138' || lpad(n::text, 8, '0'), 'Village',
+                   case when n % 5 = 0 then 'contract' else 'member' end, case when n % 5 = 0 then md5(@Coop || 'c' || n)::uuid end, now()
+            from generate_series(1, @G) n;
+            insert into contract_terms (contract_id, cooperative_id, grower_id, min_price, version, changed_at)
+            select md5(@Coop || 'c' || n)::uuid, @Coop, md5(@Coop || 'g' || n)::uuid, '{"premium": 1000, "grade1": 800, "grade2": 600}'::jsonb, 1, now()
+            from generate_series(5, @G, 5) n;
+            insert into receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by)
+            select md5(@Coop || 'r' || r)::uuid, @Coop, 'R' || r, md5(@Coop || 'g' || (r % @G + 1))::uuid, null, date '2026-06-05', 2200, 1, null,
+                   timestamptz '2026-06-05 02:00Z', 'bench'
+            from generate_series(0, @R - 1) r;
+            insert into lots (id, cooperative_id, receipt_id, grower_id, contract_id, harvested_on, graded_at, grade, grams, fruit_count, allocated_grams)
+            select md5(@Coop || 'l' || r)::uuid, @Coop, md5(@Coop || 'r' || r)::uuid, md5(@Coop || 'g' || (r % @G + 1))::uuid, null, date '2026-06-05',
+                   timestamptz '2026-06-05 03:00Z', (array['premium','grade1','grade2'])[(r / 5) % 3 + 1], 2000, null, 2000
+            from generate_series(0, @R - 1) r;
+            insert into buyers (id, cooperative_id, name, city, address, contact_name, phone, created_at)
+            values (md5(@Coop || 'buyer')::uuid, @Coop, 'Beijing Fresh', 'Beijing', 'Xinfadi market', 'Wang', '13800000000', now());
+            insert into orders (id, cooperative_id, buyer_id, dest_city, dest_address, dest_contact, dest_phone, box_net_grams, box_length_cm, box_width_cm,
+                                box_height_cm, product, placed_at, packed_at, shipment_id, freight_fen, booked_at, delivered_at, on_time)
+            select md5(@Coop || 'o' || o)::uuid, @Coop, md5(@Coop || 'buyer')::uuid, 'Beijing', 'Xinfadi market', 'Wang', '13800000000', 10000, 40, 30, 25,
+                   'express', timestamptz '2026-06-08 02:00Z', timestamptz '2026-06-08 06:00Z', md5(@Coop || 's' || o)::uuid, 30000,
+                   timestamptz '2026-06-08 07:00Z', timestamptz '2026-06-10 04:00Z', true
+            from generate_series(0, @O - 1) o;
+            insert into boxes (trace_code, order_id, seq, grade, net_grams)
+            select @Coop || '-B' || b, md5(@Coop || 'o' || (b / 20))::uuid, b % 20 + 1, (array['premium','grade1','grade2'])[b % 3 + 1], 10000
+            from generate_series(0, @B - 1) b;
+            insert into box_sources (trace_code, lot_id, grams)
+            select @Coop || '-B' || (r / 5), md5(@Coop || 'l' || r)::uuid, 2000 from generate_series(0, @B * 5 - 1) r;
+            insert into order_lines (order_id, grade, grams, price_fen_per_kg)
+            select b.order_id, b.grade, sum(b.net_grams), case b.grade when 'premium' then 1200 when 'grade1' then 900 else 600 end
+            from boxes b join orders o on o.id = b.order_id where o.cooperative_id = @Coop group by b.order_id, b.grade;
+            """, new { Coop = coop, G = growers, R = receipts, B = boxes, O = orders });
+        await db.ExecuteAsync("set session_replication_role = origin");
+        await db.ExecuteAsync("analyze growers, contract_terms, receipts, lots, orders, boxes, box_sources, order_lines");
+        return (growers, boxes, orders);
+    }
+
+    private static async Task VerifyAsync(Bar bar, string connectionString, string coop, int receipts, int orders, JsonElement view)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        var id = view.GetProperty("id").GetGuid();
+        var settled = await db.ExecuteScalarAsync<long>("select count(*) from orders where cooperative_id = @Coop and settlement_id = @Id", new { Coop = coop, Id = id });
+        var totals = await db.QuerySingleAsync<(long Revenue, long Freight, long Packaging, long Commission, long Payout, long TopUp)>(
+            "select revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen from settlements where id = @Id", new { Id = id });
+        var lines = await db.QuerySingleAsync<(long Grams, long Payout, long TopUp, long Growers)>(
+            "select sum(grams)::bigint, sum(payout_fen)::bigint, sum(top_up_fen)::bigint, count(distinct grower_id) from statement_lines where settlement_id = @Id", new { Id = id });
+        var entries = await db.ExecuteScalarAsync<long>("select count(*) from account_entries where settlement_id = @Id and kind = 'settlement'", new { Id = id });
+        var ok = settled == orders && lines.Grams == (long)receipts / 5 * 5 * 2000 && lines.Payout == totals.Payout && lines.TopUp == totals.TopUp
+            && totals.Revenue == totals.Payout + totals.Freight + totals.Packaging + totals.Commission && entries == lines.Growers;
+        bar.Verify(ok, $"{receipts:N0}: {settled}/{orders} orders settled once, {lines.Grams / 1000:N0} kg on statements, payouts {lines.Payout} = total {totals.Payout}, " +
+            $"revenue balances to the fen, {entries} account credits for {lines.Growers} growers");
+    }
+}
