@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using MelonChain.Testing;
-using Npgsql;
 
 namespace MelonChain.EndToEnd.Tests;
 
@@ -54,7 +53,7 @@ public sealed class SeasonFixture : IAsyncLifetime
 
     /// <summary>
     /// Every table of every service (row count and a digest of its content), once events have stopped moving:
-    /// two readings a second apart agree. The outbox is left out: it only holds what is on its way.
+    /// two readings a second apart agree.
     /// </summary>
     private async Task<IReadOnlyDictionary<string, string>> SettledSnapshotAsync()
     {
@@ -73,21 +72,8 @@ public sealed class SeasonFixture : IAsyncLifetime
     {
         var snapshot = new Dictionary<string, string>();
         foreach (var (service, database) in System.Databases)
-        {
-            await using var connection = database.Open();
-            var tables = new List<string>();
-            await using (var list = new NpgsqlCommand(
-                "select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('outbox', 'schemaversions') order by 1",
-                connection))
-            await using (var reader = await list.ExecuteReaderAsync())
-                while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-            foreach (var table in tables)
-            {
-                await using var digest = new NpgsqlCommand(
-                    $"select count(*) || ' rows ' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') from \"{table}\" t", connection);
-                snapshot[$"{service}.{table}"] = (string)(await digest.ExecuteScalarAsync())!;
-            }
-        }
+            foreach (var (table, digest) in (await DatabaseSnapshot.TakeAsync(database.ConnectionString)).Tables)
+                snapshot[$"{service}.{table}"] = digest;
         return snapshot;
     }
 
