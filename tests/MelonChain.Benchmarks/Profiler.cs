@@ -22,7 +22,7 @@ public static class Profiler
         var all = requests * (1 + context.Options.Warmup.TotalSeconds / context.Options.Duration.TotalSeconds);
         return result with
         {
-            Note = $"CPU per request: {service} {serviceCpu * 1000 / all:F2} ms, PostgreSQL {pgCpu * 1000 / all:F2} ms; machine busy {(busy - busyBefore) / (total - totalBefore):P0}",
+            Note = $"CPU per request: {service} {serviceCpu * 1000 / all:F2} ms, PostgreSQL {Math.Max(0, pgCpu) * 1000 / all:F2} ms; machine busy {(busy - busyBefore) / (total - totalBefore):P0}",
         };
     }
 
