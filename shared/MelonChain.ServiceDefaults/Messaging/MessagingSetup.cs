@@ -10,7 +10,7 @@ public static class MessagingSetup
 {
     /// <summary>
     /// MassTransit over RabbitMQ (<c>ConnectionStrings:RabbitMq</c>, an amqp:// URI): quorum queues named
-    /// after the service, in-memory retry (minutes while the database is unreachable) then the <c>_error</c> queue,
+    /// after the service, in-memory retry then the <c>_error</c> queue (a consumer waits minutes for an unreachable database first),
     /// usage telemetry off, and the outbox relay.
     /// </summary>
     public static WebApplicationBuilder AddMessaging(
@@ -41,13 +41,7 @@ public static class MessagingSetup
                     return options;
                 });
                 cfg.PrefetchCount = 32;
-                // The database away (a restart, a failover) is waited for, not dead-lettered: the message stays unacknowledged
-                // and is tried again for minutes. Anything else goes to the _error queue after the short retries below.
-                cfg.UseMessageRetry(r =>
-                {
-                    r.Handle<Exception>(DatabaseAway);
-                    r.Exponential(20, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
-                });
+                // A database that is away is waited for inside InboxConsumer; these retries are for everything else.
                 cfg.UseMessageRetry(r => r.Intervals(100, 500, 1_000, 2_000, 5_000));
                 cfg.ConfigureEndpoints(context);
             });
