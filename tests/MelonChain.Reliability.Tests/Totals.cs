@@ -22,9 +22,16 @@ public static class Totals
         Assert.Equal(grams, await system.ScalarAsync<long>("Cooperative",
             "select coalesce(sum(gross_grams), 0)::bigint from receipts where grower_id = @growerId", new { growerId }));
 
-        await Eventually.Until(() => system.ScalarAsync<long>("ContractGrowing",
-                "select count(*) from deliveries where grower_id = @growerId", new { growerId }),
-            n => n >= answered.Count, TimeSpan.FromSeconds(90), $"{answered.Count} deliveries in ContractGrowing");
+        try
+        {
+            await Eventually.Until(() => system.ScalarAsync<long>("ContractGrowing",
+                    "select count(*) from deliveries where grower_id = @growerId", new { growerId }),
+                n => n >= answered.Count, TimeSpan.FromSeconds(90), $"{answered.Count} deliveries in ContractGrowing");
+        }
+        catch (TimeoutException e) when (queues is not null)
+        {
+            throw new TimeoutException($"{e.Message}; queues: {string.Join(", ", await queues())}\n{system.RecentOutput()}", e);
+        }
         await Eventually.Until(() => system.ScalarAsync<long>("Cooperative", "select count(*) from outbox"), n => n == 0,
             TimeSpan.FromSeconds(30), "Cooperative's outbox to drain");
 

@@ -100,6 +100,20 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
         new(sql, param, _transaction, cancellationToken: ct);
 
+    /// <summary>Rolls back and gives up the connection, so the next use opens a fresh one (after a failure).</summary>
+    public async ValueTask ResetAsync()
+    {
+        try { await RollbackAsync(); }
+        catch (Exception) { /* the connection is gone; the transaction with it */ }
+        _transaction = null;
+        _wroteOutbox = false;
+        if (_connection is not null)
+        {
+            try { await _connection.DisposeAsync(); } catch (Exception) { /* already broken */ }
+            _connection = null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await RollbackAsync();

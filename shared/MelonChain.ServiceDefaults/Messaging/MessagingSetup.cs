@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace MelonChain.ServiceDefaults.Messaging;
 
@@ -9,7 +10,8 @@ public static class MessagingSetup
 {
     /// <summary>
     /// MassTransit over RabbitMQ (<c>ConnectionStrings:RabbitMq</c>, an amqp:// URI): quorum queues named
-    /// after the service, in-memory retry then the <c>_error</c> queue, usage telemetry off, and the outbox relay.
+    /// after the service, in-memory retry then the <c>_error</c> queue (a consumer waits minutes for an unreachable database first),
+    /// usage telemetry off, and the outbox relay.
     /// </summary>
     public static WebApplicationBuilder AddMessaging(
         this WebApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null)
@@ -39,12 +41,28 @@ public static class MessagingSetup
                     return options;
                 });
                 cfg.PrefetchCount = 32;
+                // A database that is away is waited for inside InboxConsumer; these retries are for everything else.
                 cfg.UseMessageRetry(r => r.Intervals(100, 500, 1_000, 2_000, 5_000));
                 cfg.ConfigureEndpoints(context);
             });
         });
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
+    }
+
+    /// <summary>
+    /// The database cannot be reached or is restarting: a connection-level failure, or the server shutting down,
+    /// starting up or out of connections — anywhere in the exception's chain. Waiting fixes these; a bug does not.
+    /// </summary>
+    public static bool DatabaseAway(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException p)
+                return p.IsTransient || p.SqlState.StartsWith("57P") || p.SqlState.StartsWith("08") || p.SqlState.StartsWith("53");
+            if (e is NpgsqlException) return true;
+        }
+        return false;
     }
 }
 
