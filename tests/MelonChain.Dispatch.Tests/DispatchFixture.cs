@@ -15,6 +15,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using RoutePlayer = simulator::MelonChain.CarrierSimulator.Simulator.RoutePlayer;
+using SfProtocol = dispatch::MelonChain.Dispatch.Features.Carrier.SfProtocol;
+using SfPushRoute = dispatch::MelonChain.Dispatch.Features.Carrier.SfPushRoute;
 
 namespace MelonChain.Dispatch.Tests;
 
@@ -173,25 +175,9 @@ public class DispatchFixture : IAsyncLifetime
     /// <summary>Sends a route push signed as the carrier signs it (or with another check word).</summary>
     public async Task<HttpResponseMessage> PushAsync(string waybillNo, IEnumerable<(string OpCode, DateTimeOffset At)> routes, string checkWord = CheckWord)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            Body = new
-            {
-                WaybillRoute = routes.Select((r, i) => new
-                {
-                    id = $"{waybillNo}-{r.OpCode}-{r.At.ToUnixTimeSeconds()}", mailno = waybillNo, orderid = (string?)null,
-                    acceptTime = r.At.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss"),
-                    acceptAddress = "北京市", remark = "test", opCode = r.OpCode,
-                }),
-            },
-        });
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/carriers/sf/routes")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Sf-Timestamp", timestamp);
-        request.Headers.Add("X-Sf-Digest", dispatch::MelonChain.Dispatch.Features.Carrier.SfProtocol.Digest(body, timestamp, checkWord));
+        using var request = SfProtocol.SignedPush("/api/v1/dispatch/carriers/sf/routes", routes.Select(r => new SfPushRoute(
+            $"{waybillNo}-{r.OpCode}-{r.At.ToUnixTimeSeconds()}", waybillNo, null, SfProtocol.ChinaTimeText(r.At), "北京市", "test", r.OpCode)),
+            DateTimeOffset.UtcNow, checkWord);
         return await Dispatch.CreateClient().SendAsync(request);
     }
 

@@ -1,9 +1,9 @@
 extern alias dispatch;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using MelonChain.Testing;
+using dispatch::MelonChain.Dispatch.Features.Carrier;
 
 namespace MelonChain.Reliability.Tests;
 
@@ -48,25 +48,9 @@ public sealed class SharedServersSystem : IAsyncLifetime
     /// <summary>A route push signed with the carrier's check word, sent through the Gateway as the carrier would.</summary>
     public async Task<HttpResponseMessage> PushAsync(string waybillNo, string orderId, params (string OpCode, DateTimeOffset At)[] routes)
     {
-        var body = JsonSerializer.Serialize(new
-        {
-            Body = new
-            {
-                WaybillRoute = routes.Select(r => new
-                {
-                    id = $"{orderId}-{r.OpCode}", mailno = waybillNo, orderid = orderId,
-                    acceptTime = r.At.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss"),
-                    acceptAddress = "北京市", remark = "replayed", opCode = r.OpCode,
-                }),
-            },
-        });
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/carriers/sf/routes")
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Sf-Timestamp", timestamp);
-        request.Headers.Add("X-Sf-Digest", dispatch::MelonChain.Dispatch.Features.Carrier.SfProtocol.Digest(body, timestamp, CheckWord));
+        using var request = SfProtocol.SignedPush("/api/v1/dispatch/carriers/sf/routes", routes.Select(r => new SfPushRoute(
+            $"{orderId}-{r.OpCode}", waybillNo, orderId, SfProtocol.ChinaTimeText(r.At), "北京市", "replayed", r.OpCode)),
+            DateTimeOffset.UtcNow, CheckWord);
         return await new HttpClient { BaseAddress = System.Gateway }.SendAsync(request);
     }
 

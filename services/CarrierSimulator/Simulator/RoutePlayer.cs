@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using MelonChain.Dispatch.Features.Carrier;
 
@@ -38,22 +37,18 @@ public sealed class RoutePlayer(OrderBook book, FaultSwitch faults, IHttpClientF
             var due = book.Due(order).Where(r => !order.Acked.Contains(r.Seq)).ToList();
             if (due.Count == 0) continue;
             if (FaultSwitch.Roll(f.DropPushShare)) { order.NextPushAt = book.Now.AddSeconds(1); continue; }
-            var body = JsonSerializer.Serialize(new SfPush(new SfPushBody(due.Select(r => new SfPushRoute(
-                $"{order.OrderId}-{r.Seq}", order.Waybills[0], order.OrderId, SfProtocol.ChinaTimeText(OrderBook.StampOf(order, r)),
-                r.Address, r.Remark, r.OpCode)).ToList())), SfProtocol.Json);
-            var acked = await Push(url, body, ct);
-            if (FaultSwitch.Roll(f.DuplicatePushShare)) acked |= await Push(url, body, ct);
+            var routes = due.Select(r => new SfPushRoute($"{order.OrderId}-{r.Seq}", order.Waybills[0], order.OrderId,
+                SfProtocol.ChinaTimeText(OrderBook.StampOf(order, r)), r.Address, r.Remark, r.OpCode)).ToList();
+            var acked = await Push(url, routes, ct);
+            if (FaultSwitch.Roll(f.DuplicatePushShare)) acked |= await Push(url, routes, ct);
             if (acked) foreach (var r in due) order.Acked.Add(r.Seq);
             else order.NextPushAt = book.Now.AddSeconds(1);
         }
     }
 
-    private async Task<bool> Push(string url, string body, CancellationToken ct)
+    private async Task<bool> Push(string url, IReadOnlyList<SfPushRoute> routes, CancellationToken ct)
     {
-        var timestamp = book.Now.ToUnixTimeMilliseconds().ToString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(SfProtocol.PushTimestampHeader, timestamp);
-        request.Headers.Add(SfProtocol.PushDigestHeader, SfProtocol.Digest(body, timestamp, config["Simulator:CheckWord"]!));
+        using var request = SfProtocol.SignedPush(url, routes, book.Now, config["Simulator:CheckWord"]!);
         try
         {
             using var response = await clients.CreateClient(PushClient).SendAsync(request, ct);

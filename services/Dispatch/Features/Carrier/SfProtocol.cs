@@ -61,6 +61,19 @@ public static class SfProtocol
     public static bool DigestMatches(string expected, string? given) =>
         given is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(given));
 
+    /// <summary>
+    /// A route push as the carrier sends it: the JSON of <paramref name="routes"/> with its timestamp and digest headers.
+    /// </summary>
+    public static HttpRequestMessage SignedPush(string url, IEnumerable<SfPushRoute> routes, DateTimeOffset now, string checkWord)
+    {
+        var body = JsonSerializer.Serialize(new SfPush(new SfPushBody(routes.ToList())), Json);
+        var timestamp = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(PushTimestampHeader, timestamp);
+        request.Headers.Add(PushDigestHeader, Digest(body, timestamp, checkWord));
+        return request;
+    }
+
     /// <summary>The form fields of one call.</summary>
     public static Dictionary<string, string> Envelope(string partnerId, string serviceCode, string msgData, long timestampMs, string checkWord, Guid requestId)
     {
