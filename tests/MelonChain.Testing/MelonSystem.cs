@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
+using Npgsql;
 
 namespace MelonChain.Testing;
 
@@ -84,6 +86,30 @@ public sealed class MelonSystem : IAsyncDisposable
         var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    /// <summary>
+    /// Reads a service's database directly. Unpooled: a test that restarts PostgreSQL must not trip over connections
+    /// it pooled before the restart.
+    /// </summary>
+    public async Task<T?> ScalarAsync<T>(string service, string sql, object? args = null)
+    {
+        await using var connection = OpenUnpooled(service);
+        return await connection.ExecuteScalarAsync<T>(sql, args);
+    }
+
+    /// <inheritdoc cref="ScalarAsync{T}"/>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string service, string sql, object? args = null)
+    {
+        await using var connection = OpenUnpooled(service);
+        return (await connection.QueryAsync<T>(sql, args)).AsList();
+    }
+
+    private NpgsqlConnection OpenUnpooled(string service)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Databases[service].ConnectionString) { Pooling = false }.ConnectionString);
+        connection.Open();
+        return connection;
     }
 
     /// <summary>What each process wrote last, for a failing test's message.</summary>

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Dapper;
-using Npgsql;
 using Xunit;
 
 namespace MelonChain.Testing;
@@ -129,31 +127,5 @@ public sealed class Scenario
             }
             await Task.Delay(500);
         }
-    }
-}
-
-/// <summary>
-/// Reads a service's database directly. Unpooled: a test that restarts PostgreSQL must not trip over connections it
-/// pooled before the restart.
-/// </summary>
-public static class MelonSystemQueries
-{
-    private static NpgsqlConnection Open(MelonSystem system, string service)
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(system.Databases[service].ConnectionString) { Pooling = false }.ConnectionString);
-        connection.Open();
-        return connection;
-    }
-
-    public static async Task<T?> ScalarAsync<T>(this MelonSystem system, string service, string sql, object? args = null)
-    {
-        await using var connection = Open(system, service);
-        return await connection.ExecuteScalarAsync<T>(sql, args);
-    }
-
-    public static async Task<IReadOnlyList<T>> QueryAsync<T>(this MelonSystem system, string service, string sql, object? args = null)
-    {
-        await using var connection = Open(system, service);
-        return (await connection.QueryAsync<T>(sql, args)).AsList();
     }
 }
