@@ -15,6 +15,7 @@ builder.AddMessaging("dispatch", bus =>
     bus.AddConsumer<OrderCancelledConsumer>();
 }).AddBrokerHealth();
 builder.AddCarrier();
+builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RateCardCache>();
 builder.Services.AddHostedService<RoutePolling>();
 

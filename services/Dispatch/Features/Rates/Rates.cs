@@ -1,5 +1,6 @@
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Messaging;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 using MelonChain.ServiceDefaults.Security;
 
@@ -40,22 +41,24 @@ public static class Rates
 /// a cooperative's card for a few seconds (a replaced card shows at once on the replica that took the PUT, within
 /// <see cref="Lifetime"/> on the others). Booking reads the card from the database, inside its transaction.
 /// </summary>
-public sealed class RateCardCache(NpgsqlDataSource source, TimeProvider clock)
+public sealed class RateCardCache(NpgsqlDataSource source, IMemoryCache memory)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
-    private sealed record Entry(IReadOnlyList<RateLine> Card, int DiscountBps, DateTimeOffset Expires);
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _entries = new();
+    private sealed record Entry(IReadOnlyList<RateLine> Card, int DiscountBps);
 
     public async ValueTask<(IReadOnlyList<RateLine> Card, int DiscountBps)> GetAsync(string coop, CancellationToken ct)
     {
-        if (_entries.TryGetValue(coop, out var entry) && entry.Expires > clock.GetUtcNow()) return (entry.Card, entry.DiscountBps);
-        await using var db = new Db(source, new OutboxSignal());
-        entry = new Entry(await Rates.CardAsync(db, coop, ct), await Rates.DiscountBpsAsync(db, coop, ct), clock.GetUtcNow() + Lifetime);
-        _entries[coop] = entry;
-        return (entry.Card, entry.DiscountBps);
+        var entry = await memory.GetOrCreateAsync(Key(coop), async e =>
+        {
+            e.AbsoluteExpirationRelativeToNow = Lifetime;
+            await using var db = new Db(source, new OutboxSignal());
+            return new Entry(await Rates.CardAsync(db, coop, ct), await Rates.DiscountBpsAsync(db, coop, ct));
+        });
+        return (entry!.Card, entry.DiscountBps);
     }
 
-    public void Forget(string coop) => _entries.TryRemove(coop, out _);
+    public void Forget(string coop) => memory.Remove(Key(coop));
+
+    private static string Key(string coop) => "rate-card:" + coop;
 }
