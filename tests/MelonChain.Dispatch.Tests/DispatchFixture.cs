@@ -2,7 +2,6 @@ extern alias dispatch;
 extern alias simulator;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -38,7 +37,7 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
     {
         _pushTarget = pushTarget;
         _secondsPerDay = secondsPerDay;
-        Port = FreePort();
+        Port = Cli.FreePort();
         UseKestrel(Port);
         Admin = new HttpClient { BaseAddress = new Uri(BaseUrl) };
     }
@@ -66,13 +65,6 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
     }
 
     public async Task<int> OrderCountAsync() => (await Admin.GetFromJsonAsync<JsonElement>("/admin/orders")).GetArrayLength();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     protected override void Dispose(bool disposing)
     {

@@ -41,12 +41,28 @@ public static class Cli
         return output;
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A free loopback port for a server a test starts. Chosen below the kernel's ephemeral range (32768–60999):
+    /// a port found there by binding to port 0 can be handed again to another bind-to-0 or an outgoing connection
+    /// before our server binds it, and then the server fails or, worse, the test talks to someone else's.
+    /// </summary>
     public static int FreePort()
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        lock (HandedOut)
+            while (true)
+            {
+                var port = Random.Shared.Next(20_000, 32_000);
+                if (!HandedOut.Add(port)) continue;
+                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                try
+                {
+                    listener.Start();
+                    return port;
+                }
+                catch (System.Net.Sockets.SocketException) { /* taken: try another */ }
+                finally { listener.Stop(); }
+            }
     }
 }
