@@ -16,6 +16,7 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<ContractAmendedConsumer>();
     bus.AddConsumer<ShipmentBookedConsumer>();
     bus.AddConsumer<ShipmentDeliveredConsumer>();
+    bus.AddConsumer<CancellationAnsweredConsumer>();
 }).AddBrokerHealth();
 builder.Services.AddSingleton<ReceiptNumbers>();
 

@@ -1,4 +1,5 @@
 using MelonChain.Dispatch.Consumers;
+using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Dispatch.Features.Rates;
@@ -12,12 +13,14 @@ builder.AddServiceDefaults("dispatch", typeof(Program).Assembly);
 builder.AddMessaging("dispatch", bus =>
 {
     bus.AddConsumer<ShipmentRequestedConsumer>();
-    bus.AddConsumer<OrderCancelledConsumer>();
+    bus.AddConsumer<CancellationRequestedConsumer>();
 }).AddBrokerHealth();
 builder.AddCarrier();
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RateCardCache>();
 builder.Services.AddHostedService<RoutePolling>();
+builder.Services.AddSingleton<CancellationSignal>();
+builder.Services.AddHostedService<CancellationWorker>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

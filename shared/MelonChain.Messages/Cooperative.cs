@@ -30,7 +30,15 @@ public sealed record ShipmentRequested(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
     Guid OrderId, Guid BuyerId, Destination Destination, string Product, IReadOnlyList<RequestedBox> Boxes) : IEvent;
 
+/// <summary>The order is cancelled for good: placed and never packed, or packed and Dispatch confirmed the cancellation.</summary>
 public sealed record OrderCancelled(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId, Guid OrderId, string Reason) : IEvent;
+
+/// <summary>
+/// The clerk asks to cancel a packed order. Dispatch answers with <see cref="Dispatch.CancellationAnswered"/>: the
+/// pickup closed or the carrier order cancelled (the stock comes back), or the boxes were already collected.
+/// </summary>
+public sealed record CancellationRequested(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId, Guid OrderId, string Reason) : IEvent;
 
 public sealed record SettlementTotals(

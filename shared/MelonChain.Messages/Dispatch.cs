@@ -7,11 +7,14 @@ public sealed record PickupScheduled(
 
 public sealed record BookedWaybill(string WaybillNo, string TraceCode);
 
+/// <summary>One order at the carrier: a shipment of more than 300 boxes is booked as several.</summary>
+public sealed record BookedCarrierOrder(string CarrierOrderId, string MasterWaybillNo, int Parcels);
+
 public sealed record ShipmentBooked(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
     Guid ShipmentId, Guid OrderId, Guid BuyerId, string Carrier, string Product, string MasterWaybillNo,
     IReadOnlyList<BookedWaybill> Waybills, long ChargeableGrams, long ListFen, long NegotiatedFen,
-    DateTimeOffset PromisedBy) : IEvent;
+    DateTimeOffset PromisedBy, IReadOnlyList<BookedCarrierOrder>? CarrierOrders = null) : IEvent;
 
 public sealed record ShipmentStatusChanged(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
@@ -21,3 +24,22 @@ public sealed record ShipmentStatusChanged(
 public sealed record ShipmentDelivered(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
     Guid ShipmentId, Guid OrderId, DateTimeOffset DeliveredAt, DateTimeOffset PromisedBy, bool OnTime) : IEvent;
+
+/// <summary>How Dispatch answered a cancellation request (<see cref="CancellationOutcomes"/>).</summary>
+public sealed record CancellationAnswered(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId, Guid OrderId, string Outcome, string Detail) : IEvent;
+
+/// <summary>The answers to a cancellation request; the first two give the stock back, the last keeps the order going.</summary>
+public static class CancellationOutcomes
+{
+    /// <summary>No box had been booked: the pickup was closed (or never opened).</summary>
+    public const string PickupClosed = "pickup_closed";
+
+    /// <summary>A booking had been started but not completed: the carrier order was cancelled at the carrier.</summary>
+    public const string CarrierOrderCancelled = "carrier_order_cancelled";
+
+    /// <summary>The courier had already collected the boxes: the shipment goes on.</summary>
+    public const string AlreadyCollected = "already_collected";
+
+    public static bool ReleasesStock(string outcome) => outcome is PickupClosed or CarrierOrderCancelled;
+}

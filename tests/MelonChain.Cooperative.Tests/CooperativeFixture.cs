@@ -19,6 +19,7 @@ public sealed class CooperativeFixture : IAsyncLifetime
     public string GradedQueue { get; private set; } = "";
     public string CancelledQueue { get; private set; } = "";
     public string SettledQueue { get; private set; } = "";
+    public string CancellationRequestedQueue { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -28,6 +29,7 @@ public sealed class CooperativeFixture : IAsyncLifetime
         GradedQueue = await Broker.CaptureAsync(typeof(HarvestGraded));
         CancelledQueue = await Broker.CaptureAsync(typeof(OrderCancelled));
         SettledQueue = await Broker.CaptureAsync(typeof(SettlementClosed));
+        CancellationRequestedQueue = await Broker.CaptureAsync(typeof(CancellationRequested));
         Cooperative = new ServiceHost<Program>(Db.ConnectionString, Broker.ConnectionString);
         await Cooperative.StartAsync();
     }
@@ -45,6 +47,16 @@ public sealed class CooperativeFixture : IAsyncLifetime
     {
         var bus = Cooperative.Services.GetRequiredService<IBus>();
         foreach (var e in events) await bus.Publish(e, e.GetType(), ctx => ctx.MessageId = e.EventId);
+    }
+
+    /// <summary>ContractGrowing signs a contract with the cooperative; returns once the Cooperative has learnt it.</summary>
+    public async Task SignContractAsync(string coop, Guid contractId, Guid growingGrowerId, IReadOnlyDictionary<string, long>? minPrice = null)
+    {
+        await PublishAsync(new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, coop, contractId, growingGrowerId,
+            "恩平市大田镇", 6_700, "2026-autumn", 3_000_000,
+            minPrice ?? new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 700, ["grade2"] = 400, ["offgrade"] = 100 }, "DR-2026-01"));
+        await Eventually.Until(() => CountAsync("select count(*) from contract_terms where contract_id = @contractId", new { contractId }),
+            n => n == 1, TimeSpan.FromSeconds(30), "the contract known to the Cooperative");
     }
 
     public async Task<long> CountAsync(string sql, object? args = null)

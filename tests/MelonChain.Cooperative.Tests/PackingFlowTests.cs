@@ -93,7 +93,7 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
     }
 
     [Fact]
-    public async Task Cancelling_a_packed_order_returns_its_kilograms_to_stock()
+    public async Task Cancelling_a_packed_order_returns_its_kilograms_to_stock_once_Dispatch_closed_the_pickup()
     {
         var c = f.NewCooperative();
         var (grower, _) = await c.Grower();
@@ -101,9 +101,13 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
         var order = await c.Order(await c.Buyer(), ("premium", 10m, 1_600));
         await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
 
-        var cancelled = await c.Post($"/api/v1/cooperative/orders/{order}/cancel", new { reason = "buyer changed plans" });
+        var requested = await c.Post($"/api/v1/cooperative/orders/{order}/cancel", new { reason = "buyer changed plans" });
+        Assert.Equal("cancel_requested", requested.GetProperty("status").GetString());
+        await f.PublishAsync(new MelonChain.Messages.Dispatch.CancellationAnswered(Guid.NewGuid(), DateTimeOffset.UtcNow, c.CooperativeId, order,
+            MelonChain.Messages.Dispatch.CancellationOutcomes.PickupClosed, "closed"));
+        await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
+            o => o.GetProperty("status").GetString() == "cancelled", TimeSpan.FromSeconds(30), "the order cancelled");
 
-        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
         var stock = await c.Http.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/stock");
         Assert.Equal(12m, stock.GetProperty("grades").EnumerateArray().Single(g => g.GetProperty("grade").GetString() == "premium").GetProperty("availableKg").GetDecimal());
         Assert.Equal(HttpStatusCode.Conflict, (await c.Http.PostAsJsonAsync($"/api/v1/cooperative/orders/{order}/cancel", new { })).StatusCode);

@@ -16,10 +16,10 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
     {
         var c = f.NewCooperative();
         var contractId = Guid.NewGuid();
+        await f.SignContractAsync(c.CooperativeId, contractId, Guid.NewGuid(),
+            new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 2_000, ["grade2"] = 400, ["offgrade"] = 100 });
         var (contractGrower, _) = await c.Grower("contract", contractId);
         var (member, _) = await c.Grower();
-        await f.PublishAsync(new ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, c.CooperativeId, contractId, contractGrower, "恩平市大田镇", 6_700, "2026-autumn",
-            3_000_000, new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 2_000, ["grade2"] = 400, ["offgrade"] = 100 }, "DR-2026-01"));
         await c.Harvest(contractGrower, Today.AddDays(-1), ("grade1", 21.7m), ("premium", 5.3m));
         await c.Harvest(member, Today, ("grade1", 30.05m), ("grade2", 8m));
         var buyer = await c.Buyer();

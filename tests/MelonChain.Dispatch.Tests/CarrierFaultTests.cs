@@ -121,37 +121,4 @@ public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFau
         Assert.Equal(order!.Value.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()),
             shipment.GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()));
     }
-
-    [Fact]
-    public async Task Cancelling_the_order_before_collection_closes_the_pickup()
-    {
-        var (pickupId, orderId, _) = await f.OpenPickupAsync(1);
-        var bus = f.Dispatch.Services.GetRequiredService<IBus>();
-        var cancelled = new OrderCancelled(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", orderId, "buyer changed plans");
-
-        await bus.Publish(cancelled, ctx => ctx.MessageId = cancelled.EventId);
-
-        await Eventually.Until(() => f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }),
-            s => s == "cancelled", what: "the pickup to close");
-        var accept = await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
-        Assert.Equal(HttpStatusCode.Conflict, accept.StatusCode);
-    }
-
-    [Fact]
-    public async Task Cancelling_a_booked_order_before_the_carrier_picks_it_up_cancels_the_carrier_order()
-    {
-        // On this fixture's slow clock the carrier's pickup is minutes away.
-        var (pickupId, orderId, codes) = await f.OpenPickupAsync(1);
-        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
-        var (response, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
-        var shipment = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var cancelled = new OrderCancelled(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", orderId, "buyer cancelled");
-
-        await f.Dispatch.Services.GetRequiredService<IBus>().Publish(cancelled, ctx => ctx.MessageId = cancelled.EventId);
-
-        await Eventually.Until(async () => (await f.ShipmentAsync(shipment.GetProperty("id").GetGuid())).GetProperty("status").GetString(),
-            s => s == "cancelled", what: "the shipment to be cancelled");
-        var order = await f.Simulator.OrderAsync(shipment.GetProperty("carrierOrderId").GetString()!);
-        Assert.True(order!.Value.GetProperty("cancelled").GetBoolean());
-    }
 }

@@ -117,6 +117,13 @@ public class DispatchFixture : IAsyncLifetime
         CourierB = Dispatch.As(Roles.Courier, "courier-b", courierId: "C-B");
     }
 
+    /// <summary>Publishes events as the Cooperative would.</summary>
+    public async Task PublishAsync(params MelonChain.Messages.IEvent[] events)
+    {
+        var bus = Dispatch.Services.GetRequiredService<IBus>();
+        foreach (var e in events) await bus.Publish(e, e.GetType(), ctx => ctx.MessageId = e.EventId);
+    }
+
     /// <summary>Publishes ShipmentRequested as Cooperative would and waits for the open pickup.</summary>
     public async Task<(Guid PickupId, Guid OrderId, List<string> TraceCodes)> OpenPickupAsync(int boxes, string city = "Beijing", string product = "express")
     {
@@ -194,7 +201,7 @@ public sealed class EventCounter
         DefaultRequestHeaders = { Authorization = new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))) },
     };
 
-    public static readonly string[] Types = ["PickupScheduled", "ShipmentBooked", "ShipmentStatusChanged", "ShipmentDelivered"];
+    public static readonly string[] Types = ["PickupScheduled", "ShipmentBooked", "ShipmentStatusChanged", "ShipmentDelivered", "CancellationAnswered"];
 
     private readonly string _vhost;
 

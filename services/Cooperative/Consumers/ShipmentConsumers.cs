@@ -9,12 +9,13 @@ public sealed class ShipmentBookedConsumer(Db db) : InboxConsumer<ShipmentBooked
 {
     protected override Task Handle(ShipmentBooked m, Db db, CancellationToken ct) => db.ExecuteAsync(
         """
-        update orders set shipment_id = @ShipmentId, freight_fen = @NegotiatedFen, booked_at = @OccurredAt
+        update orders set shipment_id = @ShipmentId, freight_fen = @NegotiatedFen, booked_at = @OccurredAt,
+                          collected_at = coalesce(collected_at, @OccurredAt)
         where id = @OrderId and cooperative_id = @CooperativeId
         """, m, ct);
 }
 
-/// <summary>A delivered order is settled in the period of its delivery (the carrier's time, China date).</summary>
+/// <summary>A delivered order is settled by the first settlement whose period ends on or after its delivery (carrier's time, China date).</summary>
 public sealed class ShipmentDeliveredConsumer(Db db) : InboxConsumer<ShipmentDelivered>(db)
 {
     protected override Task Handle(ShipmentDelivered m, Db db, CancellationToken ct) => db.ExecuteAsync(

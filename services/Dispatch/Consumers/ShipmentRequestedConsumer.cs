@@ -1,3 +1,4 @@
+using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Messaging;
@@ -7,12 +8,14 @@ namespace MelonChain.Dispatch.Consumers;
 /// <summary>
 /// A packed order becomes an open pickup at the cooperative with a suggested window, keeping the boxes (trace
 /// codes, dimensions), destination, buyer and product. The shipment id is decided here, once, because the
-/// carrier order id derives from it. A repeated request or one for an order already cancelled opens nothing.
+/// carrier order id derives from it. A repeated request or one for an order already cancelled opens nothing; the
+/// order's lock makes this and a cancellation handled at the same moment on the other queue come out in one order.
 /// </summary>
 public sealed class ShipmentRequestedConsumer(Db db, TimeProvider clock) : InboxConsumer<ShipmentRequested>(db)
 {
     protected override async Task Handle(ShipmentRequested m, Db db, CancellationToken ct)
     {
+        await Cancellations.LockOrderAsync(db, m.OrderId, ct);
         var cancelled = await db.ExecuteScalarAsync<bool>(
             "select exists (select 1 from cancelled_orders where order_id = @OrderId)", new { m.OrderId }, ct);
         if (cancelled || m.Boxes.Count == 0) return;

@@ -43,6 +43,7 @@ public static class ReadModel
         ShipmentBooked e => Booked(db, e, ct),
         ShipmentStatusChanged e => StatusChanged(db, e, ct),
         ShipmentDelivered e => Delivered(db, e, ct),
+        OrderCancelled e => Cancelled(db, e, ct),
         ContractSigned e => Contract(db, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
         ContractAmended e => Contract(db, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
         SeedlingsIssued e => Seedlings(db, e, ct),
@@ -104,6 +105,12 @@ public static class ReadModel
         values (@OrderId, @CooperativeId, @ShipmentId, @PromisedBy, @DeliveredAt, @OnTime)
         on conflict (order_id) do update set delivered_at = excluded.delivered_at, on_time = excluded.on_time,
             promised_by = coalesce(shipments.promised_by, excluded.promised_by)
+        """, e, ct);
+
+    private static Task Cancelled(Db db, OrderCancelled e, CancellationToken ct) => db.ExecuteAsync(
+        """
+        insert into shipments (order_id, cooperative_id, cancelled_at) values (@OrderId, @CooperativeId, @OccurredAt)
+        on conflict (order_id) do update set cancelled_at = excluded.cancelled_at
         """, e, ct);
 
     private static Task Contract(Db db, Guid contractId, string region, string season, DateTimeOffset at, CancellationToken ct) => db.ExecuteAsync(

@@ -100,6 +100,18 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
         new(sql, param, _transaction, cancellationToken: ct);
 
+    /// <summary>
+    /// Gives the connection back to the pool between two transactions, before a call that leaves the process, so no
+    /// pooled connection waits on the carrier; the next use opens one again.
+    /// </summary>
+    public async ValueTask ReleaseConnectionAsync()
+    {
+        if (_transaction is not null) throw new InvalidOperationException("Commit or roll back before releasing the connection.");
+        if (_connection is null) return;
+        await _connection.DisposeAsync();
+        _connection = null;
+    }
+
     /// <summary>Rolls back and gives up the connection, so the next use opens a fresh one (after a failure).</summary>
     public async ValueTask ResetAsync()
     {

@@ -29,7 +29,8 @@ public sealed class UnitOfWork : IEndpointFilter
     {
         var http = context.HttpContext;
         if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
-            || http.GetEndpoint()?.Metadata.GetMetadata<ReadOnlyEndpoint>() is not null)
+            || http.GetEndpoint()?.Metadata.GetMetadata<ReadOnlyEndpoint>() is not null
+            || http.GetEndpoint()?.Metadata.GetMetadata<OwnTransactionsEndpoint>() is not null)
             return await next(context);
 
         var db = http.RequestServices.GetRequiredService<Db>();
@@ -121,8 +122,22 @@ public sealed class ReadOnlyEndpoint
     public static readonly ReadOnlyEndpoint Instance = new();
 }
 
+/// <summary>
+/// Marks a write that calls out of the process (the carrier) between its writes: no call that leaves the process may
+/// run inside a transaction or hold a row lock, so the handler begins and commits its own short transactions and
+/// releases its connection across the call (<see cref="Db.ReleaseConnectionAsync"/>). It must be idempotent by its
+/// own state, as no stored response replays it.
+/// </summary>
+public sealed class OwnTransactionsEndpoint
+{
+    public static readonly OwnTransactionsEndpoint Instance = new();
+}
+
 public static class ReadOnlyEndpointExtensions
 {
     public static TBuilder ReadOnly<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
         endpoint.WithMetadata(ReadOnlyEndpoint.Instance);
+
+    public static TBuilder WithOwnTransactions<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.WithMetadata(OwnTransactionsEndpoint.Instance);
 }

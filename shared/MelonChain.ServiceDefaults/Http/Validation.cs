@@ -62,6 +62,20 @@ public sealed class Validation
     public Validation OneOf(string? value, string field, IReadOnlyCollection<string> allowed) =>
         Check(value is not null && allowed.Contains(value), field, $"must be one of: {string.Join(", ", allowed)}");
 
+    /// <summary>The dates this system accepts anywhere: a business day of this century (so no date arithmetic can overflow).</summary>
+    public static readonly DateOnly EarliestDate = new(2000, 1, 1), LatestDate = new(2099, 12, 31);
+
+    public Validation Date(DateOnly? value, string field) =>
+        Check(value is null || (value >= EarliestDate && value <= LatestDate), field, $"must be between {EarliestDate:yyyy-MM-dd} and {LatestDate:yyyy-MM-dd}");
+
+    /// <summary>A period of whole days: both ends in range, <paramref name="from"/> ≤ <paramref name="to"/>, at most <paramref name="maxDays"/> long.</summary>
+    public Validation Period(DateOnly? from, DateOnly? to, int maxDays = 366)
+    {
+        Date(from, "from").Date(to, "to");
+        return Check(from is null || to is null || (from <= to && to.Value.DayNumber - from.Value.DayNumber <= maxDays),
+            "to", $"must be on or after from, within {maxDays} days");
+    }
+
     public void ThrowIfInvalid()
     {
         if (!IsValid)

@@ -1,10 +1,10 @@
 namespace MelonChain.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Wakes the outbox relay in-process right after a commit that wrote events (no LISTEN/NOTIFY: that takes a
-/// global lock at commit). The relay also polls, so a missed wake only costs the poll interval.
+/// Wakes a background worker in-process (one waiter; waking an awake worker is a no-op). Workers also poll, so a
+/// missed wake only costs their poll interval.
 /// </summary>
-public sealed class OutboxSignal
+public class WakeSignal
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -18,3 +18,9 @@ public sealed class OutboxSignal
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }
+
+/// <summary>
+/// Wakes the outbox relay right after a commit that wrote events (no LISTEN/NOTIFY: that takes a global lock at
+/// commit).
+/// </summary>
+public sealed class OutboxSignal : WakeSignal;

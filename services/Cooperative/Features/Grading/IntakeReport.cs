@@ -21,9 +21,10 @@ public static class IntakeReport
 
     public static async Task<Ok<Response>> Get(DateOnly? from, DateOnly? to, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
+        new Validation().Date(from, "from").Date(to, "to").ThrowIfInvalid();
         var last = to ?? ChinaTime.Today(clock);
         var first = from ?? last.AddDays(-6);
-        new Validation().Check(first <= last && last.DayNumber - first.DayNumber <= 366, "to", "must be on or after from, within a year").ThrowIfInvalid();
+        new Validation().Period(first, last).ThrowIfInvalid();
         var args = new { Coop = user.CooperativeId(), From = first, To = last };
 
         var totals = await db.QuerySingleAsync<Totals>(

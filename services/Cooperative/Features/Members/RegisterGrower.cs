@@ -7,7 +7,10 @@ using static MelonChain.Cooperative.Features.Members.Members;
 
 namespace MelonChain.Cooperative.Features.Members;
 
-/// <summary>A clerk registers a member grower (or an Enping contract grower) of the cooperative.</summary>
+/// <summary>
+/// A clerk registers a member grower, or an Enping contract grower by naming a contract signed with this
+/// cooperative (known here from ContractSigned; 422 until then, or for any other cooperative's contract).
+/// </summary>
 public static class RegisterGrower
 {
     public sealed record Request(string? MemberNo, string? Name, string? Phone, string? Village, string? Kind, Guid? ContractId);
@@ -27,6 +30,10 @@ public static class RegisterGrower
         v.ThrowIfInvalid();
 
         var coop = user.CooperativeId();
+        if (request.ContractId is { } contractId
+            && !await db.ExecuteScalarAsync<bool>("select exists (select 1 from contract_terms where contract_id = @contractId and cooperative_id = @coop)",
+                new { contractId, coop }, ct))
+            throw Problem.Invalid("contractId", "is not a contract signed with this cooperative");
         var grower = new Grower(Guid.CreateVersion7(), request.MemberNo!, request.Name!.Trim(), request.Phone!.Trim(),
             request.Village!.Trim(), request.Kind!, request.ContractId, clock.GetUtcNow());
         try

@@ -45,6 +45,16 @@ public static class RecordReceipt
         var contractId = request.ContractId ?? grower.ContractId;
         if (contractId is not null && grower.Kind != "contract")
             throw Problem.Invalid("contractId", "only a contract grower delivers under a contract");
+        // The contract must be this grower's (the one the member was registered with, or another of the same contract
+        // grower) and signed with this cooperative: fulfilment and provenance follow it.
+        if (request.ContractId is { } named && named != grower.ContractId
+            && !await db.ExecuteScalarAsync<bool>(
+                """
+                select exists (select 1 from contract_terms t join contract_terms mine on mine.contract_id = @Mine
+                               where t.contract_id = @Named and t.cooperative_id = @Coop and mine.cooperative_id = @Coop
+                                 and t.grower_id = mine.grower_id)
+                """, new { Named = named, Mine = grower.ContractId, Coop = coop }, ct))
+            throw Problem.Invalid("contractId", "is not a contract of this grower signed with this cooperative");
 
         var now = clock.GetUtcNow();
         var receiptNo = await numbers.NextAsync(coop, ChinaTime.Today(clock), config, ct);

@@ -34,12 +34,24 @@ public static class Orders
         return api;
     }
 
-    /// <summary>cancelled, delivered, booked (collected), packed or placed — from what has happened to the order.</summary>
+    /// <summary>
+    /// Orders move one way — placed → packed → collected → delivered → settled, or cancelled — and the status is what
+    /// has happened to the order. A packed order whose cancellation Dispatch has not answered yet is cancel_requested.
+    /// </summary>
     public const string StatusSql =
         """
-        case when o.cancelled_at is not null then 'cancelled' when o.delivered_at is not null then 'delivered'
-             when o.shipment_id is not null then 'booked' when o.packed_at is not null then 'packed' else 'placed' end
+        case when o.cancelled_at is not null then 'cancelled' when o.settlement_id is not null then 'settled'
+             when o.delivered_at is not null then 'delivered' when o.collected_at is not null or o.shipment_id is not null then 'collected'
+             when o.cancel_requested_at is not null and o.cancel_answer is null then 'cancel_requested'
+             when o.packed_at is not null then 'packed' else 'placed' end
         """;
+
+    /// <summary>A box holds 1 to 30 kg net; an order at most 2,000 boxes (DOMAIN.md's size limits, in this service's words).</summary>
+    public const decimal MinBoxNetKg = 1m, MaxBoxNetKg = 30m;
+    public const int MaxBoxesPerOrder = 2_000;
+
+    /// <summary>How many boxes a line fills: whole boxes of the net weight, the last one lighter.</summary>
+    public static long BoxesFor(long lineGrams, long boxNetGrams) => (lineGrams + boxNetGrams - 1) / boxNetGrams;
 
     private sealed record OrderRow(Guid Id, Guid BuyerId, string DestCity, string DestAddress, string DestContact, string DestPhone,
         long BoxNetGrams, string Product, string Status, DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt,

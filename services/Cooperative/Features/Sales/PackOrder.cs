@@ -10,7 +10,8 @@ namespace MelonChain.Cooperative.Features.Sales;
 /// <summary>
 /// Packing allocates lots oldest harvest first, fills one-grade boxes with a trace code each (一箱一码) and records
 /// which lots — so which growers — make up every box. Not enough stock: 409 naming what is short, nothing
-/// allocated. Packing of one cooperative is serialised, so two orders can never take the same kilogram.
+/// allocated. The order row is locked first, so packing and cancelling one order end in exactly one outcome;
+/// packing of one cooperative is serialised, so two orders can never take the same kilogram.
 /// Hands the shipment to Dispatch with ShipmentRequested.
 /// </summary>
 public static class PackOrder
@@ -31,14 +32,14 @@ public static class PackOrder
     private static async Task<Ok<Response>> Pack(Guid id, Request? request, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
         var coop = user.CooperativeId();
-        await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('pack:' || @Coop))", new { Coop = coop }, ct);
         var order = await db.QuerySingleOrDefaultAsync<OrderRow>(
             $"""
             select {StatusSql} as status, buyer_id, box_net_grams, box_length_cm, box_width_cm, box_height_cm, product,
                    dest_city, dest_address, dest_contact, dest_phone
-            from orders o where id = @Id and cooperative_id = @Coop
+            from orders o where id = @Id and cooperative_id = @Coop for update
             """, new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("order");
         if (order.Status != "placed") throw Problem.Conflict("order-not-placed", $"The order is {order.Status}; only a placed order is packed.");
+        await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('pack:' || @Coop))", new { Coop = coop }, ct);
 
         var cutoff = request?.AllowOldLots == true ? DateOnly.MinValue : ChinaTime.Today(clock).AddDays(-config.GetValue("Packing:MaxLotAgeDays", 4));
         var lines = await db.QueryAsync<(string Grade, long Grams)>("select grade, grams from order_lines where order_id = @Id order by grade", new { Id = id }, ct);

@@ -29,7 +29,13 @@ public static class PlaceOrder
             v.OneOf(line.Grade, $"lines[{i}].grade", Grades.All).Kg(line.Kg, $"lines[{i}].kg", 50_000m)
              .Range(line.PriceFenPerKg, $"lines[{i}].priceFenPerKg", 0, 1_000_000);
         v.Check(r.Lines is null || r.Lines.Select(l => l.Grade).Distinct().Count() == r.Lines.Count, "lines", "each grade at most once");
-        if (r.BoxNetKg is { } net) v.Kg(net, "boxNetKg", 50m);
+        var boxNetKg = r.BoxNetKg ?? 5m;
+        v.Kg(boxNetKg, "boxNetKg", MaxBoxNetKg).Check(boxNetKg >= MinBoxNetKg, "boxNetKg", $"must be at least {MinBoxNetKg} kg");
+        if (v.IsValid && r.Lines is { Count: > 0 })
+        {
+            var boxes = r.Lines.Sum(l => l.Kg > 0 ? BoxesFor(Weight.ToGrams(l.Kg), Weight.ToGrams(boxNetKg)) : 0);
+            v.Check(boxes <= MaxBoxesPerOrder, "lines", $"fill {boxes} boxes of {boxNetKg} kg; an order holds at most {MaxBoxesPerOrder} boxes");
+        }
         if (r.Box is { } box)
             v.Range(box.LengthCm, "box.lengthCm", 1, 200).Range(box.WidthCm, "box.widthCm", 1, 200).Range(box.HeightCm, "box.heightCm", 1, 200);
         v.ThrowIfInvalid();
@@ -45,7 +51,7 @@ public static class PlaceOrder
                                 box_length_cm, box_width_cm, box_height_cm, product, placed_at)
             values (@Id, @Coop, @BuyerId, @City, @Address, @Contact, @Phone, @BoxNet, @L, @W, @H, @Product, @Now)
             """, new { Id = id, Coop = coop, r.BuyerId, City = r.Destination!.City!.Trim(), Address = r.Destination.Address!.Trim(),
-                       Contact = r.Destination.ContactName!.Trim(), Phone = r.Destination.Phone!.Trim(), BoxNet = Weight.ToGrams(r.BoxNetKg ?? 5m),
+                       Contact = r.Destination.ContactName!.Trim(), Phone = r.Destination.Phone!.Trim(), BoxNet = Weight.ToGrams(boxNetKg),
                        L = size.LengthCm, W = size.WidthCm, H = size.HeightCm, Product = r.Product ?? "express", Now = clock.GetUtcNow() }, ct);
         foreach (var line in r.Lines!)
             await db.ExecuteAsync(

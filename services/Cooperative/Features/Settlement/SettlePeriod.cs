@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MelonChain.ServiceDefaults;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
@@ -8,9 +9,12 @@ using static MelonChain.Cooperative.Features.Settlement.SettlementMath;
 namespace MelonChain.Cooperative.Features.Settlement;
 
 /// <summary>
-/// 统一结算: the clerk settles a period. Every order delivered in it (carrier's delivery time, China dates) and not
-/// yet settled is pooled per grade; growers are credited their payouts and guarantee top-ups; the period closes
-/// (an overlapping period is 409; the same request with the same Idempotency-Key returns the same settlement).
+/// 统一结算: the clerk settles a period. Every order not yet settled whose delivery (carrier's time, China date) is on
+/// or before <c>to</c> and whose freight is known is pooled per grade — including orders delivered before <c>from</c>
+/// whose events arrived after an earlier settlement closed (carried over), so nothing delivered is left unpaid.
+/// Growers are credited their payouts and guarantee top-ups; each grower's volume is booked to the year of each
+/// order's delivery; the period closes (an overlapping period is 409; the same request with the same
+/// Idempotency-Key returns the same settlement).
 /// </summary>
 public static class SettlePeriod
 {
@@ -18,7 +22,7 @@ public static class SettlePeriod
 
     public static void Map(RouteGroupBuilder settlements) => settlements.MapPost("/", Settle).WithName("SettlePeriod");
 
-    private sealed record OrderRow(Guid Id, long FreightFen, int Boxes);
+    private sealed record OrderRow(Guid Id, long FreightFen, int Boxes, DateTimeOffset DeliveredAt);
 
     private sealed record LineRow(Guid OrderId, string Grade, long Grams, long PriceFenPerKg);
 
@@ -27,8 +31,7 @@ public static class SettlePeriod
     private static async Task<Created<Settlements.View>> Settle(Request r, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
         new Validation().Check(r.From is not null, "from", "is required").Check(r.To is not null, "to", "is required")
-            .Check(r.From is null || r.To is null || (r.From <= r.To && r.To.Value.DayNumber - r.From.Value.DayNumber <= 366), "to", "must be on or after from, within a year")
-            .ThrowIfInvalid();
+            .Period(r.From, r.To).ThrowIfInvalid();
         var coop = user.CooperativeId();
         await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('settle:' || @Coop))", new { Coop = coop }, ct);
         var overlapping = await db.QuerySingleOrDefaultAsync<Guid?>(
@@ -37,16 +40,15 @@ public static class SettlePeriod
         if (overlapping is not null)
             throw Problem.Conflict("period-closed", "Part of this period is already settled.", new Dictionary<string, object?> { ["settlementId"] = overlapping });
 
-        var window = new { Coop = coop, Start = new DateTimeOffset(r.From!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime(),
-                           End = new DateTimeOffset(r.To!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)).ToUniversalTime() };
+        // Up to the end of `to`, with no lower bound: a delivery whose events came late is carried over, never lost.
         var orders = await db.QueryAsync<OrderRow>(
             """
-            select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes
+            select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes, o.delivered_at
             from orders o
-            where o.cooperative_id = @Coop and o.delivered_at >= @Start and o.delivered_at < @End
+            where o.cooperative_id = @Coop and o.delivered_at < @End
               and o.settlement_id is null and o.cancelled_at is null and o.freight_fen is not null
             for update
-            """, window, ct);
+            """, new { Coop = coop, End = ChinaTime.StartOf(r.To!.Value.AddDays(1)) }, ct);
         var ids = orders.Select(o => o.Id).ToArray();
         var lines = (await db.QueryAsync<LineRow>(
             "select order_id, grade, grams, price_fen_per_kg from order_lines where order_id = any(@Ids)", new { Ids = ids }, ct)).ToLookup(l => l.OrderId);
@@ -59,7 +61,7 @@ public static class SettlePeriod
         var guarantees = (await db.QueryAsync<(Guid GrowerId, string MinPrice)>(
             """
             select g.id, t.min_price::text from growers g join contract_terms t on t.contract_id = g.contract_id
-            where g.cooperative_id = @Coop and g.kind = 'contract'
+            where g.cooperative_id = @Coop and g.kind = 'contract' and t.cooperative_id = @Coop
             """, new { Coop = coop }, ct))
             .ToDictionary(x => x.GrowerId, x => (IReadOnlyDictionary<string, long>)JsonSerializer.Deserialize<Dictionary<string, long>>(x.MinPrice)!);
 
@@ -70,14 +72,17 @@ public static class SettlePeriod
 
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
-        await Record(db, coop, id, r.From.Value, r.To.Value, result, ids, now, user.Subject(), ct);
+        var deliveredYear = orders.ToDictionary(o => o.Id, o => ChinaTime.DateOf(o.DeliveredAt).Year);
+        var gramsByYear = shares.SelectMany(g => g).GroupBy(s => (s.GrowerId, Year: deliveredYear[s.OrderId]))
+            .Select(g => new YearGrams(g.Key.GrowerId, g.Key.Year, g.Sum(s => s.Grams))).ToList();
+        await Record(db, coop, id, r.From!.Value, r.To.Value, result, ids, VolumeByYear(result.Lines, gramsByYear), now, user.Subject(), ct);
         await db.Publish(new SettlementClosed(Guid.NewGuid(), now, coop, id, r.From.Value, r.To.Value,
             new SettlementTotals(result.RevenueFen, result.FreightFen, result.PackagingFen, result.CommissionFen, result.PayoutFen, result.TopUpFen)), ct);
         return TypedResults.Created($"/api/v1/cooperative/settlements/{id}", await Settlements.Load(db, id, coop, ct));
     }
 
     private static async Task Record(Db db, string coop, Guid id, DateOnly from, DateOnly to, Result result, Guid[] orderIds,
-        DateTimeOffset now, string by, CancellationToken ct)
+        IReadOnlyList<YearVolume> volume, DateTimeOffset now, string by, CancellationToken ct)
     {
         await db.ExecuteAsync(
             """
@@ -120,11 +125,11 @@ public static class SettlePeriod
         await db.ExecuteAsync(
             """
             insert into member_volume (cooperative_id, grower_id, year, sold_grams, payout_fen)
-            select @Coop, v.grower_id, @Year, v.grams, v.payout from unnest(@GrowerIds, @Grams, @Payouts) as v(grower_id, grams, payout)
+            select @Coop, v.grower_id, v.year, v.grams, v.payout from unnest(@GrowerIds, @Years, @Grams, @Payouts) as v(grower_id, year, grams, payout)
             on conflict (cooperative_id, grower_id, year) do update
                 set sold_grams = member_volume.sold_grams + excluded.sold_grams, payout_fen = member_volume.payout_fen + excluded.payout_fen
-            """, new { Coop = coop, to.Year, GrowerIds = growers.Select(g => g.GrowerId).ToArray(), Grams = growers.Select(g => g.Grams).ToArray(),
-                       Payouts = growers.Select(g => g.Payout).ToArray() }, ct);
+            """, new { Coop = coop, GrowerIds = volume.Select(v => v.GrowerId).ToArray(), Years = volume.Select(v => v.Year).ToArray(),
+                       Grams = volume.Select(v => v.Grams).ToArray(), Payouts = volume.Select(v => v.PayoutFen).ToArray() }, ct);
         await db.ExecuteAsync("update orders set settlement_id = @Id where id = any(@Ids)", new { Id = id, Ids = orderIds }, ct);
     }
 }

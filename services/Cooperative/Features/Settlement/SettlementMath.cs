@@ -120,4 +120,24 @@ public static class SettlementMath
     }
 
     private static void Add(Dictionary<string, long> sums, string key, long value) => sums[key] = sums.GetValueOrDefault(key) + value;
+
+    public sealed record YearGrams(Guid GrowerId, int Year, long Grams);
+
+    public sealed record YearVolume(Guid GrowerId, int Year, long Grams, long PayoutFen);
+
+    /// <summary>
+    /// Each grower's transaction volume per calendar year of delivery (the basis of the surplus return): the grams
+    /// delivered in each year, and the grower's payout split over those years by grams (largest remainder), so a
+    /// period across New Year books each order to its own year and the parts still add up to the payout.
+    /// </summary>
+    public static IReadOnlyList<YearVolume> VolumeByYear(IReadOnlyList<GrowerLine> lines, IReadOnlyList<YearGrams> gramsByYear)
+    {
+        var payout = lines.GroupBy(l => l.GrowerId).ToDictionary(g => g.Key, g => g.Sum(l => l.PayoutFen));
+        return gramsByYear.GroupBy(y => y.GrowerId).OrderBy(g => g.Key).SelectMany(g =>
+        {
+            var years = g.OrderBy(y => y.Year).ToList();
+            var parts = Split(payout.GetValueOrDefault(g.Key), years.Select(y => y.Grams).ToList());
+            return years.Select((y, i) => new YearVolume(g.Key, y.Year, y.Grams, parts[i]));
+        }).ToList();
+    }
 }

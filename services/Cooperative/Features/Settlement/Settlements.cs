@@ -18,12 +18,16 @@ public static class Settlements
 
     public sealed record Statement(Guid GrowerId, string MemberNo, long PayoutFen, long TopUpFen, IReadOnlyList<StatementLine> Lines);
 
-    public sealed record View(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, IReadOnlyList<Pool> Pools, IReadOnlyList<Statement> Statements);
+    /// <summary>An order delivered before the period whose delivery or booking event arrived after the earlier settlement closed.</summary>
+    public sealed record CarriedOver(Guid OrderId, DateOnly DeliveredOn);
+
+    public sealed record View(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, IReadOnlyList<Pool> Pools, IReadOnlyList<Statement> Statements,
+        IReadOnlyList<CarriedOver> CarriedOver);
 
     public sealed record Receipts(int Count, decimal GrossKg, decimal GradedKg);
 
     public sealed record GrowerStatement(Guid SettlementId, DateOnly From, DateOnly To, Guid GrowerId, string MemberNo, string Name, Receipts Receipts,
-        IReadOnlyList<StatementLine> Lines, long PayoutFen, long TopUpFen, long TotalFen);
+        IReadOnlyList<StatementLine> Lines, long PayoutFen, long TopUpFen, long TotalFen, IReadOnlyList<CarriedOver> CarriedOver);
 
     public static RouteGroupBuilder MapSettlement(this RouteGroupBuilder api)
     {
@@ -64,8 +68,11 @@ public static class Settlements
         var statements = lines.GroupBy(l => (l.GrowerId, l.MemberNo)).Select(g => new Statement(g.Key.GrowerId, g.Key.MemberNo,
             g.Sum(l => l.PayoutFen), g.Sum(l => l.TopUpFen),
             g.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList())).ToList();
+        var carried = (await db.QueryAsync<(Guid OrderId, DateTimeOffset DeliveredAt)>(
+            "select id, delivered_at from orders where settlement_id = @Id and delivered_at < @Start order by delivered_at, id",
+            new { Id = id, Start = ChinaTime.StartOf(h.PeriodFrom) }, ct)).Select(o => new CarriedOver(o.OrderId, ChinaTime.DateOf(o.DeliveredAt))).ToList();
         return new View(h.Id, h.PeriodFrom, h.PeriodTo, h.Orders,
-            new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen), pools, statements);
+            new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen), pools, statements, carried);
     }
 
     public sealed record Summary(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, DateTimeOffset SettledAt);
@@ -103,8 +110,13 @@ public static class Settlements
             from receipts r left join gradings gr on gr.receipt_id = r.id
             where r.grower_id = @GrowerId and r.cooperative_id = @Coop and r.harvested_on between @From and @To
             """, new { GrowerId = growerId, Coop = coop, view.From, view.To }, ct);
+        var hisCarried = (await db.QueryAsync<Guid>(
+            """
+            select distinct b.order_id from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id
+            where b.order_id = any(@Orders) and l.grower_id = @GrowerId
+            """, new { Orders = view.CarriedOver.Select(c => c.OrderId).ToArray(), GrowerId = growerId }, ct)).ToHashSet();
         var statement = new GrowerStatement(id, view.From, view.To, growerId, mine.MemberNo, name, receipts, mine.Lines, mine.PayoutFen, mine.TopUpFen,
-            mine.PayoutFen + mine.TopUpFen);
+            mine.PayoutFen + mine.TopUpFen, view.CarriedOver.Where(c => hisCarried.Contains(c.OrderId)).ToList());
         return http.Headers.Accept.ToString().Contains("text/csv") ? Results.Text(Csv(statement), "text/csv; charset=utf-8") : TypedResults.Ok(statement);
     }
 
@@ -115,6 +127,8 @@ public static class Settlements
         foreach (var l in s.Lines)
             csv.AppendLine(string.Join(',', s.MemberNo, l.Grade, l.Kg.ToString(CultureInfo.InvariantCulture), l.PoolPricePerKgFen, l.PayoutFen, l.TopUpFen));
         csv.AppendLine(string.Join(',', s.MemberNo, "total", s.Lines.Sum(l => l.Kg).ToString(CultureInfo.InvariantCulture), "", s.PayoutFen, s.TopUpFen));
+        foreach (var c in s.CarriedOver)
+            csv.AppendLine(string.Join(',', s.MemberNo, $"carried over: order {c.OrderId} delivered {c.DeliveredOn:yyyy-MM-dd}", "", "", "", ""));
         return csv.ToString();
     }
 }

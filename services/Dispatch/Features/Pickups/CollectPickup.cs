@@ -10,78 +10,113 @@ namespace MelonChain.Dispatch.Features.Pickups;
 
 /// <summary>
 /// At the village the courier scans every box: the scanned set must equal the packed set (422 names the
-/// missing and unknown codes). Then the shipment is booked with the carrier — one order, a parcel per box,
-/// door pickup, monthly account, sender pays — priced from the rate card, promised by collection + the
-/// product's days, and ShipmentBooked is published. The carrier order id derives from the shipment id decided
-/// when the pickup opened, so a retry (after a timeout, a 503, or a crash before commit) finds the first order
-/// instead of creating a second; if the carrier cannot be reached the request fails with 503 and writes nothing.
-/// Route records the carrier pushed before this commit are adopted in it.
+/// missing and unknown codes). Then the shipment is booked with the carrier — a parcel per box, at most 300 per
+/// carrier order (a larger shipment is several orders, each with its master and child waybills), door pickup,
+/// monthly account, sender pays — priced from the rate card, promised by collection + the product's days, and
+/// ShipmentBooked is published.
+/// The carrier is called outside any transaction, with no connection or row lock held: a short transaction first
+/// marks that booking has begun (from then on a cancellation must be confirmed by the carrier), then the carrier is
+/// asked, then a second short transaction records the result. The carrier order ids derive from the shipment id
+/// decided when the pickup opened, so a retry (after a timeout, a 503, or a crash before the record) finds the first
+/// orders instead of creating more; a collect of a collected pickup answers its shipment again.
+/// Route records the carrier pushed before the record are adopted in it.
 /// </summary>
 public static class CollectPickup
 {
+    /// <summary>The most parcels the carrier takes in one order.</summary>
+    public const int MaxParcelsPerCarrierOrder = 300;
+
+    /// <summary>The most boxes one pickup holds (an order's size limit).</summary>
+    public const int MaxBoxes = 2_000;
+
     public sealed record Request(IReadOnlyList<string>? TraceCodes);
 
     public sealed record Waybill(string WaybillNo, string TraceCode);
 
+    public sealed record CarrierOrder(int Part, string CarrierOrderId, string MasterWaybillNo, int Parcels);
+
     public sealed record Shipment(
         Guid Id, Guid OrderId, Guid PickupId, string Carrier, string CarrierOrderId, string Product, string MasterWaybillNo,
         IReadOnlyList<Waybill> Waybills, decimal ChargeableKg, long ListFen, long NegotiatedFen, long SavingFen,
-        DateTimeOffset CollectedAt, DateTimeOffset PromisedBy, string Status);
+        DateTimeOffset CollectedAt, DateTimeOffset PromisedBy, string Status, IReadOnlyList<CarrierOrder> CarrierOrders);
 
     public static void Map(RouteGroupBuilder pickups) =>
-        pickups.MapPost("/{id:guid}/collect", Handle).RequireRoles(Roles.Courier).WithName("CollectPickup");
+        pickups.MapPost("/{id:guid}/collect", Handle).RequireRoles(Roles.Courier).WithOwnTransactions().WithName("CollectPickup");
 
     private sealed record BoxRow(string TraceCode, long NetGrams, int LengthCm, int WidthCm, int HeightCm);
 
-    /// <summary>The carrier's order id for a shipment: stable across retries, unique forever.</summary>
-    public static string CarrierOrderId(Guid shipmentId) => "MC" + shipmentId.ToString("N").ToUpperInvariant();
+    /// <summary>The carrier's order id for part <paramref name="part"/> of a shipment: stable across retries, unique forever.</summary>
+    public static string CarrierOrderId(Guid shipmentId, int part = 1) =>
+        "MC" + shipmentId.ToString("N").ToUpperInvariant() + (part == 1 ? "" : $"-{part}");
+
+    public static int CarrierOrderCount(int boxes) => Math.Max(1, (boxes + MaxParcelsPerCarrierOrder - 1) / MaxParcelsPerCarrierOrder);
 
     private static async Task<Ok<Shipment>> Handle(
         Guid id, Request request, Db db, ClaimsPrincipal user, ICarrier carrier, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
         var scanned = request.TraceCodes ?? [];
         new Validation()
-            .Check(scanned.Count is > 0 and <= 1000, "traceCodes", "must hold 1 to 1000 scanned codes")
+            .Check(scanned.Count is > 0 and <= MaxBoxes, "traceCodes", $"must hold 1 to {MaxBoxes} scanned codes")
             .Check(scanned.All(c => !string.IsNullOrWhiteSpace(c) && c.Length <= 40), "traceCodes", "must be codes of at most 40 characters")
             .ThrowIfInvalid();
+        var coop = user.CooperativeId();
 
+        // 1. Check the scan and mark that booking begins, in a short transaction of its own.
+        await db.BeginAsync(ct);
         var pickup = await LoadForCourierAsync(db, id, user, ct);
         if (pickup.CourierId is null) throw Problem.Conflict("pickup-not-accepted", "Accept the pickup before collecting it.");
-        if (pickup.Status == "collected")
-            throw Problem.Conflict("pickup-collected", "The pickup is already collected.", new Dictionary<string, object?> { ["shipmentId"] = pickup.ShipmentId });
         if (pickup.Status == "cancelled") throw Problem.Conflict("pickup-cancelled", "The order was cancelled; do not collect it.");
-
         var boxes = await db.QueryAsync<BoxRow>(
             "select trace_code, net_grams, length_cm, width_cm, height_cm from pickup_boxes where pickup_id = @Id order by seq", new { Id = id }, ct);
-        var packed = boxes.Select(b => b.TraceCode).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var seen = scanned.Select(c => c.Trim()).ToList();
-        var missing = boxes.Select(b => b.TraceCode).Where(c => !seen.Contains(c, StringComparer.OrdinalIgnoreCase)).ToList();
-        var unknown = seen.Where(c => !packed.Contains(c)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var twice = seen.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (missing.Count > 0 || unknown.Count > 0 || twice.Count > 0)
-            throw Problem.Unprocessable("scan-mismatch", "The scanned boxes are not the packed boxes.",
-                new Dictionary<string, object?> { ["missing"] = missing, ["unknown"] = unknown, ["duplicated"] = twice });
-
-        var coop = user.CooperativeId();
+        CheckScan(boxes, scanned);
+        if (pickup.Status == "collected")
+        {
+            // The courier's app retried after a lost answer: the shipment it booked, again.
+            var again = await LoadAsync(db, pickup.ShipmentId, ct);
+            await db.CommitAsync(ct);
+            return TypedResults.Ok(again);
+        }
+        if (await db.ExecuteScalarAsync<bool>(
+                "select exists (select 1 from cancellation_requests where order_id = @OrderId and answered_at is null)", new { pickup.OrderId }, ct))
+            throw Problem.Conflict("cancellation-requested", "The cooperative asked to cancel this order; do not collect it.");
         var line = RateCalculator.Find(await Rates.Rates.CardAsync(db, coop, ct), pickup.Product, pickup.DestinationCity)
             ?? throw Problem.Unprocessable("no-rate", $"The rate card has no {pickup.Product} rate to {pickup.DestinationCity}.");
         var price = RateCalculator.Quote(line, boxes.Select(b => new ParcelSpec(b.NetGrams, b.LengthCm, b.WidthCm, b.HeightCm)).ToList(),
             await Rates.Rates.DiscountBpsAsync(db, coop, ct));
-
         var now = clock.GetUtcNow();
-        var carrierOrderId = CarrierOrderId(pickup.ShipmentId);
-        var booking = await carrier.BookAsync(new BookingRequest(carrierOrderId, pickup.Product, Sender(config),
-            new Party(pickup.ContactName, pickup.Phone, Province(pickup.DestinationCity), pickup.DestinationCity, pickup.Address),
-            boxes.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now > pickup.WindowStart ? now : pickup.WindowStart,
-            $"MelonChain order {pickup.OrderId}"), ct);
-        if (booking.WaybillNos.Count != boxes.Count)
-            throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
-                $"The carrier issued {booking.WaybillNos.Count} waybills for {boxes.Count} parcels.");
+        await db.ExecuteAsync("update pickups set booking_started_at = @Now, updated_at = @Now where id = @Id", new { Id = id, Now = now }, ct);
+        await db.CommitAsync(ct);
+        await db.ReleaseConnectionAsync();
 
-        var waybills = booking.WaybillNos.Zip(boxes, (no, box) => new Waybill(no, box.TraceCode)).ToList();
-        var shipment = new Shipment(pickup.ShipmentId, pickup.OrderId, pickup.Id, carrier.Name, carrierOrderId, pickup.Product,
-            booking.MasterWaybillNo, waybills, price.ChargeableGrams / 1000m, price.ListFen, price.NegotiatedFen, price.SavingFen,
-            now, now.AddDays(price.PromisedDays), "pending");
+        // 2. The carrier, outside any transaction: one order per 300 parcels, each found again on a retry.
+        var sender = Sender(config);
+        var receiver = new Party(pickup.ContactName, pickup.Phone, Province(pickup.DestinationCity), pickup.DestinationCity, pickup.Address);
+        var parts = boxes.Chunk(MaxParcelsPerCarrierOrder).ToList();
+        var bookings = new List<(CarrierOrder Order, IReadOnlyList<Waybill> Waybills)>();
+        foreach (var (part, i) in parts.Select((p, i) => (p, i + 1)))
+        {
+            var booking = await carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, sender, receiver,
+                part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now > pickup.WindowStart ? now : pickup.WindowStart,
+                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : "")), ct);
+            if (booking.WaybillNos.Count != part.Length)
+                throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
+                    $"The carrier issued {booking.WaybillNos.Count} waybills for {part.Length} parcels.");
+            bookings.Add((new CarrierOrder(i, booking.CarrierOrderId, booking.MasterWaybillNo, part.Length),
+                booking.WaybillNos.Zip(part, (no, box) => new Waybill(no, box.TraceCode)).ToList()));
+        }
+
+        // 3. Record what the carrier answered, in a second short transaction.
+        await db.BeginAsync(ct);
+        var current = await LoadForCourierAsync(db, id, user, ct);
+        if (current.Status == "collected")
+        {
+            var recorded = await LoadAsync(db, current.ShipmentId, ct);
+            await db.CommitAsync(ct);
+            return TypedResults.Ok(recorded);
+        }
+        if (current.Status == "cancelled")
+            throw Problem.Conflict("pickup-cancelled", "The order was cancelled while booking; the carrier order is being cancelled.");
+        var first = bookings[0].Order;
         await db.ExecuteAsync(
             """
             insert into shipments (id, cooperative_id, pickup_id, order_id, buyer_id, carrier, carrier_order_id, product, destination_city,
@@ -89,24 +124,69 @@ public static class CollectPickup
                                    status_at, last_route_at, courier_id)
             values (@Id, @Coop, @PickupId, @OrderId, @BuyerId, @Carrier, @CarrierOrderId, @Product, @City, @Master, @Grams,
                     @ListFen, @NegotiatedFen, @Now, @PromisedBy, 'pending', @Now, @Now, @Courier)
-            """, new { shipment.Id, Coop = coop, PickupId = pickup.Id, pickup.OrderId, pickup.BuyerId, shipment.Carrier, shipment.CarrierOrderId,
-                       shipment.Product, City = pickup.DestinationCity, Master = shipment.MasterWaybillNo, Grams = price.ChargeableGrams,
-                       shipment.ListFen, shipment.NegotiatedFen, Now = now, shipment.PromisedBy, Courier = pickup.CourierId }, ct);
+            """, new { Id = pickup.ShipmentId, Coop = coop, PickupId = pickup.Id, pickup.OrderId, pickup.BuyerId, Carrier = carrier.Name,
+                       first.CarrierOrderId, pickup.Product, City = pickup.DestinationCity, Master = first.MasterWaybillNo, Grams = price.ChargeableGrams,
+                       price.ListFen, price.NegotiatedFen, Now = now, PromisedBy = now.AddDays(price.PromisedDays), Courier = pickup.CourierId }, ct);
         await db.ExecuteAsync(
             """
-            insert into waybills (waybill_no, shipment_id, trace_code, kind)
-            select w.no, @Id, w.code, case when w.ord = 1 then 'master' else 'child' end
-            from unnest(@Nos, @Codes) with ordinality as w(no, code, ord)
-            """, new { shipment.Id, Nos = waybills.Select(w => w.WaybillNo).ToArray(), Codes = waybills.Select(w => w.TraceCode).ToArray() }, ct);
+            insert into carrier_orders (carrier_order_id, shipment_id, part, master_waybill_no, parcels)
+            select * from unnest(@Ids, @Shipments, @Parts, @Masters, @Parcels)
+            """, new { Ids = bookings.Select(b => b.Order.CarrierOrderId).ToArray(), Shipments = bookings.Select(_ => pickup.ShipmentId).ToArray(),
+                       Parts = bookings.Select(b => b.Order.Part).ToArray(), Masters = bookings.Select(b => b.Order.MasterWaybillNo).ToArray(),
+                       Parcels = bookings.Select(b => b.Order.Parcels).ToArray() }, ct);
+        var waybills = bookings.SelectMany(b => b.Waybills.Select((w, i) => (b.Order.Part, w.WaybillNo, w.TraceCode, Kind: i == 0 ? "master" : "child"))).ToList();
+        await db.ExecuteAsync(
+            """
+            insert into waybills (waybill_no, shipment_id, trace_code, kind, part)
+            select w.no, @Id, w.code, w.kind, w.part from unnest(@Nos, @Codes, @Kinds, @Parts) as w(no, code, kind, part)
+            """, new { Id = pickup.ShipmentId, Nos = waybills.Select(w => w.WaybillNo).ToArray(), Codes = waybills.Select(w => w.TraceCode).ToArray(),
+                       Kinds = waybills.Select(w => w.Kind).ToArray(), Parts = waybills.Select(w => w.Part).ToArray() }, ct);
         await db.ExecuteAsync("update pickups set status = 'collected', updated_at = @Now where id = @Id", new { Id = id, Now = now }, ct);
-        await db.Publish(new ShipmentBooked(Guid.NewGuid(), now, coop, shipment.Id, shipment.OrderId, pickup.BuyerId, shipment.Carrier,
-            shipment.Product, shipment.MasterWaybillNo, waybills.Select(w => new BookedWaybill(w.WaybillNo, w.TraceCode)).ToList(),
-            price.ChargeableGrams, price.ListFen, price.NegotiatedFen, shipment.PromisedBy), ct);
+        await db.Publish(new ShipmentBooked(Guid.NewGuid(), now, coop, pickup.ShipmentId, pickup.OrderId, pickup.BuyerId, carrier.Name,
+            pickup.Product, first.MasterWaybillNo, waybills.Select(w => new BookedWaybill(w.WaybillNo, w.TraceCode)).ToList(),
+            price.ChargeableGrams, price.ListFen, price.NegotiatedFen, now.AddDays(price.PromisedDays),
+            bookings.Select(b => new BookedCarrierOrder(b.Order.CarrierOrderId, b.Order.MasterWaybillNo, b.Order.Parcels)).ToList()), ct);
         // The carrier may already have pushed routes for these waybills (e.g. while a first attempt was dying).
-        await Routes.RouteIngest.AdoptAsync(db, shipment.Id, clock, ct);
-        var status = await db.QuerySingleAsync<string>("select status from shipments where id = @Id", new { shipment.Id }, ct);
-        return TypedResults.Ok(shipment with { Status = status });
+        await Routes.RouteIngest.AdoptAsync(db, pickup.ShipmentId, clock, ct);
+        var shipment = await LoadAsync(db, pickup.ShipmentId, ct);
+        await db.CommitAsync(ct);
+        return TypedResults.Ok(shipment);
     }
+
+    private static void CheckScan(IReadOnlyList<BoxRow> boxes, IReadOnlyList<string> scanned)
+    {
+        var packed = boxes.Select(b => b.TraceCode).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var seen = scanned.Select(c => c.Trim()).ToList();
+        var seenSet = seen.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var missing = boxes.Select(b => b.TraceCode).Where(c => !seenSet.Contains(c)).ToList();
+        var unknown = seen.Where(c => !packed.Contains(c)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var twice = seen.GroupBy(c => c, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (missing.Count > 0 || unknown.Count > 0 || twice.Count > 0)
+            throw Problem.Unprocessable("scan-mismatch", "The scanned boxes are not the packed boxes.",
+                new Dictionary<string, object?> { ["missing"] = missing, ["unknown"] = unknown, ["duplicated"] = twice });
+    }
+
+    private sealed record ShipmentRow(Guid Id, Guid OrderId, Guid PickupId, string Carrier, string CarrierOrderId, string Product, string MasterWaybillNo,
+        long ChargeableGrams, long ListFen, long NegotiatedFen, DateTimeOffset CollectedAt, DateTimeOffset PromisedBy, string Status);
+
+    private static async Task<Shipment> LoadAsync(Db db, Guid shipmentId, CancellationToken ct)
+    {
+        var s = await db.QuerySingleAsync<ShipmentRow>(
+            """
+            select id, order_id, pickup_id, carrier, carrier_order_id, product, master_waybill_no, chargeable_grams, list_fen, negotiated_fen,
+                   collected_at, promised_by, status from shipments where id = @Id
+            """, new { Id = shipmentId }, ct);
+        var waybills = await WaybillsAsync(db, shipmentId, ct);
+        var orders = await CarrierOrdersAsync(db, shipmentId, ct);
+        return new Shipment(s.Id, s.OrderId, s.PickupId, s.Carrier, s.CarrierOrderId, s.Product, s.MasterWaybillNo, waybills,
+            s.ChargeableGrams / 1000m, s.ListFen, s.NegotiatedFen, s.ListFen - s.NegotiatedFen, s.CollectedAt, s.PromisedBy, s.Status, orders);
+    }
+
+    public static Task<IReadOnlyList<Waybill>> WaybillsAsync(Db db, Guid shipmentId, CancellationToken ct) => db.QueryAsync<Waybill>(
+        "select waybill_no, trace_code from waybills where shipment_id = @Id order by part, kind desc, waybill_no", new { Id = shipmentId }, ct);
+
+    public static Task<IReadOnlyList<CarrierOrder>> CarrierOrdersAsync(Db db, Guid shipmentId, CancellationToken ct) => db.QueryAsync<CarrierOrder>(
+        "select part, carrier_order_id, master_waybill_no, parcels from carrier_orders where shipment_id = @Id order by part", new { Id = shipmentId }, ct);
 
     private static Party Sender(IConfiguration config)
     {

@@ -14,7 +14,7 @@ public static class GetShipment
         Guid Id, Guid OrderId, Guid PickupId, string Carrier, string CarrierOrderId, string Product, string MasterWaybillNo,
         IReadOnlyList<Waybill> Waybills, decimal ChargeableKg, long ListFen, long NegotiatedFen, long SavingFen,
         DateTimeOffset CollectedAt, DateTimeOffset PromisedBy, string Status, DateTimeOffset StatusAt, DateTimeOffset? DeliveredAt,
-        bool? OnTime, IReadOnlyList<RouteRecord> Timeline);
+        bool? OnTime, IReadOnlyList<RouteRecord> Timeline, IReadOnlyList<CarrierOrder> CarrierOrders);
 
     private sealed record Row(
         Guid Id, Guid OrderId, Guid PickupId, string Carrier, string CarrierOrderId, string Product, string MasterWaybillNo,
@@ -33,8 +33,7 @@ public static class GetShipment
             """, new { Id = id, Coop = user.CooperativeId() }, ct);
         if (s is null || (!user.HasRole(Roles.Dispatcher) && !user.HasRole(Roles.Admin) && s.CourierId != user.CourierId()))
             throw Problem.NotFound("shipment");
-        var waybills = await db.QueryAsync<Waybill>(
-            "select waybill_no, trace_code from waybills where shipment_id = @Id order by kind desc, waybill_no", new { Id = id }, ct);
+        var waybills = await WaybillsAsync(db, id, ct);
         var timeline = await db.QueryAsync<RouteRecord>(
             """
             select accept_time as at, waybill_no, op_code, status, accept_address as location, remark
@@ -42,6 +41,6 @@ public static class GetShipment
             """, new { Id = id }, ct);
         return TypedResults.Ok(new Details(s.Id, s.OrderId, s.PickupId, s.Carrier, s.CarrierOrderId, s.Product, s.MasterWaybillNo, waybills,
             s.ChargeableKg, s.ListFen, s.NegotiatedFen, s.ListFen - s.NegotiatedFen, s.CollectedAt, s.PromisedBy, s.Status, s.StatusAt,
-            s.DeliveredAt, s.OnTime, timeline));
+            s.DeliveredAt, s.OnTime, timeline, await CarrierOrdersAsync(db, id, ct)));
     }
 }

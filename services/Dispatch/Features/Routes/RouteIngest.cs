@@ -16,7 +16,7 @@ public static class RouteIngest
 {
     private sealed record ShipmentRow(Guid Id, string CooperativeId, Guid OrderId, string Status, DateTimeOffset PromisedBy);
 
-    private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string OpCode, string AcceptAddress, string Remark);
+    private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string OpCode, string AcceptAddress, string Remark, int Part);
 
     /// <summary>Returns how many records were new.</summary>
     public static async Task<int> ApplyAsync(Db db, IReadOnlyList<RouteEvent> events, TimeProvider clock, CancellationToken ct)
@@ -75,10 +75,13 @@ public static class RouteIngest
         var shipment = await db.QuerySingleAsync<ShipmentRow>(
             "select id, cooperative_id, order_id, status, promised_by from shipments where id = @Id for update", new { Id = shipmentId }, ct);
         var records = await db.QueryAsync<Timeline>(
-            "select id, status, accept_time as at, waybill_no, op_code, accept_address, remark from route_records where shipment_id = @Id",
-            new { Id = shipmentId }, ct);
+            """
+            select r.id, r.status, r.accept_time as at, r.waybill_no, r.op_code, r.accept_address, r.remark, coalesce(w.part, 1) as part
+            from route_records r left join waybills w on w.waybill_no = r.waybill_no where r.shipment_id = @Id
+            """, new { Id = shipmentId }, ct);
+        var parts = await db.ExecuteScalarAsync<int>("select greatest(count(*), 1)::int from carrier_orders where shipment_id = @Id", new { Id = shipmentId }, ct);
         await db.ExecuteAsync("update shipments set last_route_at = @Now where id = @Id", new { Id = shipmentId, Now = now }, ct);
-        var implied = RouteStatus.Implied(shipment.Status, records.Select(r => new StatusRecord(r.Id, r.Status, r.At)));
+        var implied = RouteStatus.Implied(shipment.Status, records.Select(r => new StatusRecord(r.Id, r.Status, r.At, r.Part)), parts);
         if (implied is null || implied.Status == shipment.Status) return;
         var record = records.Single(r => r.Id == implied.Id);
         await ChangeStatusAsync(db, shipment.CooperativeId, shipment.Id, shipment.OrderId, record.WaybillNo, record.Status!, record.At,

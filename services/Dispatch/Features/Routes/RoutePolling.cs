@@ -5,11 +5,14 @@ namespace MelonChain.Dispatch.Features.Routes;
 
 /// <summary>
 /// Asks the carrier for the routes of shipments it has been quiet about for <c>Dispatch:RoutePolling:QuietMinutes</c>
-/// (a lost push, a carrier that stopped pushing), 10 master waybills per query, every <c>IntervalSeconds</c>.
+/// (a lost push, a carrier that stopped pushing), up to 10 master waybills (one per carrier order) per query, every
+/// <c>IntervalSeconds</c>. A round claims its shipments in a short transaction (their quiet clock restarts, SKIP LOCKED,
+/// so replicas never poll the same ones), asks the carrier with no transaction or connection held, then applies the
+/// records in a second short transaction.
 /// </summary>
 public sealed class RoutePolling(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<RoutePolling> logger) : BackgroundService
 {
-    private sealed record Quiet(Guid Id, string MasterWaybillNo);
+    private sealed record Quiet(Guid ShipmentId, string MasterWaybillNo);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,16 +40,27 @@ public sealed class RoutePolling(IServiceScopeFactory scopes, IConfiguration con
             await db.BeginAsync(ct);
             var batch = await db.QueryAsync<Quiet>(
                 """
-                select id, master_waybill_no from shipments
-                where status not in ('delivered', 'cancelled', 'return_to_sender') and last_route_at < @Before
-                order by last_route_at limit 10 for update skip locked
-                """, new { Before = clock.GetUtcNow() - quiet }, ct);
-            if (batch.Count == 0) return;
-            var routes = await carrier.RoutesAsync(batch.Select(b => b.MasterWaybillNo).ToList(), ct);
-            await RouteIngest.ApplyAsync(db, routes, clock, ct);
-            await db.ExecuteAsync("update shipments set last_route_at = @Now where id = any(@Ids)",
-                new { Now = clock.GetUtcNow(), Ids = batch.Select(b => b.Id).ToArray() }, ct);
+                with quiet as (
+                    select id from shipments
+                    where status not in ('delivered', 'cancelled', 'return_to_sender') and last_route_at < @Before
+                    order by last_route_at limit 10 for update skip locked),
+                claimed as (update shipments s set last_route_at = @Now from quiet where s.id = quiet.id returning s.id)
+                select c.id as shipment_id, coalesce(o.master_waybill_no, s.master_waybill_no) as master_waybill_no
+                from claimed c join shipments s on s.id = c.id left join carrier_orders o on o.shipment_id = c.id
+                order by s.id, o.part
+                """, new { Before = clock.GetUtcNow() - quiet, Now = clock.GetUtcNow() }, ct);
             await db.CommitAsync(ct);
+            await db.ReleaseConnectionAsync();
+            if (batch.Count == 0) return;
+
+            var routes = new List<RouteEvent>();
+            foreach (var chunk in batch.Select(b => b.MasterWaybillNo).Chunk(10))
+                routes.AddRange(await carrier.RoutesAsync(chunk, ct));
+
+            await db.BeginAsync(ct);
+            await RouteIngest.ApplyAsync(db, routes, clock, ct);
+            await db.CommitAsync(ct);
+            await db.ReleaseConnectionAsync();
         }
     }
 }

@@ -1,22 +1,29 @@
 namespace MelonChain.Dispatch.Features.Routes;
 
-/// <summary>A route record as far as status is concerned: its mapped status (null = unknown opCode) and time.</summary>
-public sealed record StatusRecord(long Id, string? Status, DateTimeOffset At);
+/// <summary>
+/// A route record as far as status is concerned: its mapped status (null = unknown opCode), time, and which of the
+/// shipment's carrier orders (part) its waybill belongs to.
+/// </summary>
+public sealed record StatusRecord(long Id, string? Status, DateTimeOffset At, int Part = 1);
 
 /// <summary>
-/// The shipment status implied by its route records, whatever order they arrived in: the first delivery once
-/// there is one (delivered never moves backwards), otherwise the latest record by event time with a known
-/// status. Unknown opCodes keep the previous status. A cancelled shipment stays cancelled.
+/// The shipment status implied by its route records, whatever order they arrived in: delivered once every one of
+/// its <c>parts</c> carrier orders has a delivery (at the moment the last of them was first delivered; delivered never
+/// moves backwards), otherwise the latest record by event time with a known status among the parts still on their
+/// way. Unknown opCodes keep the previous status. A cancelled shipment stays cancelled.
 /// </summary>
 public static class RouteStatus
 {
-    public static StatusRecord? Implied(string current, IEnumerable<StatusRecord> records)
+    public static StatusRecord? Implied(string current, IEnumerable<StatusRecord> records, int parts = 1)
     {
         if (current == "cancelled") return null;
         var known = records.Where(r => r.Status is not null).ToList();
-        var delivered = known.Where(r => r.Status == "delivered").OrderBy(r => r.At).ThenBy(r => r.Id).FirstOrDefault();
-        if (delivered is not null) return delivered;
+        var firstDeliveries = known.Where(r => r.Status == "delivered").GroupBy(r => r.Part)
+            .Select(g => g.OrderBy(r => r.At).ThenBy(r => r.Id).First()).ToList();
+        if (firstDeliveries.Count > 0 && firstDeliveries.Count >= parts)
+            return firstDeliveries.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).First();
         if (current == "delivered") return null;
-        return known.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefault();
+        var arrived = firstDeliveries.Select(r => r.Part).ToHashSet();
+        return known.Where(r => !arrived.Contains(r.Part)).OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefault();
     }
 }

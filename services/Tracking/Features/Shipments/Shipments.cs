@@ -25,13 +25,15 @@ public static class Shipments
 
     /// <summary>
     /// The current status, derived when read so that late and repeated route events cannot move it: delivered
-    /// once seen stays delivered; otherwise the latest event by carrier time; booked with no route yet is pending.
+    /// once seen stays delivered; a cancelled order is cancelled; otherwise the latest event by carrier time; booked
+    /// (or requested) with no route yet is pending.
     /// </summary>
     public const string SummarySql =
         """
         select s.order_id, s.shipment_id, s.master_waybill_no as waybill_no, s.carrier, s.product, s.destination_city,
                case when s.delivered_at is not null
                          or exists (select 1 from timeline d where d.order_id = s.order_id and d.status = 'delivered') then 'delivered'
+                    when s.cancelled_at is not null then 'cancelled'
                     else coalesce((select t.status from timeline t where t.order_id = s.order_id
                                    order by t.status_at desc, t.event_id desc limit 1), 'pending') end as status,
                s.booked_at, s.promised_by, s.delivered_at, s.on_time,

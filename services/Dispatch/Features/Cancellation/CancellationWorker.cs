@@ -1,0 +1,133 @@
+using MelonChain.Dispatch.Features.Carrier;
+using MelonChain.Dispatch.Features.Pickups;
+using MelonChain.Messages.Dispatch;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Messaging;
+
+namespace MelonChain.Dispatch.Features.Cancellation;
+
+public sealed class CancellationSignal : WakeSignal;
+
+/// <summary>
+/// Answers the cancellation requests that only the carrier can decide: a collection had begun booking, so carrier
+/// orders may exist. It waits until that collection finished (collected: already collected) or its lease
+/// (<c>Dispatch:Cancellations:BookingLeaseSeconds</c>, longer than any booking attempt) ran out, then cancels every
+/// carrier order of the shipment — outside any transaction, retried with backoff for as long as the carrier is
+/// unreachable, never dead-lettered — and closes the pickup. Requests are claimed with SKIP LOCKED, so replicas
+/// share the work.
+/// </summary>
+public sealed class CancellationWorker(
+    IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, CancellationSignal signal, ILogger<CancellationWorker> logger)
+    : BackgroundService
+{
+    private sealed record Pending(Guid OrderId, string CooperativeId, int Tries);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(config.GetValue("Dispatch:Cancellations:IntervalSeconds", 1.0));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try { await signal.WaitAsync(interval, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+            try { await RoundAsync(stoppingToken); }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Cancellation round failed: {Error}", e.Message);
+            }
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken ct)
+    {
+        var lease = TimeSpan.FromSeconds(config.GetValue("Dispatch:Cancellations:BookingLeaseSeconds", 120.0));
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Db>();
+        var carrier = scope.ServiceProvider.GetRequiredService<ICarrier>();
+
+        // Claim a few due requests by pushing their next try out; a replica that dies leaves them due again.
+        await db.BeginAsync(ct);
+        var due = await db.QueryAsync<Pending>(
+            """
+            update cancellation_requests c set next_try_at = @Now + interval '30 seconds', tries = c.tries + 1
+            from (select order_id from cancellation_requests where answered_at is null and next_try_at <= @Now
+                  order by next_try_at limit 10 for update skip locked) d
+            where c.order_id = d.order_id
+            returning c.order_id, c.cooperative_id, c.tries
+            """, new { Now = clock.GetUtcNow() }, ct);
+        await db.CommitAsync(ct);
+        await db.ReleaseConnectionAsync();
+
+        foreach (var request in due)
+        {
+            try { await AnswerAsync(db, carrier, request, lease, ct); }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                await db.ResetAsync();
+                var wait = Backoff(request.Tries);
+                logger.LogWarning("Cancellation of order {OrderId} not answered yet (try {Tries}, next in {Wait}): {Error}",
+                    request.OrderId, request.Tries, wait, e.Message);
+                await db.BeginAsync(ct);
+                await db.ExecuteAsync("update cancellation_requests set next_try_at = @Next, last_error = @Error where order_id = @OrderId",
+                    new { request.OrderId, Next = clock.GetUtcNow() + wait, Error = e.Message.Length > 500 ? e.Message[..500] : e.Message }, ct);
+                await db.CommitAsync(ct);
+                await db.ReleaseConnectionAsync();
+            }
+        }
+    }
+
+    /// <summary>1, 2, 4 … seconds, at most 30: the carrier's circuit break is 15 s, so a recovered carrier is asked soon.</summary>
+    public static TimeSpan Backoff(int tries) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Clamp(tries - 1, 0, 5))));
+
+    private async Task AnswerAsync(Db db, ICarrier carrier, Pending request, TimeSpan lease, CancellationToken ct)
+    {
+        await db.BeginAsync(ct);
+        await Cancellations.LockOrderAsync(db, request.OrderId, ct);
+        var now = clock.GetUtcNow();
+        var decision = await Cancellations.DecideAsync(db, request.OrderId, request.CooperativeId, now, ct);
+        if (decision.Outcome is { } known)
+        {
+            await Cancellations.AnswerAsync(db, request.OrderId, request.CooperativeId, known, Cancellations.Detail(known), now, ct);
+            await db.CommitAsync(ct);
+            return;
+        }
+        var pickup = decision.Pickup!;
+        if (pickup.BookingStartedAt + lease > now)
+        {
+            // A collection may still be talking to the carrier: decide once it has finished or its lease ran out.
+            await db.ExecuteAsync("update cancellation_requests set next_try_at = @Next where order_id = @OrderId",
+                new { request.OrderId, Next = pickup.BookingStartedAt + lease }, ct);
+            await db.CommitAsync(ct);
+            return;
+        }
+        await db.CommitAsync(ct);
+        await db.ReleaseConnectionAsync();
+
+        // Outside any transaction: every carrier order the collection may have created (an unknown order is fine).
+        for (var part = 1; part <= CollectPickup.CarrierOrderCount(pickup.BoxCount); part++)
+        {
+            try { await carrier.CancelAsync(CollectPickup.CarrierOrderId(pickup.ShipmentId, part), ct); }
+            catch (ProblemException e) when (e.Status == 502)
+            {
+                // The carrier refuses: it has picked the parcels up. The shipment goes on.
+                logger.LogWarning("Carrier refused to cancel order {OrderId} part {Part}: {Detail}", request.OrderId, part, e.Detail);
+                await FinishAsync(db, request, CancellationOutcomes.AlreadyCollected, $"The carrier refused the cancellation: {e.Detail}", ct);
+                return;
+            }
+        }
+        await FinishAsync(db, request, CancellationOutcomes.CarrierOrderCancelled, null, ct);
+    }
+
+    private async Task FinishAsync(Db db, Pending request, string outcome, string? detail, CancellationToken ct)
+    {
+        await db.BeginAsync(ct);
+        await Cancellations.LockOrderAsync(db, request.OrderId, ct);
+        var now = clock.GetUtcNow();
+        var decision = await Cancellations.DecideAsync(db, request.OrderId, request.CooperativeId, now, ct);
+        if (decision.Outcome is { } settled) outcome = settled;   // collected or closed meanwhile: that is the truth
+        else if (outcome == CancellationOutcomes.CarrierOrderCancelled) await Cancellations.ClosePickupAsync(db, decision.Pickup!.Id, now, ct);
+        await Cancellations.AnswerAsync(db, request.OrderId, request.CooperativeId, outcome, detail ?? Cancellations.Detail(outcome), now, ct);
+        await db.CommitAsync(ct);
+        await db.ReleaseConnectionAsync();
+    }
+}
