@@ -85,11 +85,15 @@ for n in $(seq 1 24); do
   MEMBERS+=("$(post "$CLERK" /api/v1/cooperative/growers "member-$no" \
     "{\"memberNo\":\"$no\",\"name\":\"社员$n\",\"phone\":\"1380000$(printf '%04d' "$n")\",\"village\":\"${VILLAGES[$((n % 4))]}\",\"kind\":\"member\"}" | id_of)")
 done
+# A contract member names a contract the Cooperative has learnt from ContractSigned: wait for each to arrive.
+contract_known() { curl -fsS -o /dev/null -X POST "$GATEWAY/api/v1/cooperative/growers" -H "Authorization: Bearer $CLERK" \
+  -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$DAY-$1" -d "$2"; }
 for i in "${!CONTRACTS[@]}"; do
   no="$(printf 'EP-%03d' $((i + 1)))"
   IFS=: read -r name town village area <<<"${ENPING[$i]}"
-  MEMBERS+=("$(post "$CLERK" /api/v1/cooperative/growers "member-$no" \
-    "{\"memberNo\":\"$no\",\"name\":\"$name\",\"phone\":\"1362222000$((i + 1))\",\"village\":\"$village\",\"kind\":\"contract\",\"contractId\":\"${CONTRACTS[$i]}\"}" | id_of)")
+  body="{\"memberNo\":\"$no\",\"name\":\"$name\",\"phone\":\"1362222000$((i + 1))\",\"village\":\"$village\",\"kind\":\"contract\",\"contractId\":\"${CONTRACTS[$i]}\"}"
+  until_true "contract ${CONTRACTS[$i]} to reach the cooperative" contract_known "member-$no" "$body"
+  MEMBERS+=("$(post "$CLERK" /api/v1/cooperative/growers "member-$no" "$body" | id_of)")
 done
 
 echo "demo: a week of receipts and gradings (统一收货 · 统一挑选)"

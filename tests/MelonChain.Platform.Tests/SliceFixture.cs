@@ -2,6 +2,8 @@ extern alias cooperative;
 extern alias growing;
 using System.Net.Http.Json;
 using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using MelonChain.ServiceDefaults.Security;
 using MelonChain.Testing;
 
@@ -41,6 +43,14 @@ public class SliceFixture : IAsyncLifetime
         Growing = new GrowingHost(GrowingDb.ConnectionString, broker);
         Clerk = Cooperative.As(Roles.Clerk, "clerk-1");
         await Task.WhenAll(Cooperative.StartAsync(), Growing.StartAsync());
+
+        // The contract the slice's contract growers deliver under, signed with the cooperative (ContractSigned):
+        // a member names only a contract the Cooperative has learnt.
+        var signed = new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, CooperativeHost.Cooperative, ContractId,
+            Guid.NewGuid(), "恩平市大田镇", 6_700, "2026-autumn", 2_000_000, new Dictionary<string, long> { ["grade1"] = 700 }, null);
+        await Cooperative.Services.GetRequiredService<MassTransit.IBus>().Publish(signed, ctx => ctx.MessageId = signed.EventId);
+        await Eventually.Until(() => CountAsync(CooperativeDb, $"select count(*) from contract_terms where contract_id = '{ContractId}'"),
+            n => n == 1, TimeSpan.FromSeconds(30), "the contract known to the Cooperative");
     }
 
     public async Task<Guid> RegisterContractGrowerAsync(string memberNo)

@@ -11,7 +11,7 @@ public class BrokerOutageTests(PrivateServersSystem f)
     [Fact]
     public async Task A_thousand_receipts_posted_while_RabbitMQ_is_down_all_succeed_and_each_arrives_once_after_it_returns()
     {
-        var grower = await f.Scenario.GrowerAsync(contractId: Guid.NewGuid());
+        var grower = await f.Scenario.GrowerAsync(contractId: await f.Scenario.SignedContractAsync());
         var load = new ReceiptLoad(f.Scenario, grower);
 
         await f.Broker.StopAsync();

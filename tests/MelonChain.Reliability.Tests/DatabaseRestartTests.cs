@@ -10,7 +10,7 @@ public class DatabaseRestartTests(PrivateServersSystem f)
     [Fact]
     public async Task Requests_during_a_PostgreSQL_restart_fail_with_503_ProblemDetails_the_services_recover_alone_and_no_receipt_is_partial_or_doubled()
     {
-        var grower = await f.Scenario.GrowerAsync(contractId: Guid.NewGuid());
+        var grower = await f.Scenario.GrowerAsync(contractId: await f.Scenario.SignedContractAsync());
         var load = new ReceiptLoad(f.Scenario, grower);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(clients: 4, until: stop.Token, pause: TimeSpan.FromMilliseconds(20));

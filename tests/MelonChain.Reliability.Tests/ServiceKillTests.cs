@@ -9,7 +9,7 @@ public class ServiceKillTests(PrivateServersSystem f)
     [Fact]
     public async Task Killing_the_publisher_and_the_consumer_mid_stream_loses_nothing_and_doubles_nothing()
     {
-        var grower = await f.Scenario.GrowerAsync(contractId: Guid.NewGuid());
+        var grower = await f.Scenario.GrowerAsync(contractId: await f.Scenario.SignedContractAsync());
         var load = new ReceiptLoad(f.Scenario, grower);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(clients: 4, until: stop.Token, pause: TimeSpan.FromMilliseconds(10));

@@ -27,8 +27,9 @@ public sealed class Scenario
         Courier = courier;
     }
 
-    public static async Task<Scenario> StartAsync(MelonSystem system) =>
-        new(system, await system.AsAsync("clerk", "clerk-1"), await system.AsAsync("courier", "courier-a", courierId: CourierId));
+    /// <summary>A clerk and a courier of <paramref name="cooperative"/> (a test that settles periods takes a cooperative of its own).</summary>
+    public static async Task<Scenario> StartAsync(MelonSystem system, string cooperative = MelonSystem.Cooperative) =>
+        new(system, await system.AsAsync("clerk", "clerk-1", cooperative), await system.AsAsync("courier", "courier-a", cooperative, courierId: CourierId));
 
     public static string ChinaToday => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd");
 
@@ -42,7 +43,28 @@ public sealed class Scenario
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>A member grower, or an Enping contract grower whose receipts ContractGrowing counts as deliveries.</summary>
+    /// <summary>
+    /// An Enping grower with a contract signed in ContractGrowing (grower, plot, contract, sign, as the contract officer
+    /// does); returns the contract id once the Cooperative has learnt it from ContractSigned.
+    /// </summary>
+    public async Task<Guid> SignedContractAsync()
+    {
+        var officer = await _system.AsAsync("officer", "officer-1");
+        var grower = await PostAsync(officer, "/api/v1/growing/growers", new { name = "梁叔", phone = "13622223333", town = "恩平市大田镇", village = "朗北村" });
+        var plot = await PostAsync(officer, "/api/v1/growing/plots", new { growerId = grower.GetProperty("id").GetGuid(), areaM2 = 6700m, location = "朗北村东侧坡地" });
+        var contract = await PostAsync(officer, "/api/v1/growing/contracts", new
+        {
+            growerId = grower.GetProperty("id").GetGuid(), plotId = plot.GetProperty("id").GetGuid(), season = "2026-autumn", variety = "杜阮凉瓜",
+            seedlings = 1500, expectedKg = 1000m, minPriceFenPerKg = new { premium = 900, grade1 = 700, grade2 = 500, offgrade = 200 },
+        });
+        var contractId = contract.GetProperty("id").GetGuid();
+        await PostAsync(officer, $"/api/v1/growing/contracts/{contractId}/sign", new { });
+        await Eventually.Until(() => _system.ScalarAsync<long>("Cooperative", "select count(*) from contract_terms where contract_id = @contractId", new { contractId }),
+            n => n == 1, TimeSpan.FromSeconds(60), "the signed contract known to the Cooperative");
+        return contractId;
+    }
+
+    /// <summary>A member grower, or an Enping contract grower (of a signed contract) whose receipts ContractGrowing counts as deliveries.</summary>
     public async Task<Guid> GrowerAsync(Guid? contractId = null)
     {
         var memberNo = $"{(contractId is null ? "SX" : "EP")}-{Interlocked.Increment(ref _members):D3}-{Guid.NewGuid().ToString("N")[..4]}";

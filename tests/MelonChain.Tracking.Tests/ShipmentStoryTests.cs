@@ -35,6 +35,24 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
     }
 
     [Fact]
+    public async Task An_order_cancelled_before_it_was_booked_shows_as_cancelled_not_pending()
+    {
+        var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-1));
+        var requested = story.Events.OfType<MelonChain.Messages.Cooperative.ShipmentRequested>().Single();
+        var cancelled = new MelonChain.Messages.Cooperative.OrderCancelled(Guid.NewGuid(), DateTimeOffset.UtcNow, ShipmentStory.Coop, story.OrderId, "buyer changed plans");
+        // The cancellation may even arrive first: it is a queue of its own.
+        await f.PublishAsync([cancelled, requested]);
+
+        var buyer = f.Buyer(story.BuyerId);
+        var mine = await Eventually.Until(() => buyer.GetFromJsonAsync<JsonElement>("/api/v1/tracking/my/shipments"),
+            j => j.GetProperty("items").EnumerateArray().Any(s => s.GetProperty("orderId").GetGuid() == story.OrderId && s.GetProperty("status").GetString() == "cancelled"),
+            TimeSpan.FromSeconds(30), "the order shown as cancelled");
+        Assert.DoesNotContain(mine.GetProperty("items").EnumerateArray(), s => s.GetProperty("status").GetString() == "pending");
+        var listed = await buyer.GetFromJsonAsync<JsonElement>("/api/v1/tracking/my/shipments?status=cancelled");
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), s => s.GetProperty("orderId").GetGuid() == story.OrderId);
+    }
+
+    [Fact]
     public async Task A_shipment_past_its_promise_is_late_and_listed_as_late()
     {
         var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-4), late: true);
