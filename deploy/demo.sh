@@ -145,7 +145,7 @@ SH_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$SH_BUYER\"")"
 delivered() { get "$1" /api/v1/tracking/my/shipments | jq -e '.items | length > 0 and all(.status == "delivered" and .onTime != null)'; }
 until_true "the Beijing delivery" delivered "$BJ_BUYER_TOKEN"
 until_true "the Shanghai delivery" delivered "$SH_BUYER_TOKEN"
-settled_order() { get "$CLERK" "/api/v1/cooperative/orders/$1" | jq -e '.status == "delivered" and .freightFen != null'; }
+settled_order() { get "$CLERK" "/api/v1/cooperative/orders/$1" | jq -e '(.status == "delivered" or .status == "settled") and .freightFen != null'; }
 until_true "the cooperative to see the Beijing order delivered" settled_order "$BJ_ORDER"
 until_true "the cooperative to see the Shanghai order delivered" settled_order "$SH_ORDER"
 

@@ -59,6 +59,18 @@ public sealed class CooperativeFixture : IAsyncLifetime
             n => n == 1, TimeSpan.FromSeconds(30), "the contract known to the Cooperative");
     }
 
+    /// <summary>Dispatch's events for a delivered order (delivered may overtake booked), until the order shows both.</summary>
+    public async Task DeliverAsync(ClerkSession c, Guid order, long freightFen, DateTimeOffset deliveredAt)
+    {
+        var shipment = Guid.NewGuid();
+        await PublishAsync(new MelonChain.Messages.Dispatch.ShipmentDelivered(Guid.NewGuid(), deliveredAt, c.CooperativeId, shipment, order, deliveredAt, deliveredAt.AddHours(6), true));
+        await PublishAsync(new MelonChain.Messages.Dispatch.ShipmentBooked(Guid.NewGuid(), deliveredAt.AddDays(-2), c.CooperativeId, shipment, order, Guid.NewGuid(), "SF", "express",
+            "SF1000000000001", [], 10_000, freightFen * 4 / 3, freightFen, deliveredAt.AddHours(6)));
+        await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
+            o => o.GetProperty("status").GetString() == "delivered" && o.GetProperty("freightFen").ValueKind == JsonValueKind.Number,
+            TimeSpan.FromSeconds(30), "the order delivered and booked");
+    }
+
     public async Task<long> CountAsync(string sql, object? args = null)
     {
         await using var connection = Db.Open();

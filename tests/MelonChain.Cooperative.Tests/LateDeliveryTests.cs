@@ -93,16 +93,7 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
         return order;
     }
 
-    private async Task Deliver(ClerkSession c, Guid order, long freightFen, DateTimeOffset deliveredAt)
-    {
-        var shipment = Guid.NewGuid();
-        await f.PublishAsync(new ShipmentBooked(Guid.NewGuid(), deliveredAt.AddDays(-2), c.CooperativeId, shipment, order, Guid.NewGuid(), "SF", "express",
-            "SF1000000000001", [], 10_000, freightFen * 4 / 3, freightFen, deliveredAt.AddHours(6)));
-        await f.PublishAsync(new ShipmentDelivered(Guid.NewGuid(), deliveredAt, c.CooperativeId, shipment, order, deliveredAt, deliveredAt.AddHours(6), true));
-        await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
-            o => o.GetProperty("status").GetString() == "delivered" && o.GetProperty("freightFen").ValueKind == JsonValueKind.Number,
-            TimeSpan.FromSeconds(30), "the order delivered and booked");
-    }
+    private Task Deliver(ClerkSession c, Guid order, long freightFen, DateTimeOffset deliveredAt) => f.DeliverAsync(c, order, freightFen, deliveredAt);
 
     private static async Task<JsonElement> Settle(ClerkSession c, string from, string to)
     {

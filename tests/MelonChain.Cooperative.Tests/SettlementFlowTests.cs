@@ -93,17 +93,7 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         Assert.Equal(0, next.GetProperty("totals").GetProperty("revenueFen").GetInt64());
     }
 
-    private async Task Deliver(ClerkSession c, Guid order, long freightFen, DateTimeOffset deliveredAt)
-    {
-        var shipment = Guid.NewGuid();
-        // Delivered may overtake booked: the order takes both, whichever comes first.
-        await f.PublishAsync(new ShipmentDelivered(Guid.NewGuid(), deliveredAt, c.CooperativeId, shipment, order, deliveredAt, deliveredAt.AddHours(6), true));
-        await f.PublishAsync(new ShipmentBooked(Guid.NewGuid(), deliveredAt.AddDays(-2), c.CooperativeId, shipment, order, Guid.NewGuid(), "SF", "express",
-            "SF1000000000001", [], 10_000, freightFen * 4 / 3, freightFen, deliveredAt.AddHours(6)));
-        await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
-            o => o.GetProperty("status").GetString() == "delivered" && o.GetProperty("freightFen").ValueKind == JsonValueKind.Number,
-            TimeSpan.FromSeconds(30), "the order delivered and booked");
-    }
+    private Task Deliver(ClerkSession c, Guid order, long freightFen, DateTimeOffset deliveredAt) => f.DeliverAsync(c, order, freightFen, deliveredAt);
 
     private static Task<HttpResponseMessage> Settle(ClerkSession c, string from, string to, string? key)
     {

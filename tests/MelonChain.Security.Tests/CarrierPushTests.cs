@@ -36,7 +36,9 @@ public class CarrierPushTests(SecuredSystem f)
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
         var digest = SfProtocol.Digest(body, timestamp, CheckWord);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(body, timestamp, digest));
-        await Eventually.Until(() => f.System.ScalarAsync<long>("Dispatch", "select count(*) from outbox"), n => n == 0, what: "the status change to be published");
+        // Published (Dispatch's outbox empty: confirmed, so routed to Tracking's queue) and consumed (that queue empty).
+        await Eventually.Until(async () => await f.System.ScalarAsync<long>("Dispatch", "select count(*) from outbox")
+            + await f.WaitingAsync("tracking-shipment-status-changed"), n => n == 0, what: "the status change to be published and consumed");
         var before = await f.SnapshotAsync();
 
         for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, await SendAsync(body, timestamp, digest));

@@ -117,6 +117,9 @@ public sealed class SecuredSystem : IAsyncLifetime
                 select new Operation(service, operation.Name.ToUpperInvariant(), path.Name, operation.Value.Clone())).ToList();
     }
 
+    /// <summary>Messages waiting in (or being handled from) one consumer's queue.</summary>
+    public async Task<long> WaitingAsync(string queue) => (await _vhost.QueueAsync(queue)).Ready;
+
     public Task<HttpClient> AdminOf(string cooperative) => System.AsAsync("admin", "admin-" + cooperative, cooperative);
 
     public async Task<Dictionary<string, DatabaseSnapshot>> SnapshotAsync()
