@@ -111,7 +111,7 @@ public class DispatchFixture : IAsyncLifetime
         };
         foreach (var (k, v) in Settings) settings[k] = v;
         Dispatch = new DispatchHost(Database.ConnectionString, VirtualHost.ConnectionString, settings);
-        _ = Dispatch.Services;
+        await Dispatch.StartAsync();
         Dispatcher = Dispatch.As(Roles.Dispatcher, "dispatcher-1");
         CourierA = Dispatch.As(Roles.Courier, "courier-a", courierId: "C-A");
         CourierB = Dispatch.As(Roles.Courier, "courier-b", courierId: "C-B");

@@ -34,6 +34,12 @@ public sealed class ServiceHost<TProgram>(string database, string broker, IDicti
         var client = CreateClient();
         await Eventually.Until(async () => (await client.GetAsync("/health/ready")).StatusCode,
             s => s == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60), typeof(TProgram).Assembly.GetName().Name + " ready");
+        // The broker answering is not enough: the bus is healthy once every receive endpoint has declared its queue
+        // and bindings and is consuming.
+        var bus = Services.GetService<MassTransit.IBusControl>();
+        if (bus is not null)
+            await Eventually.Until(() => Task.FromResult(bus.CheckHealth().Status),
+                s => s == MassTransit.BusHealthStatus.Healthy, TimeSpan.FromSeconds(60), typeof(TProgram).Assembly.GetName().Name + " bus endpoints ready");
     }
 
     public TokenIssuer Tokens => Services.GetRequiredService<TokenIssuer>();
