@@ -6,7 +6,7 @@
 #   deploy/dev.sh status   what runs where
 #   deploy/dev.sh test     start the servers and run the whole test suite against them
 #   deploy/dev.sh infra    only install and start PostgreSQL and RabbitMQ
-#   deploy/dev.sh bench    the benchmarks of QUALITY.md (P1–P6) -> .local/bench/bench-report.{md,json}; --smoke: tiny
+#   deploy/dev.sh bench    the speed benchmarks (tests/MelonChain.Benchmarks/BARS.md) -> .local/bench/bench-report.{md,json}; --smoke: tiny
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

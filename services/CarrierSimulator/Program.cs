@@ -1,7 +1,7 @@
 using MelonChain.CarrierSimulator.Simulator;
 using MelonChain.ServiceDefaults.Hosting;
 
-// CarrierSimulator: SF Express's open-platform protocol, offline, for tests and the demo (CARRIER.md).
+// CarrierSimulator: SF Express's open-platform protocol, offline, for tests and the demo (services/Dispatch/CARRIERS.md).
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("carrier-simulator", migrations: null);
 builder.Services.AddSingleton<OrderBook>();

@@ -22,7 +22,7 @@ public sealed record Check(string What, double Value, string Unit, string Compar
     internal static string Fmt(double v) => double.IsNaN(v) ? "n/a" : v.ToString(Math.Abs(v) >= 100 ? "F0" : Math.Abs(v) >= 10 ? "F1" : "F2", CultureInfo.InvariantCulture);
 }
 
-/// <summary>A bar of QUALITY.md as measured in this run.</summary>
+/// <summary>A speed bar (BARS.md beside this file) as measured in this run.</summary>
 public sealed class Bar(string id, string what, string target)
 {
     public string Id { get; } = id;
@@ -92,7 +92,7 @@ public sealed class Report
         var md = new StringBuilder();
         md.AppendLine($"# MelonChain benchmark report ({Mode})");
         md.AppendLine();
-        md.AppendLine($"Run {StartedAt:yyyy-MM-dd HH:mm} UTC, {Seconds:F0} s. Bars and method: QUALITY.md. Figures are ratios to raw limits measured in this same run.");
+        md.AppendLine($"Run {StartedAt:yyyy-MM-dd HH:mm} UTC, {Seconds:F0} s. Bars and method: tests/MelonChain.Benchmarks/BARS.md. Figures are ratios to raw limits measured in this same run.");
         md.AppendLine(Reliable ? "Raw limits moved less than 20% between the start and the end of the run: **reliable**."
             : "**Unreliable run**: a raw limit moved more than 20% between the start and the end (the machine was busy).");
         if (Mode != "full") md.AppendLine("\n> Smoke mode: tiny sizes and durations, run by the test suite to prove the benchmark works. Its figures mean nothing.");

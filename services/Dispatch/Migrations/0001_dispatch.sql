@@ -1,6 +1,6 @@
 -- Dispatch (揽收调度): rate cards, pickups, shipments, waybills and the carrier's raw route records.
 
--- A rate card is data. cooperative_id '*' is the illustrative default card (CARRIER.md), used by every
+-- A rate card is data. cooperative_id '*' is the illustrative default card (services/Dispatch/CARRIERS.md), used by every
 -- cooperative until it puts its own contract's figures.
 create table rate_cards (
     cooperative_id     text   not null,

@@ -3,7 +3,7 @@ using MelonChain.ServiceDefaults.Http;
 
 namespace MelonChain.ServiceDefaults.Security;
 
-/// <summary>The roles of ARCHITECTURE.md and the claims every token carries.</summary>
+/// <summary>The roles (README, "What each service does") and the claims every token carries.</summary>
 public static class Roles
 {
     public const string Clerk = "clerk";

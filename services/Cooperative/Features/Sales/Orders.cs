@@ -46,7 +46,7 @@ public static class Orders
              when o.packed_at is not null then 'packed' else 'placed' end
         """;
 
-    /// <summary>A box holds 1 to 30 kg net; an order at most 2,000 boxes (DOMAIN.md's size limits, in this service's words).</summary>
+    /// <summary>A box holds 1 to 30 kg net; an order at most 2,000 boxes (README, "How orders, cancellations and late deliveries behave").</summary>
     public const decimal MinBoxNetKg = 1m, MaxBoxNetKg = 30m;
     public const int MaxBoxesPerOrder = 2_000;
 

@@ -7,7 +7,7 @@ using System.Text.Json.Serialization;
 namespace MelonChain.Dispatch.Features.Carrier;
 
 /// <summary>
-/// The envelope of SF Express's open platform (CARRIER.md), pure: Java-compatible URL encoding, the message
+/// The envelope of SF Express's open platform (services/Dispatch/CARRIERS.md), pure: Java-compatible URL encoding, the message
 /// digest, service codes and result codes. Dispatch's adapter and the CarrierSimulator compile this same file.
 /// </summary>
 public static class SfProtocol
@@ -102,7 +102,7 @@ public static class SfProtocol
         return true;
     }
 
-    /// <summary>opCode → MelonChain status (CARRIER.md), as data; null = unknown (keep the previous status).</summary>
+    /// <summary>opCode → MelonChain status (services/Dispatch/CARRIERS.md), as data; null = unknown (keep the previous status).</summary>
     public static readonly IReadOnlyDictionary<string, string> StatusByOpCode = new Dictionary<string, string>
     {
         ["50"] = "picked_up", ["54"] = "picked_up",

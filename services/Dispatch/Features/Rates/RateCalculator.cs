@@ -1,7 +1,7 @@
 namespace MelonChain.Dispatch.Features.Rates;
 
 /// <summary>
-/// One line of a rate card: what a product costs from an origin province to a destination (CARRIER.md).
+/// One line of a rate card: what a product costs from an origin province to a destination (services/Dispatch/CARRIERS.md, "Rates").
 /// Money in fen, weights in grams. <see cref="PerShipment"/> lines (heavy freight) price the shipment's total
 /// chargeable weight once instead of each parcel.
 /// </summary>
@@ -35,7 +35,7 @@ public static class RateCalculator
         ["express"] = 1, ["standard"] = 2, ["cold"] = 201, ["land"] = 231, ["heavy"] = 154,
     };
 
-    /// <summary>The illustrative default card of CARRIER.md (origin Guangdong), used until a cooperative sets its own.</summary>
+    /// <summary>The illustrative default card of services/Dispatch/CARRIERS.md (origin Guangdong), used until a cooperative sets its own.</summary>
     public static readonly IReadOnlyList<RateLine> DefaultCard =
     [
         new("express", "Guangdong", "Beijing", 1000, 2200, 1200, 6000, 2, false),
