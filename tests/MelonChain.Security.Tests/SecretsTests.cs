@@ -44,6 +44,19 @@ public class SecretsTests
     }
 
     [Fact]
+    public async Task No_base_appsettings_holds_a_development_secret()
+    {
+        string[] developmentSecrets = ["melonchain-development-signing-key-not-for-production", "melonchain-dev-check-word-0000000"];
+        var found = new List<string>();
+        foreach (var settings in Directory.GetFiles(Path.Combine(Repository.Root, "services"), "appsettings.json", SearchOption.AllDirectories))
+        {
+            var text = await File.ReadAllTextAsync(settings);
+            found.AddRange(developmentSecrets.Where(text.Contains).Select(secret => $"{settings}: {secret}"));
+        }
+        Assert.True(found.Count == 0, "development secrets belong in appsettings.Development.json only:\n" + string.Join("\n", found));
+    }
+
+    [Fact]
     public async Task Outside_development_no_service_ships_a_signing_key_and_the_gateway_issues_no_tokens()
     {
         foreach (var settings in Directory.GetFiles(Path.Combine(Repository.Root, "services"), "appsettings.json", SearchOption.AllDirectories))

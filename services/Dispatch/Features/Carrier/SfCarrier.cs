@@ -15,11 +15,16 @@ public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWo
         return new SfSettings(
             // Dispatch:CarrierBaseUrl is what docker-compose sets; it wins over the appsettings default.
             config["Dispatch:CarrierBaseUrl"] ?? s["BaseUrl"] ?? "http://127.0.0.1:8089/",
-            s["PartnerId"] ?? "MELONCHAIN_DEV",
-            s["CheckWord"] ?? "melonchain-dev-check-word-0000000",
-            s["MonthlyCard"] ?? "7551234567",
+            Required(s, "PartnerId"),
+            Required(s, "CheckWord"),
+            Required(s, "MonthlyCard"),
             s["Language"] ?? "zh-CN");
     }
+
+    /// <summary>Credentials come from the environment's configuration only (development values in appsettings.Development.json).</summary>
+    private static string Required(IConfigurationSection section, string key) =>
+        section[key] is { Length: > 0 } value ? value
+            : throw new InvalidOperationException($"{section.Path}:{key} is not configured; set it for this environment (e.g. Carrier__Sf__{key}).");
 }
 
 /// <summary>
