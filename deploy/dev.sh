@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # MelonChain local run: real PostgreSQL and RabbitMQ from the OS packages, bound to 127.0.0.1, data under
-# .local/ (git-ignored), every service as a process.
+# deploy/.local/ (git-ignored), every service as a process.
 #   deploy/dev.sh up       install what is missing, start servers, build, run every service, play the demo season
 #   deploy/dev.sh down     stop services and servers
 #   deploy/dev.sh status   what runs where
 #   deploy/dev.sh test     start the servers and run the whole test suite against them
 #   deploy/dev.sh infra    only install and start PostgreSQL and RabbitMQ
-#   deploy/dev.sh bench    the speed benchmarks (tests/MelonChain.Benchmarks/BARS.md) -> .local/bench/bench-report.{md,json}; --smoke: tiny
+#   deploy/dev.sh bench    the speed benchmarks (tests/MelonChain.Benchmarks/BARS.md) -> deploy/.local/bench/bench-report.{md,json}; --smoke: tiny
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOCAL="$ROOT/.local"
+LOCAL="$ROOT/deploy/.local"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_PORT="${PG_PORT:-55432}"
 RABBIT_PORT="${RABBIT_PORT:-5672}"

@@ -10,7 +10,7 @@ if (args is ["bare-kestrel", var port, var bodyFile])
 }
 var smoke = args.Contains("--smoke");
 var outAt = Array.IndexOf(args, "--out");
-var outDir = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : Path.Combine(Repository.Root, ".local", "bench");
+var outDir = outAt >= 0 && outAt + 1 < args.Length ? args[outAt + 1] : Path.Combine(Repository.Root, "deploy", ".local", "bench");
 string? Arg(string name) { var at = Array.IndexOf(args, name); return at >= 0 && at + 1 < args.Length ? args[at + 1] : null; }
 var report = await Bench.RunAsync(new BenchOptions(smoke, Path.GetFullPath(outDir))
 {
