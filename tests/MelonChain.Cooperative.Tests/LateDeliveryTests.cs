@@ -18,13 +18,13 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
         await c.Harvest(grower, Today, ("grade1", 20m));
         var onTime = await PackedOrder(c, 10m);
         var late = await PackedOrder(c, 10m);
-        await Deliver(c, onTime, 3_000, new DateTimeOffset(2033, 5, 7, 9, 0, 0, TimeSpan.FromHours(8)));
+        await f.DeliverAsync(c, onTime, 3_000, new DateTimeOffset(2033, 5, 7, 9, 0, 0, TimeSpan.FromHours(8)));
 
         // The week is settled at noon on its last day; the second order's delivery at 15:00 that day reaches the
         // Cooperative only afterwards (a re-pushed route, a broker that was down).
         var first = await Settle(c, "2033-05-01", "2033-05-07");
         Assert.Equal(1, first.GetProperty("orders").GetInt32());
-        await Deliver(c, late, 2_500, new DateTimeOffset(2033, 5, 7, 15, 0, 0, TimeSpan.FromHours(8)));
+        await f.DeliverAsync(c, late, 2_500, new DateTimeOffset(2033, 5, 7, 15, 0, 0, TimeSpan.FromHours(8)));
 
         var next = await Settle(c, "2033-05-08", "2033-05-14");
 
@@ -54,8 +54,8 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
         await c.Harvest(grower, Today, ("grade1", 30m));
         var december = await PackedOrder(c, 10m);
         var january = await PackedOrder(c, 20m);
-        await Deliver(c, december, 1_000, new DateTimeOffset(2033, 12, 30, 10, 0, 0, TimeSpan.FromHours(8)));
-        await Deliver(c, january, 2_000, new DateTimeOffset(2034, 1, 2, 10, 0, 0, TimeSpan.FromHours(8)));
+        await f.DeliverAsync(c, december, 1_000, new DateTimeOffset(2033, 12, 30, 10, 0, 0, TimeSpan.FromHours(8)));
+        await f.DeliverAsync(c, january, 2_000, new DateTimeOffset(2034, 1, 2, 10, 0, 0, TimeSpan.FromHours(8)));
 
         var s = await Settle(c, "2033-12-28", "2034-01-03");
 
@@ -92,8 +92,6 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
         await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
         return order;
     }
-
-    private Task Deliver(ClerkSession c, Guid order, long freightFen, DateTimeOffset deliveredAt) => f.DeliverAsync(c, order, freightFen, deliveredAt);
 
     private static async Task<JsonElement> Settle(ClerkSession c, string from, string to)
     {

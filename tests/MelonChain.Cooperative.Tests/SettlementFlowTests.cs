@@ -28,8 +28,8 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         await c.Post($"/api/v1/cooperative/orders/{beijing}/pack", new { });
         await c.Post($"/api/v1/cooperative/orders/{shanghai}/pack", new { });
         var deliveredOn = new DateTimeOffset(2031, 3, 10, 15, 0, 0, TimeSpan.FromHours(8));
-        await Deliver(c, beijing, 31_499, deliveredOn);
-        await Deliver(c, shanghai, 6_001, deliveredOn.AddDays(1));
+        await f.DeliverAsync(c, beijing, 31_499, deliveredOn);
+        await f.DeliverAsync(c, shanghai, 6_001, deliveredOn.AddDays(1));
 
         var key = Guid.NewGuid().ToString();
         var settled = await Settle(c, "2031-03-09", "2031-03-15", key);
@@ -83,7 +83,7 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         await c.Harvest(grower, Today, ("grade1", 10m));
         var order = await c.Order(await c.Buyer(), ("grade1", 10m, 700));
         await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
-        await Deliver(c, order, 3_000, new DateTimeOffset(2032, 1, 5, 10, 0, 0, TimeSpan.FromHours(8)));
+        await f.DeliverAsync(c, order, 3_000, new DateTimeOffset(2032, 1, 5, 10, 0, 0, TimeSpan.FromHours(8)));
 
         var first = await (await Settle(c, "2032-01-01", "2032-01-07", null)).Content.ReadFromJsonAsync<JsonElement>();
         var next = await (await Settle(c, "2032-01-08", "2032-01-14", null)).Content.ReadFromJsonAsync<JsonElement>();
@@ -92,8 +92,6 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         Assert.Equal(0, next.GetProperty("orders").GetInt32());
         Assert.Equal(0, next.GetProperty("totals").GetProperty("revenueFen").GetInt64());
     }
-
-    private Task Deliver(ClerkSession c, Guid order, long freightFen, DateTimeOffset deliveredAt) => f.DeliverAsync(c, order, freightFen, deliveredAt);
 
     private static Task<HttpResponseMessage> Settle(ClerkSession c, string from, string to, string? key)
     {

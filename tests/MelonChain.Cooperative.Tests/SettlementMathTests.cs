@@ -112,4 +112,28 @@ public class SettlementMathTests
             else Assert.Equal(Math.Max(0, Amount(line.Grams, minimum.Value) - line.PayoutFen), line.TopUpFen);
         }
     }
+
+    private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a"), B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
+
+    public static TheoryData<long, long, long, long, long> YearSplits => new()
+    {
+        // payout, grams in 2033, grams in 2034 → payout booked to 2033, to 2034
+        { 1_000, 1_000, 3_000, 250, 750 },
+        { 1_001, 1_000, 1_000, 501, 500 },   // a tie: the earlier year takes the extra fen
+        { -7, 2_000, 1_000, -5, -2 },        // a negative pool is split too, still to the fen
+        { 999, 0, 5_000, 0, 999 },
+    };
+
+    [Theory]
+    [MemberData(nameof(YearSplits))]
+    public void Volume_is_booked_to_each_delivery_year_and_the_payout_split_by_grams_adds_up(long payout, long grams2033, long grams2034, long expect2033, long expect2034)
+    {
+        var lines = new List<GrowerLine> { new(A, "SX-001", "grade1", grams2033 + grams2034, payout, 0), new(B, "SX-002", "grade1", 500, 77, 0) };
+        var volume = VolumeByYear(lines, [new YearGrams(A, 2033, grams2033), new YearGrams(A, 2034, grams2034), new YearGrams(B, 2034, 500)]);
+
+        Assert.Equal((grams2033, expect2033), volume.Where(v => v.GrowerId == A && v.Year == 2033).Select(v => (v.Grams, v.PayoutFen)).Single());
+        Assert.Equal((grams2034, expect2034), volume.Where(v => v.GrowerId == A && v.Year == 2034).Select(v => (v.Grams, v.PayoutFen)).Single());
+        Assert.Equal(payout, volume.Where(v => v.GrowerId == A).Sum(v => v.PayoutFen));
+        Assert.Equal((2034, 500L, 77L), volume.Where(v => v.GrowerId == B).Select(v => (v.Year, v.Grams, v.PayoutFen)).Single());
+    }
 }

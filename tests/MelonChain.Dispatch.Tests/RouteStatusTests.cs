@@ -32,6 +32,25 @@ public class RouteStatusTests
     public void The_first_of_several_deliveries_counts() =>
         Assert.Equal(2, RouteStatus.Implied("out_for_delivery", [R(1, "delivered", 45), R(2, "delivered", 44)])!.Id);
 
+    private static StatusRecord P(long id, string status, int hour, int part) => new(id, status, T0.AddHours(hour), part);
+
+    [Theory]
+    [InlineData(3, new[] { 1, 2 }, "out_for_delivery")]     // two of three carrier orders delivered: the third is still out
+    [InlineData(3, new[] { 1, 2, 3 }, "delivered")]
+    [InlineData(2, new[] { 2 }, "out_for_delivery")]
+    public void A_shipment_of_several_carrier_orders_is_delivered_once_every_one_is(int parts, int[] deliveredParts, string expected)
+    {
+        var records = Enumerable.Range(1, parts).Select(p => P(p, "out_for_delivery", 30 + p, p))
+            .Concat(deliveredParts.Select(p => P(10 + p, "delivered", 40 + p, p))).ToList();
+        Assert.Equal(expected, RouteStatus.Implied("in_transit", records, parts)!.Status);
+    }
+
+    [Fact]
+    // Part 1 first delivered at 40 h, part 2 at 43 h (id 5), part 3 at 44 h (id 4): delivered at 44 h.
+    public void Several_carrier_orders_are_delivered_at_the_moment_the_last_was_first_delivered() =>
+        Assert.Equal(4, RouteStatus.Implied("out_for_delivery",
+            [P(1, "delivered", 40, 1), P(2, "delivered", 50, 1), P(3, "delivered", 45, 2), P(4, "delivered", 44, 3), P(5, "delivered", 43, 2)], 3)!.Id);
+
     [Fact]
     public void A_cancelled_shipment_stays_cancelled() =>
         Assert.Null(RouteStatus.Implied("cancelled", [R(1, "picked_up", 1)]));

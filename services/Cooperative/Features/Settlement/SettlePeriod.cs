@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MelonChain.ServiceDefaults;
 using MelonChain.Messages.Cooperative;
+using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Security;
@@ -106,7 +106,7 @@ public static class SettlePeriod
                        TopUps = result.Lines.Select(l => l.TopUpFen).ToArray() }, ct);
         // One statement per table for all growers (5,000 in a season), not three round trips per grower.
         var growers = result.Lines.GroupBy(l => l.GrowerId)
-            .Select(g => (GrowerId: g.Key, Payout: g.Sum(l => l.PayoutFen), TopUp: g.Sum(l => l.TopUpFen), Grams: g.Sum(l => l.Grams))).ToList();
+            .Select(g => (GrowerId: g.Key, Payout: g.Sum(l => l.PayoutFen), TopUp: g.Sum(l => l.TopUpFen))).ToList();
         var toppedUp = growers.Where(g => g.TopUp > 0).ToList();
         await db.ExecuteAsync(
             """

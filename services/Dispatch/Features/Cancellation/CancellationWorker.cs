@@ -77,7 +77,7 @@ public sealed class CancellationWorker(
     }
 
     /// <summary>1, 2, 4 … seconds, at most 30: the carrier's circuit break is 15 s, so a recovered carrier is asked soon.</summary>
-    public static TimeSpan Backoff(int tries) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Clamp(tries - 1, 0, 5))));
+    private static TimeSpan Backoff(int tries) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Clamp(tries - 1, 0, 5))));
 
     private async Task AnswerAsync(Db db, ICarrier carrier, Pending request, TimeSpan lease, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ namespace MelonChain.Dispatch.Features.Routes;
 /// </summary>
 public static class RouteIngest
 {
-    private sealed record ShipmentRow(Guid Id, string CooperativeId, Guid OrderId, string Status, DateTimeOffset PromisedBy);
+    private sealed record ShipmentRow(Guid Id, string CooperativeId, Guid OrderId, string Status, DateTimeOffset PromisedBy, int Parts);
 
     private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string OpCode, string AcceptAddress, string Remark, int Part);
 
@@ -73,15 +73,18 @@ public static class RouteIngest
     private static async Task SettleAsync(Db db, Guid shipmentId, DateTimeOffset now, CancellationToken ct)
     {
         var shipment = await db.QuerySingleAsync<ShipmentRow>(
-            "select id, cooperative_id, order_id, status, promised_by from shipments where id = @Id for update", new { Id = shipmentId }, ct);
+            """
+            select id, cooperative_id, order_id, status, promised_by,
+                   (select greatest(count(*), 1)::int from carrier_orders o where o.shipment_id = s.id) as parts
+            from shipments s where id = @Id for update
+            """, new { Id = shipmentId }, ct);
         var records = await db.QueryAsync<Timeline>(
             """
             select r.id, r.status, r.accept_time as at, r.waybill_no, r.op_code, r.accept_address, r.remark, coalesce(w.part, 1) as part
             from route_records r left join waybills w on w.waybill_no = r.waybill_no where r.shipment_id = @Id
             """, new { Id = shipmentId }, ct);
-        var parts = await db.ExecuteScalarAsync<int>("select greatest(count(*), 1)::int from carrier_orders where shipment_id = @Id", new { Id = shipmentId }, ct);
         await db.ExecuteAsync("update shipments set last_route_at = @Now where id = @Id", new { Id = shipmentId, Now = now }, ct);
-        var implied = RouteStatus.Implied(shipment.Status, records.Select(r => new StatusRecord(r.Id, r.Status, r.At, r.Part)), parts);
+        var implied = RouteStatus.Implied(shipment.Status, records.Select(r => new StatusRecord(r.Id, r.Status, r.At, r.Part)), shipment.Parts);
         if (implied is null || implied.Status == shipment.Status) return;
         var record = records.Single(r => r.Id == implied.Id);
         await ChangeStatusAsync(db, shipment.CooperativeId, shipment.Id, shipment.OrderId, record.WaybillNo, record.Status!, record.At,
