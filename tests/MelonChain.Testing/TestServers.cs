@@ -119,5 +119,17 @@ public sealed class TestVirtualHost : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>
+    /// Takes from a capture queue until what was taken so far satisfies <paramref name="done"/>; returns all of it.
+    /// (Each take empties the queue, so a condition over several events must look at what every poll took.)
+    /// </summary>
+    public async Task<IReadOnlyList<System.Text.Json.JsonElement>> TakeUntilAsync(string queue,
+        Func<IReadOnlyList<System.Text.Json.JsonElement>, bool> done, TimeSpan? timeout = null, string? what = null)
+    {
+        var taken = new List<System.Text.Json.JsonElement>();
+        return await Eventually.Until(async () => { taken.AddRange(await TakeAsync(queue)); return (IReadOnlyList<System.Text.Json.JsonElement>)taken; },
+            done, timeout, what);
+    }
+
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"/api/vhosts/{Name}");
 }
