@@ -143,8 +143,15 @@ build() {
 
 port_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1; }
 
+# Every event's exchange and every subscriber's queue (the event catalogue) exist before any service publishes.
+deploy_topology() {
+  log "declaring the event topology on RabbitMQ"
+  ( cd "$ROOT/services/Cooperative/bin/$CONFIGURATION/net10.0" && ASPNETCORE_ENVIRONMENT=Development dotnet MelonChain.Cooperative.dll --deploy-topology )
+}
+
 start_services() {
   mkdir -p "$LOCAL/logs" "$LOCAL/pids" "$LOCAL/keys"
+  deploy_topology
   for svc in "${SERVICES[@]}"; do
     local pidfile="$LOCAL/pids/$svc.pid" port="${PORTS[$svc]}"
     if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi

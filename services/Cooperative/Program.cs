@@ -9,6 +9,7 @@ using MelonChain.ServiceDefaults.Messaging;
 
 // Cooperative: 统一收货 receiving, 统一挑选 grading, 统一代销 consignment sales, 统一结算 settlement.
 var builder = WebApplication.CreateBuilder(args);
+if (await TopologyCommand.RanAsync(builder, args)) return;
 builder.AddServiceDefaults("cooperative", typeof(Program).Assembly);
 builder.AddMessaging("cooperative", bus =>
 {

@@ -211,7 +211,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             SELECT request_hash, status_code, body FROM idempotency_keys WHERE scope = 'pgbench|clerk-1' AND key = {key} AND created_at > now() - interval '24 hours';
             SELECT member_no, kind, contract_id FROM growers WHERE id = md5('bench-grower-pgbench-' || :g::text)::uuid AND cooperative_id = 'pgbench';
             INSERT INTO receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by) VALUES (gen_random_uuid(), 'pgbench', 'PB-' || :last_no::text, md5('bench-grower-pgbench-' || :g::text)::uuid, NULL, current_date, 12500, 2, NULL, now(), 'clerk-1');
-            INSERT INTO outbox (message_id, message_type, body, occurred_at) VALUES (gen_random_uuid(), 'MelonChain.Messages.Cooperative.HarvestReceived', '{outbox}'::jsonb, now());
+            INSERT INTO outbox (message_id, message_type, body, occurred_at) VALUES (gen_random_uuid(), 'harvest-received', '{outbox}'::jsonb, now());
             INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body) VALUES ('pgbench|clerk-1', {key}, sha256(convert_to({key}, 'UTF8')), 201, '{response}') ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, body = excluded.body, created_at = now();
             END;
 
@@ -311,7 +311,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         await coop.ExecuteAsync(
             """
             insert into outbox (message_id, message_type, body, occurred_at)
-            select gen_random_uuid(), 'MelonChain.Messages.Cooperative.HarvestReceived', b::jsonb, now() from unnest(@Bodies) b
+            select gen_random_uuid(), 'harvest-received', b::jsonb, now() from unnest(@Bodies) b
             """, new { Bodies = bodies });
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null;

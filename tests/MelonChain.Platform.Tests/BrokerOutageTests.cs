@@ -39,7 +39,7 @@ public class BrokerOutageTests(PrivateBrokerFixture f) : IClassFixture<PrivateBr
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Created, s));
         // Every receipt's event waits in the outbox, written in the receipt's own transaction.
         Assert.Equal(Receipts, await f.CountAsync(f.CooperativeDb,
-            "select count(*) from outbox where message_type like '%HarvestReceived'"));
+            "select count(*) from outbox where message_type = 'harvest-received'"));
         Assert.Equal(0, await f.CountAsync(f.GrowingDb, "select count(*) from deliveries"));
 
         await f.Broker.StartAsync();

@@ -34,6 +34,9 @@ public class SliceFixture : IAsyncLifetime
         return (VirtualHost.ConnectionString, null);
     }
 
+    /// <summary>False: ContractGrowing (the subscriber) is not started with the fixture; the test starts it.</summary>
+    protected virtual bool StartSubscriber => true;
+
     public async Task InitializeAsync()
     {
         var (broker, server) = await ServersAsync();
@@ -42,7 +45,7 @@ public class SliceFixture : IAsyncLifetime
         Cooperative = new CooperativeHost(CooperativeDb.ConnectionString, broker);
         Growing = new GrowingHost(GrowingDb.ConnectionString, broker);
         Clerk = Cooperative.As(Roles.Clerk, "clerk-1");
-        await Task.WhenAll(Cooperative.StartAsync(), Growing.StartAsync());
+        await Task.WhenAll(Cooperative.StartAsync(), StartSubscriber ? Growing.StartAsync() : Task.CompletedTask);
 
         // The contract the slice's contract growers deliver under, signed with the cooperative (ContractSigned):
         // a member names only a contract the Cooperative has learnt.
@@ -71,6 +74,8 @@ public class SliceFixture : IAsyncLifetime
     public static DateOnly ChinaToday() => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
     public Task<(long Ready, long Acked)> Queue(string name) => VirtualHost!.QueueAsync(name);
+
+    public TestVirtualHost Host => VirtualHost!;
 
     public async Task<long> CountAsync(TestDatabase db, string sql)
     {

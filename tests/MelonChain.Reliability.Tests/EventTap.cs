@@ -20,7 +20,8 @@ public sealed class EventTap
 
     public sealed record Captured(string Exchange, JsonElement Properties, string Payload)
     {
-        public string Type => Exchange[(Exchange.LastIndexOf(':') + 1)..];
+        /// <summary>The event's .NET type name (its exchange is its catalogue name).</summary>
+        public string Type => EventCatalogue.Named(Exchange).Type.Name;
         public JsonElement Message => JsonDocument.Parse(Payload).RootElement.GetProperty("message");
     }
 
@@ -34,10 +35,8 @@ public sealed class EventTap
 
     public static async Task<EventTap> StartAsync(string vhost)
     {
-        var events = typeof(IEvent).Assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && typeof(IEvent).IsAssignableFrom(t));
-        foreach (var type in events)
+        foreach (var exchange in EventCatalogue.Events.Select(e => e.Name))
         {
-            var exchange = $"{type.Namespace}:{type.Name}";
             var escaped = Uri.EscapeDataString(exchange);
             (await Management.PutAsJsonAsync($"/api/exchanges/{vhost}/{escaped}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
             (await Management.PutAsJsonAsync($"/api/queues/{vhost}/{Queue(exchange)}", new { durable = true })).EnsureSuccessStatusCode();

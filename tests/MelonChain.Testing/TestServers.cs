@@ -93,12 +93,12 @@ public sealed class TestVirtualHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Binds a queue of the test's own to an event's exchange (MassTransit names it after the message type,
-    /// e.g. <c>MelonChain.Messages.ContractGrowing:ContractSigned</c>) so the test can read what was published.
+    /// Binds a queue of the test's own to an event's exchange (named by the event catalogue, e.g. <c>contract-signed</c>)
+    /// so the test can read what was published.
     /// </summary>
     public async Task<string> CaptureAsync(Type eventType)
     {
-        var exchange = $"{eventType.Namespace}:{eventType.Name}";
+        var exchange = MelonChain.Messages.EventCatalogue.NameOf(eventType);
         var queue = "capture-" + eventType.Name + "-" + Guid.NewGuid().ToString("N")[..6];
         (await Management.PutAsJsonAsync($"/api/exchanges/{Name}/{Uri.EscapeDataString(exchange)}",
             new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
@@ -130,6 +130,10 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return await Eventually.Until(async () => { taken.AddRange(await TakeAsync(queue)); return (IReadOnlyList<System.Text.Json.JsonElement>)taken; },
             done, timeout, what);
     }
+
+    /// <summary>Deletes a queue and its bindings, as if its subscriber had never been deployed.</summary>
+    public async Task DeleteQueueAsync(string queue) =>
+        (await Management.DeleteAsync($"/api/queues/{Name}/{queue}")).EnsureSuccessStatusCode();
 
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"/api/vhosts/{Name}");
 }

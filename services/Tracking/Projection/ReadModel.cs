@@ -22,7 +22,7 @@ public static class ReadModel
             """
             insert into event_log (event_id, event_type, body, occurred_at)
             values (@EventId, @Type, @Body::jsonb, @OccurredAt) on conflict (event_id) do nothing
-            """, new { @event.EventId, Type = typeof(TEvent).FullName, Body = JsonSerializer.Serialize(@event, MessageJson.Options), @event.OccurredAt }, ct) == 1;
+            """, new { @event.EventId, Type = EventCatalogue.NameOf(typeof(TEvent)), Body = JsonSerializer.Serialize(@event, MessageJson.Options), @event.OccurredAt }, ct) == 1;
         if (fresh) await ApplyAsync(db, @event, ct);
         return fresh;
     }

@@ -71,7 +71,7 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
             new
             {
                 MessageId = @event.EventId,
-                MessageType = typeof(TEvent).FullName!,
+                MessageType = EventCatalogue.NameOf(typeof(TEvent)),
                 Body = JsonSerializer.Serialize(@event, MessageJson.Options),
                 @event.OccurredAt,
             }, ct);

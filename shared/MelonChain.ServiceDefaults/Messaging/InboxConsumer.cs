@@ -6,7 +6,8 @@ namespace MelonChain.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Base of every consumer: records <c>(message_id, consumer)</c> in the inbox in the same transaction as the
-/// consumer's effects (and any events it publishes), so a redelivered message has no second effect.
+/// consumer's effects (and any events it publishes), so a redelivered message has no second effect. The consumer's
+/// name is the queue it receives from — its subscription in the <see cref="EventCatalogue"/> — not its class name.
 /// </summary>
 public abstract class InboxConsumer<TEvent>(Db db) : IConsumer<TEvent> where TEvent : class, IEvent
 {
@@ -16,6 +17,7 @@ public abstract class InboxConsumer<TEvent>(Db db) : IConsumer<TEvent> where TEv
     public async Task Consume(ConsumeContext<TEvent> context)
     {
         var ct = context.CancellationToken;
+        var consumer = NameOf(context.ReceiveContext.InputAddress);
         var giveUpAt = DateTime.UtcNow + WaitForDatabase;
         var pause = TimeSpan.FromMilliseconds(250);
         while (true)
@@ -25,7 +27,7 @@ public abstract class InboxConsumer<TEvent>(Db db) : IConsumer<TEvent> where TEv
                 await db.BeginAsync(ct);
                 var first = await db.ExecuteAsync(
                     "insert into inbox (message_id, consumer) values (@MessageId, @Consumer) on conflict do nothing",
-                    new { MessageId = context.Message.EventId, Consumer = GetType().Name }, ct) == 1;
+                    new { MessageId = context.Message.EventId, Consumer = consumer }, ct) == 1;
                 if (first)
                     await Handle(context.Message, db, ct);
                 await db.CommitAsync(ct);
@@ -47,6 +49,9 @@ public abstract class InboxConsumer<TEvent>(Db db) : IConsumer<TEvent> where TEv
             }
         }
     }
+
+    /// <summary>The queue of an input address (<c>rabbitmq://host/vhost/queue?…</c>).</summary>
+    public static string NameOf(Uri inputAddress) => inputAddress.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries)[^1];
 
     /// <summary>Applies the event; runs at most once per event id, inside the inbox transaction.</summary>
     protected abstract Task Handle(TEvent message, Db db, CancellationToken ct);

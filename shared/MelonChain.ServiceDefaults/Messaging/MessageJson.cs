@@ -8,12 +8,6 @@ public static class MessageJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new UtcDateTimeOffsetConverter() } };
 
-    private static readonly Dictionary<string, Type> Types = typeof(IEvent).Assembly.GetTypes()
-        .Where(t => t.IsClass && !t.IsAbstract && typeof(IEvent).IsAssignableFrom(t))
-        .ToDictionary(t => t.FullName!);
-
-    public static Type TypeOf(string messageType) =>
-        Types.TryGetValue(messageType, out var type)
-            ? type
-            : throw new InvalidOperationException($"Unknown event type {messageType}");
+    /// <summary>The .NET type of an event stored under its catalogue name.</summary>
+    public static Type TypeOf(string messageType) => EventCatalogue.Named(messageType).Type;
 }

@@ -1,4 +1,5 @@
 using MassTransit;
+using MelonChain.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +10,9 @@ namespace MelonChain.ServiceDefaults.Messaging;
 public static class MessagingSetup
 {
     /// <summary>
-    /// MassTransit over RabbitMQ (<c>ConnectionStrings:RabbitMq</c>, an amqp:// URI): quorum queues named
-    /// after the service, in-memory retry then the <c>_error</c> queue (a consumer waits minutes for an unreachable database first),
+    /// MassTransit over RabbitMQ (<c>ConnectionStrings:RabbitMq</c>, an amqp:// URI): exchanges and quorum queues
+    /// named by the <see cref="EventCatalogue"/> and declared before anything is published (<see cref="TopologyDeployment"/>),
+    /// in-memory retry then the <c>_error</c> queue (a consumer waits minutes for an unreachable database first),
     /// usage telemetry off, and the outbox relay.
     /// </summary>
     public static WebApplicationBuilder AddMessaging(
@@ -18,10 +20,13 @@ public static class MessagingSetup
     {
         var broker = RabbitMqAddress.From(builder.Configuration);
         builder.Services.AddSingleton(broker);
+        // Registered before MassTransit's own hosted service, so the topology is declared before the bus starts.
+        builder.Services.AddSingleton<TopologyDeployment>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyDeployment>());
         builder.Services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
-            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            x.SetEndpointNameFormatter(new CatalogueEndpointNameFormatter(serviceName));
             consumers?.Invoke(x);
             x.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
@@ -40,6 +45,9 @@ public static class MessagingSetup
                     options.Converters.Add(new UtcDateTimeOffsetConverter());
                     return options;
                 });
+                cfg.MessageTopology.SetEntityNameFormatter(new CatalogueEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter));
+                // Events are published to their own exchange only; nothing subscribes to the IEvent interface.
+                cfg.Publish<IEvent>(p => p.Exclude = true);
                 cfg.PrefetchCount = 32;
                 // A database that is away is waited for inside InboxConsumer; these retries are for everything else.
                 cfg.UseMessageRetry(r => r.Intervals(100, 500, 1_000, 2_000, 5_000));

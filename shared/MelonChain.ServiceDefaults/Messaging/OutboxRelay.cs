@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using MassTransit;
+using MelonChain.Messages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -10,10 +11,12 @@ namespace MelonChain.ServiceDefaults.Messaging;
 /// <summary>
 /// Publishes outbox rows to RabbitMQ. Claims a batch with <c>FOR UPDATE SKIP LOCKED</c> (replicas share the
 /// work), publishes the batch with confirms awaited together, deletes what the broker confirmed and pushes the
-/// rest back with a capped backoff. It never gives up on a row: a broker outage only delays it.
+/// rest back with a capped backoff. It never gives up on a row: a broker outage only delays it. It starts only once
+/// the catalogue's topology is declared, and publishes every event that has subscribers <em>mandatory</em>: a message
+/// the broker cannot route to any queue is returned, so its row stays and is tried again instead of vanishing.
 /// </summary>
 public sealed class OutboxRelay(
-    NpgsqlDataSource source, IBus bus, OutboxSignal signal, ILogger<OutboxRelay> logger) : BackgroundService
+    NpgsqlDataSource source, IBus bus, OutboxSignal signal, TopologyDeployment topology, ILogger<OutboxRelay> logger) : BackgroundService
 {
     public const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -24,6 +27,8 @@ public sealed class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try { await topology.Ready.WaitAsync(stoppingToken); }
+        catch (OperationCanceledException) { return; }
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
@@ -98,11 +103,16 @@ public sealed class OutboxRelay(
     {
         try
         {
-            var type = MessageJson.TypeOf(row.MessageType);
-            var message = JsonSerializer.Deserialize(row.Body, type, MessageJson.Options)!;
+            var entry = EventCatalogue.Named(row.MessageType);
+            var message = JsonSerializer.Deserialize(row.Body, entry.Type, MessageJson.Options)!;
+            var mandatory = entry.Subscribers.Count > 0;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(PublishTimeout);
-            await bus.Publish(message, type, Pipe.Execute<PublishContext>(ctx => ctx.MessageId = row.MessageId), timeout.Token);
+            await bus.Publish(message, entry.Type, Pipe.Execute<PublishContext>(ctx =>
+            {
+                ctx.MessageId = row.MessageId;
+                if (mandatory && ctx.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
+            }), timeout.Token);
             return null;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)

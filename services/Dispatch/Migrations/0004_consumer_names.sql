@@ -1,0 +1,5 @@
+-- Consumers are named by their queue in the event catalogue ('dispatch-shipment-requested'), no longer by their class
+-- ('ShipmentRequestedConsumer'), so renaming a class never lets a redelivered message take effect again.
+update inbox
+set consumer = 'dispatch-' || lower(regexp_replace(regexp_replace(consumer, 'Consumer$', ''), '([a-z0-9])([A-Z])', '\1-\2', 'g'))
+where consumer like '%Consumer';
