@@ -4,6 +4,7 @@ using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Dispatch.Features.Rates;
 using MelonChain.Dispatch.Features.Routes;
+using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
 
@@ -19,6 +20,7 @@ builder.AddCarrier();
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RateCardCache>();
 builder.Services.AddHostedService<RoutePolling>();
+builder.Services.AddSingleton(new RetentionRule("unmatched_route_records", "received_at", RouteIngest.UnmatchedKeptFor));
 builder.Services.AddSingleton<CancellationSignal>();
 builder.Services.AddHostedService<CancellationWorker>();
 

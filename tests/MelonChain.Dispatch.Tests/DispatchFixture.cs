@@ -162,6 +162,23 @@ public class DispatchFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Opens a pickup, and courier A accepts and collects it: the booked shipment.</summary>
+    public async Task<(Guid ShipmentId, string Master, DateTimeOffset CollectedAt)> BookAsync(int boxes)
+    {
+        var (pickupId, _, codes) = await OpenPickupAsync(boxes);
+        await CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var (response, _) = await CollectWithRetriesAsync(CourierA, pickupId, codes);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var s = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (s.GetProperty("id").GetGuid(), s.GetProperty("masterWaybillNo").GetString()!, s.GetProperty("collectedAt").GetDateTimeOffset());
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, object? param = null)
+    {
+        await using var connection = Database.Open();
+        return (await connection.QueryAsync<T>(sql, param)).AsList();
+    }
+
     public async Task<T?> ScalarAsync<T>(string sql, object? param = null)
     {
         await using var connection = Database.Open();
@@ -172,11 +189,13 @@ public class DispatchFixture : IAsyncLifetime
         await Dispatcher.GetFromJsonAsync<JsonElement>($"/api/v1/dispatch/shipments/{id}");
 
     /// <summary>Sends a route push signed as the carrier signs it (or with another check word).</summary>
-    public async Task<HttpResponseMessage> PushAsync(string waybillNo, IEnumerable<(string OpCode, DateTimeOffset At)> routes, string checkWord = CheckWord)
+    public async Task<HttpResponseMessage> PushAsync(string waybillNo, IEnumerable<(string OpCode, DateTimeOffset At)> routes, string checkWord = CheckWord,
+        IEnumerable<(string WaybillNo, string OpCode, DateTimeOffset At)>? extra = null, DateTimeOffset? signedAt = null)
     {
-        using var request = SfProtocol.SignedPush("/api/v1/dispatch/carriers/sf/routes", routes.Select(r => new SfPushRoute(
-            $"{waybillNo}-{r.OpCode}-{r.At.ToUnixTimeSeconds()}", waybillNo, null, SfProtocol.ChinaTimeText(r.At), "北京市", "test", r.OpCode)),
-            DateTimeOffset.UtcNow, checkWord);
+        var all = routes.Select(r => (WaybillNo: waybillNo, r.OpCode, r.At)).Concat(extra ?? []);
+        using var request = SfProtocol.SignedPush("/api/v1/dispatch/carriers/sf/routes", all.Select(r => new SfPushRoute(
+            $"{r.WaybillNo}-{r.OpCode}-{r.At.ToUnixTimeSeconds()}", r.WaybillNo, null, SfProtocol.ChinaTimeText(r.At), "北京市", "test", r.OpCode)),
+            signedAt ?? DateTimeOffset.UtcNow, checkWord);
         return await Dispatch.CreateClient().SendAsync(request);
     }
 
@@ -211,7 +230,7 @@ public sealed class EventCounter
     {
         foreach (var type in Types)
         {
-            var exchange = Uri.EscapeDataString($"MelonChain.Messages.Dispatch:{type}");
+            var exchange = Uri.EscapeDataString(MelonChain.Messages.EventCatalogue.Events.Single(e => e.Type.Name == type).Name);
             (await Management.PutAsJsonAsync($"/api/exchanges/{vhost}/{exchange}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
             (await Management.PutAsJsonAsync($"/api/queues/{vhost}/test-{type}", new { durable = true })).EnsureSuccessStatusCode();
             (await Management.PostAsJsonAsync($"/api/bindings/{vhost}/e/{exchange}/q/test-{type}", new { routing_key = "" })).EnsureSuccessStatusCode();

@@ -154,7 +154,7 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         await f.Simulator.SetFaultsAsync(new { pushesPaused = true });
         try
         {
-            var (shipmentId, master, collectedAt) = await BookAsync(2);
+            var (shipmentId, master, collectedAt) = await f.BookAsync(2);
             var t = collectedAt;
 
             Assert.Equal(HttpStatusCode.OK, (await f.PushAsync(master, [("80", t.AddHours(40))])).StatusCode);
@@ -168,10 +168,9 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
             var timeline = shipment.GetProperty("timeline").EnumerateArray().ToList();
             Assert.Equal(["50", "31", "9999", "44", "80"], timeline.Select(r => r.GetProperty("opCode").GetString()));
             Assert.Equal(JsonValueKind.Null, timeline[2].GetProperty("status").ValueKind); // unknown code kept raw
-            var changes = await Eventually.Until(async () => (await f.Events.PeekAsync("ShipmentStatusChanged"))
-                .Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList(), l => l.Count >= 1);
-            await Task.Delay(500);
-            changes = (await f.Events.PeekAsync("ShipmentStatusChanged")).Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList();
+            // Every event the pushes caused has left the outbox (relayed and confirmed): what the counter holds is all of them.
+            await Eventually.Until(() => f.ScalarAsync<long>("select count(*) from outbox"), n => n == 0, what: "the outbox to drain");
+            var changes = (await f.Events.PeekAsync("ShipmentStatusChanged")).Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList();
             Assert.Equal(["delivered"], changes.Select(e => e.GetProperty("status").GetString()));
             Assert.Single(await f.Events.PeekAsync("ShipmentDelivered"), e => e.GetProperty("shipmentId").GetGuid() == shipmentId);
         }
@@ -187,7 +186,7 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         await f.Simulator.SetFaultsAsync(new { pushesPaused = true });
         try
         {
-            var (shipmentId, master, collectedAt) = await BookAsync(1);
+            var (shipmentId, master, collectedAt) = await f.BookAsync(1);
 
             await f.PushAsync(master, [("50", collectedAt.AddHours(1)), ("80", collectedAt.AddHours(60))]);
 
@@ -207,7 +206,7 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         await f.Simulator.SetFaultsAsync(new { pushesPaused = true });
         try
         {
-            var (shipmentId, master, collectedAt) = await BookAsync(1);
+            var (shipmentId, master, collectedAt) = await f.BookAsync(1);
 
             var forged = await f.PushAsync(master, [("80", collectedAt.AddHours(5))], checkWord: "not-the-check-word");
             var unsigned = await f.Dispatch.CreateClient().PostAsJsonAsync("/api/v1/dispatch/carriers/sf/routes", new { Body = new { WaybillRoute = Array.Empty<object>() } });
@@ -227,9 +226,9 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
     public async Task A_late_delivery_and_a_failed_one_played_by_the_carrier_are_reported_as_such()
     {
         await f.Simulator.SetFaultsAsync(new { delivery = "late" });
-        var late = await BookAsync(1);
+        var late = await f.BookAsync(1);
         await f.Simulator.SetFaultsAsync(new { delivery = "failed" });
-        var failed = await BookAsync(1);
+        var failed = await f.BookAsync(1);
         await f.Simulator.SetFaultsAsync(new { });
 
         var lateShipment = await Eventually.Until(() => f.ShipmentAsync(late.ShipmentId), s => s.GetProperty("status").GetString() == "delivered",
@@ -264,15 +263,5 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         Assert.True(errors.TryGetProperty("parcels[0].weightKg", out _));
         Assert.True(errors.TryGetProperty("parcels[0].lengthCm", out _));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, nowhere.StatusCode);
-    }
-
-    private async Task<(Guid ShipmentId, string Master, DateTimeOffset CollectedAt)> BookAsync(int boxes)
-    {
-        var (pickupId, _, codes) = await f.OpenPickupAsync(boxes);
-        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
-        var (response, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var s = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (s.GetProperty("id").GetGuid(), s.GetProperty("masterWaybillNo").GetString()!, s.GetProperty("collectedAt").GetDateTimeOffset());
     }
 }

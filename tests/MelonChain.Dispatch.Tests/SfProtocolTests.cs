@@ -43,20 +43,28 @@ public class SfProtocolTests
     public void Op_codes_map_to_statuses(string opCode, string? status) => Assert.Equal(status, SfProtocol.StatusOf(opCode));
 
     [Fact]
-    public void A_push_is_read_only_with_the_right_digest()
+    public void A_push_is_read_only_with_the_right_digest_and_a_fresh_timestamp()
     {
-        var carrier = new SfCarrier(new HttpClient(), new SfSettings("http://x/", "P", CheckWord, "1", "zh-CN"), TimeProvider.System,
+        var now = new DateTimeOffset(2026, 6, 12, 2, 5, 0, TimeSpan.Zero);
+        var carrier = new SfCarrier(new HttpClient(), new SfSettings("http://x/", "P", CheckWord, "1", "zh-CN"), new MelonChain.Testing.FixedClock(now),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SfCarrier>.Instance);
         var body = JsonSerializer.Serialize(new SfPush(new SfPushBody([new SfPushRoute("1", "SF1234567890123", "MC-1", "2026-06-12 10:00:00", "江门", "已揽收", "50")])), SfProtocol.Json);
-        var headers = new Dictionary<string, string?> { [SfProtocol.PushTimestampHeader] = "123", [SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, "123", CheckWord) };
+        string Signed(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = Signed(now.AddMinutes(-1));
+        var headers = new Dictionary<string, string?> { [SfProtocol.PushTimestampHeader] = timestamp, [SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, timestamp, CheckWord) };
 
         var good = carrier.ParsePush(body, headers);
-        headers[SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, "123", "forged");
+        headers[SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, timestamp, "forged");
         var forged = carrier.ParsePush(body, headers);
+        var old = Signed(now.AddMinutes(-6));
+        var stale = carrier.ParsePush(body, new Dictionary<string, string?> { [SfProtocol.PushTimestampHeader] = old, [SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, old, CheckWord) });
 
         Assert.True(good.Authentic);
+        Assert.False(good.Stale);
         var route = Assert.Single(good.Routes);
         Assert.Equal(("SF1234567890123", "50", new DateTimeOffset(2026, 6, 12, 2, 0, 0, TimeSpan.Zero)), (route.WaybillNo, route.OpCode, route.At.ToUniversalTime()));
+        Assert.True(stale.Stale);
+        Assert.Empty(stale.Routes);
         Assert.False(forged.Authentic);
     }
 }

@@ -25,6 +25,10 @@ public static class DatabaseSetup
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(pooled.ConnectionString).Build());
         builder.Services.AddScoped<Db>();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton(Retention.IdempotencyKeys);
+        builder.Services.AddSingleton(Retention.Inbox);
+        builder.Services.AddSingleton<Retention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         // First hosted service: the schema is current before anything else starts.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, Migrator>());
         DapperSetup.Configure();

@@ -21,8 +21,8 @@ public sealed record RouteEvent(string WaybillNo, string? CarrierOrderId, string
 /// <summary>The carrier's own price and promised delivery time for one product.</summary>
 public sealed record CarrierQuote(string Product, DateTimeOffset DeliverBy, long ListFen);
 
-/// <summary>A route push: authentic or not, and its records.</summary>
-public sealed record RoutePush(bool Authentic, IReadOnlyList<RouteEvent> Routes);
+/// <summary>A parsed push: <c>Authentic</c> when its digest matches, <c>Stale</c> when it was signed too long ago (or in the future).</summary>
+public sealed record RoutePush(bool Authentic, IReadOnlyList<RouteEvent> Routes, bool Stale = false);
 
 public interface ICarrier
 {

@@ -38,6 +38,9 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
 {
     public static readonly HttpRequestOptionsKey<bool> Idempotent = new("melonchain.idempotent");
 
+    /// <summary>How far a push's timestamp may be from our clock (either way) before it is refused as stale.</summary>
+    public static readonly TimeSpan PushFreshness = TimeSpan.FromMinutes(5);
+
     private static readonly ResiliencePipeline BookingRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -115,6 +118,10 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         headers.TryGetValue(SfProtocol.PushDigestHeader, out var digest);
         if (string.IsNullOrEmpty(timestamp) || !SfProtocol.DigestMatches(SfProtocol.Digest(body, timestamp, settings.CheckWord), digest))
             return new RoutePush(false, []);
+        // A genuine digest proves who signed, not when it was sent: a recorded push replayed later is refused.
+        if (!long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var signedMs)
+            || Math.Abs(clock.GetUtcNow().ToUnixTimeMilliseconds() - signedMs) > PushFreshness.TotalMilliseconds)
+            return new RoutePush(true, [], Stale: true);
         SfPush? push;
         try { push = JsonSerializer.Deserialize<SfPush>(body, SfProtocol.Json); }
         catch (JsonException) { return new RoutePush(true, []); }

@@ -6,7 +6,7 @@ namespace MelonChain.Dispatch.Features.Routes;
 
 /// <summary>
 /// <c>POST /carriers/sf/routes</c>: the carrier's route push. No token (the carrier has none) but the body must
-/// carry the carrier's digest; a forged push is 401 and stores nothing. Replays and duplicates are harmless.
+/// carry the carrier's digest and a timestamp within minutes of now; a forged or stale push is 401 and stores nothing. Replays and duplicates are harmless.
 /// The answer is the carrier's acknowledgement, without which it pushes again.
 /// </summary>
 public static class ReceiveRoutePush
@@ -22,6 +22,8 @@ public static class ReceiveRoutePush
         var push = carrier.ParsePush(body, headers);
         if (!push.Authentic)
             throw new ProblemException(401, "bad-carrier-digest", "Unauthenticated", "The push's digest does not match the carrier account.");
+        if (push.Stale)
+            throw new ProblemException(401, "stale-carrier-push", "Unauthenticated", "The push's timestamp is too far from now; a replayed push is refused.");
         await RouteIngest.ApplyAsync(db, push.Routes, clock, ct);
         return TypedResults.Ok(carrier.PushAcknowledgement);
     }

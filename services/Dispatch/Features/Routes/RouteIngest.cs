@@ -19,24 +19,43 @@ public static class RouteIngest
     private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string OpCode, string AcceptAddress, string Remark, int Part);
 
     /// <summary>Returns how many records were new.</summary>
+    /// <remarks>
+    /// Locks in one order, so concurrent pushes for one shipment queue up instead of deadlocking: first each waybill
+    /// (an advisory lock, in waybill order — the booking that issues a waybill takes the same lock before it adopts
+    /// early records, so a record is either adopted by the booking or finds the booked waybill), then the shipments
+    /// (in id order), and only then the route records, whose foreign key would otherwise share-lock the shipment
+    /// before this transaction asks to update it.
+    /// </remarks>
     public static async Task<int> ApplyAsync(Db db, IReadOnlyList<RouteEvent> events, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var touched = new HashSet<Guid>();
+        var waybillNos = events.Select(e => e.WaybillNo).Distinct().Order(StringComparer.Ordinal).ToArray();
+        await LockWaybillsAsync(db, waybillNos, ct);
+        var shipmentOf = (await db.QueryAsync<(string WaybillNo, Guid ShipmentId)>(
+            "select waybill_no, shipment_id from waybills where waybill_no = any(@WaybillNos)", new { WaybillNos = waybillNos }, ct))
+            .ToDictionary(w => w.WaybillNo, w => w.ShipmentId);
+        var touched = shipmentOf.Values.Distinct().Order().ToArray();
+        await db.ExecuteAsync("select id from shipments where id = any(@Ids) order by id for update", new { Ids = touched }, ct);
+
+        // The bound on unmatched records is counted under one lock, so concurrent pushes cannot each find room.
+        if (events.Any(e => !shipmentOf.ContainsKey(e.WaybillNo)))
+            await db.ExecuteAsync("select pg_advisory_xact_lock(hashtextextended('unmatched_route_records', 0))", ct: ct);
+
         var fresh = 0;
         foreach (var e in events)
         {
-            var shipmentId = await db.QuerySingleOrDefaultAsync<Guid?>(
-                "select shipment_id from waybills where waybill_no = @WaybillNo", new { e.WaybillNo }, ct);
-            if (shipmentId is null)
+            if (!shipmentOf.TryGetValue(e.WaybillNo, out var shipmentId))
             {
-                // Not booked here (yet): acknowledged and kept, so the carrier does not push it again and it is not lost.
+                // Not booked here (yet): acknowledged and kept, so the carrier does not push it again and it is not lost —
+                // up to a bound, so pushes for waybills that are not ours cannot grow storage without end (they also age out).
                 await db.ExecuteAsync(
                     """
                     insert into unmatched_route_records (waybill_no, op_code, accept_time, accept_address, remark, raw, received_at)
-                    values (@WaybillNo, @OpCode, @At, @Location, @Remark, @Raw::jsonb, @Now)
+                    select @WaybillNo, @OpCode, @At, @Location, @Remark, @Raw::jsonb, @Now
+                    where (select count(*) from unmatched_route_records) < @Limit
                     on conflict do nothing
-                    """, new { e.WaybillNo, e.OpCode, e.At, Location = Bound(e.Location), Remark = Bound(e.Remark), e.Raw, Now = now }, ct);
+                    """, new { e.WaybillNo, e.OpCode, e.At, Location = Bound(e.Location), Remark = Bound(e.Remark), e.Raw, Now = now,
+                               Limit = UnmatchedLimit }, ct);
                 continue;
             }
             fresh += await db.ExecuteAsync(
@@ -46,11 +65,22 @@ public static class RouteIngest
                 on conflict (waybill_no, op_code, accept_time) do nothing
                 """, new { ShipmentId = shipmentId, e.WaybillNo, e.OpCode, Status = SfProtocol.StatusOf(e.OpCode), e.At,
                            Location = Bound(e.Location), Remark = Bound(e.Remark), e.Raw, Now = now }, ct);
-            touched.Add(shipmentId.Value);
         }
-        foreach (var id in touched.Order())
+        foreach (var id in touched)
             await SettleAsync(db, id, now, ct);
         return fresh;
+    }
+
+    /// <summary>How many records of unknown waybills are kept at most (they are also deleted after <see cref="UnmatchedKeptFor"/>).</summary>
+    public const int UnmatchedLimit = 10_000;
+
+    /// <summary>A booking commits within minutes of its waybills' first records; older unmatched records are not ours.</summary>
+    public static readonly TimeSpan UnmatchedKeptFor = TimeSpan.FromDays(2);
+
+    private static async Task LockWaybillsAsync(Db db, IEnumerable<string> waybillNos, CancellationToken ct)
+    {
+        foreach (var waybillNo in waybillNos)
+            await db.ExecuteAsync("select pg_advisory_xact_lock(hashtextextended('waybill:' || @WaybillNo, 0))", new { WaybillNo = waybillNo }, ct);
     }
 
     private sealed record Unmatched(string WaybillNo, string OpCode, DateTimeOffset AcceptTime, string AcceptAddress, string Remark, string Raw);
@@ -58,6 +88,10 @@ public static class RouteIngest
     /// <summary>Applies the records that arrived for a shipment's waybills before its booking was committed.</summary>
     public static async Task AdoptAsync(Db db, Guid shipmentId, TimeProvider clock, CancellationToken ct)
     {
+        // The pushes' lock on each waybill: a push still storing an early record finishes first, and one that comes
+        // later waits for this booking to commit and then finds the waybill booked.
+        await LockWaybillsAsync(db, (await db.QueryAsync<string>(
+            "select waybill_no from waybills where shipment_id = @ShipmentId", new { ShipmentId = shipmentId }, ct)).Order(StringComparer.Ordinal), ct);
         var early = await db.QueryAsync<Unmatched>(
             """
             delete from unmatched_route_records u using waybills w
