@@ -53,6 +53,11 @@ public sealed class SecuredSystem : IAsyncLifetime
     /// <summary>A contract grower of the Cooperative, registered under <see cref="SignedContractId"/>.</summary>
     public Guid ContractGrowerId { get; private set; }
 
+    /// <summary>Every id of a seeded row of this cooperative, as text (what a request body would carry).</summary>
+    public IReadOnlySet<string> SeededIds =>
+        Ids.Values.Concat(new[] { BuyerId, OrderId, GrowingGrowerId, PlotId, BatchId, SignedContractId, DraftContractId, TerminatedContractId, ContractGrowerId }
+            .Select(id => id.ToString())).ToHashSet();
+
     /// <summary>Personal data of the seeded people that must never appear in public output.</summary>
     public static readonly string[] PersonalData = ["王经理", "13911112222", "朝阳区建国路88号", "黄伯", "13800138000", "梁叔", "13622223333", "440785197001011234"];
 
