@@ -103,6 +103,136 @@ public class BadInputTests(SecuredSystem f)
         Assert.Empty(await f.WrittenSinceAsync(before));
     }
 
+    /// <summary>Orders whose boxes are empty, too heavy, oddly sized, or too many (a box holds 1 to 30 kg; an order at most 2,000 boxes).</summary>
+    private static readonly (string What, Action<JsonObject> Change)[] BadOrders =
+    [
+        ("0 kg boxes", o => o["boxNetKg"] = 0),
+        ("negative kg boxes", o => o["boxNetKg"] = -5),
+        ("half-kg boxes (under 1 kg)", o => o["boxNetKg"] = 0.5m),
+        ("30.001 kg boxes", o => o["boxNetKg"] = 30.001m),
+        ("31 kg boxes", o => o["boxNetKg"] = 31),
+        ("boxes of a tonne", o => o["boxNetKg"] = 1000),
+        ("a box 0 cm long", o => o["box"] = Box(0, 30, 25)),
+        ("a box of negative width", o => o["box"] = Box(40, -30, 25)),
+        ("a box 40.5 cm long", o => o["box"] = new JsonObject { ["lengthCm"] = 40.5m, ["widthCm"] = 30, ["heightCm"] = 25 }),
+        ("a box 201 cm high", o => o["box"] = Box(40, 30, 201)),
+        ("a box 2 billion cm long", o => o["box"] = Box(2_000_000_000, 30, 25)),
+        ("2,001 boxes of 5 kg", o => o["lines"]![0]!["kg"] = 10_005),
+        ("2,001 boxes of 1 kg", o => { o["boxNetKg"] = 1; o["lines"]![0]!["kg"] = 2_001; }),
+        ("2,080 boxes over four lines", o => o["lines"] = new JsonArray([.. new[] { "premium", "grade1", "grade2", "offgrade" }
+            .Select(g => (JsonNode)new JsonObject { ["grade"] = g, ["kg"] = 2_600, ["priceFenPerKg"] = 1600 })])),
+    ];
+
+    private static JsonObject Box(long length, long width, long height) => new() { ["lengthCm"] = length, ["widthCm"] = width, ["heightCm"] = height };
+
+    [Fact]
+    public async Task Orders_of_0_kg_over_30_kg_oddly_sized_or_over_2000_boxes_are_refused_and_write_nothing()
+    {
+        var clerk = f.Scenario.Clerk;
+        var before = await f.SnapshotAsync();
+        var failures = new List<string>();
+        foreach (var (what, change) in BadOrders)
+        {
+            var body = Samples.Single(s => s.Path == "/api/v1/cooperative/orders").Valid(f);
+            change(body);
+            var (status, type) = await Send(clerk, "POST", "/api/v1/cooperative/orders", body.ToJsonString());
+            if (status is not (400 or 422) || type != "application/problem+json") failures.Add($"{what}: {status} {type}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    /// <summary>Settlement periods the system must not settle: backwards, across centuries, outside 2000–2099, malformed.</summary>
+    private static readonly (string What, JsonNode? From, JsonNode? To)[] BadPeriods =
+    [
+        ("to before from", "2025-02-01", "2025-01-31"),
+        ("across 1999 and 2000", "1999-12-01", "2000-01-31"),
+        ("across 2099 and 2100", "2099-12-01", "2100-01-31"),
+        ("two centuries long", "1901-01-01", "2099-12-31"),
+        ("a century long inside 2000–2099", "2000-01-01", "2099-12-31"),
+        ("0001-01-01", "0001-01-01", "0001-01-31"),
+        ("9999-12-31", "9999-12-01", "9999-12-31"),
+        ("0001-01-01 to 9999-12-31", "0001-01-01", "9999-12-31"),
+        ("9999-12-31 to 0001-01-01", "9999-12-31", "0001-01-01"),
+        ("30 February", "2025-02-01", "2025-02-30"),
+        ("month 13", "2025-13-01", "2025-13-31"),
+        ("day first", "01/02/2025", "28/02/2025"),
+        ("no leading zeros", "2025-1-1", "2025-1-31"),
+        ("a date and time", "2025-01-01T00:00:00Z", "2025-01-31T00:00:00Z"),
+        ("empty text", "", ""),
+        ("words", "yesterday", "today"),
+        ("numbers", 20250101, 20250131),
+        ("only to", null, "2025-01-31"),
+    ];
+
+    [Fact]
+    public async Task Settlements_of_backwards_century_spanning_out_of_range_or_malformed_periods_are_refused_and_write_nothing()
+    {
+        var clerk = f.Scenario.Clerk;
+        var before = await f.SnapshotAsync();
+        var failures = new List<string>();
+        foreach (var (what, from, to) in BadPeriods)
+        {
+            var body = new JsonObject { ["from"] = from?.DeepClone(), ["to"] = to?.DeepClone() };
+            var (status, type) = await Send(clerk, "POST", "/api/v1/cooperative/settlements", body.ToJsonString());
+            if (status is not (400 or 422) || type != "application/problem+json") failures.Add($"{what}: {status} {type}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    private static readonly string[] BadDates = ["0001-01-01", "1999-12-31", "2100-01-01", "9999-12-31", "2025-02-30", "2025-13-01", "not a date"];
+
+    private static readonly string[] BadInstants =
+        ["0001-01-01T00:00:00Z", "1999-12-31T23:00:00Z", "2100-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-14:00", "2025-02-30T10:00:00Z", "not a time"];
+
+    /// <summary>
+    /// Every date and time field the document gives any write operation's body (found in its schema, so optional
+    /// fields and new ones are attacked too), set in turn to dates outside 2000–2099, the ends of the calendar and
+    /// malformed dates, in an otherwise valid body.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Every_date_field_of_every_write_refuses_extreme_and_malformed_dates_with_ProblemDetails_and_writes_nothing(string service)
+    {
+        var admin = await f.AdminOf(MelonSystem.Cooperative);
+        var before = await f.SnapshotAsync();
+        var failures = new List<string>();
+        var fields = 0;
+        foreach (var operation in (await f.OperationsAsync(service)).Where(o => o.HasBody && !o.IsCarrierPush))
+            foreach (var (field, format) in DateFields(operation, operation.BodySchema!.Value))
+            {
+                fields++;
+                foreach (var value in format == "date" ? BadDates : BadInstants)
+                {
+                    var body = ValidRequests.For(f, operation)!;
+                    Set(body, field, JsonValue.Create(value));
+                    var (status, type) = await Send(admin, operation.Method, f.Concrete(operation.Path), body.ToJsonString());
+                    if (status is not (400 or 422) || type != "application/problem+json")
+                        failures.Add($"{operation} with {field} = {value}: {status} {type}");
+                }
+            }
+        Assert.True(fields >= service switch { "ContractGrowing" => 4, "Cooperative" => 3, "Dispatch" => 3, _ => 0 }, $"only {fields} date fields in {service}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    /// <summary>The fields of a request schema whose format is a date or a date-time, as paths into the body.</summary>
+    private static IEnumerable<(string Path, string Format)> DateFields(Operation operation, JsonElement schema, string prefix = "")
+    {
+        schema = operation.Resolve(schema);
+        foreach (var combinator in new[] { "allOf", "oneOf", "anyOf" })
+            if (schema.TryGetProperty(combinator, out var parts))
+                return parts.EnumerateArray().SelectMany(part => DateFields(operation, part, prefix));
+        if (schema.TryGetProperty("format", out var format) && format.GetString() is "date" or "date-time")
+            return [(prefix, format.GetString()!)];
+        if (schema.TryGetProperty("items", out var items))
+            return DateFields(operation, items, prefix + "[0]");
+        if (schema.TryGetProperty("properties", out var properties))
+            return properties.EnumerateObject().SelectMany(p => DateFields(operation, p.Value, prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}")).ToList();
+        return [];
+    }
+
     private static readonly string[] FreeText =
         ["note", "name", "address", "village", "town", "nursery", "motherField", "contactName", "city",
          "destination.city", "destination.address", "destination.contactName"];

@@ -62,6 +62,40 @@ public class MassAssignmentTests(SecuredSystem f)
         Assert.Empty(await f.WrittenSinceAsync(before));
     }
 
+    /// <summary>
+    /// The Cooperative's two fields naming a contract — a contract grower's registration and a receipt delivered under a
+    /// contract — pointed at another cooperative's signed contract, our contract still a draft, our contract terminated
+    /// before it was signed, and a contract nobody has; and a member grower's receipt named under our signed contract.
+    /// </summary>
+    [Fact]
+    public async Task A_request_cannot_name_another_cooperatives_a_draft_a_terminated_or_an_unknown_contract()
+    {
+        var clerk = f.Scenario.Clerk;
+        var before = await f.SnapshotAsync();
+        var contracts = new Dictionary<string, Guid>
+        {
+            ["another cooperative's contract"] = f.OtherCooperativesContractId, ["a draft contract"] = f.DraftContractId,
+            ["a terminated contract"] = f.TerminatedContractId, ["a random id"] = Guid.NewGuid(),
+        };
+        var failures = new List<string>();
+        foreach (var (what, contractId) in contracts)
+        {
+            var grower = await clerk.PostAsJsonAsync("/api/v1/cooperative/growers",
+                new { memberNo = "EP-CT-" + Guid.NewGuid().ToString("N")[..4], name = "黄伯", phone = "13800138000", village = "恩平大田", kind = "contract", contractId });
+            var receipt = await clerk.PostAsJsonAsync("/api/v1/cooperative/receipts", ReceiptUnder(f.ContractGrowerId, contractId));
+            foreach (var (request, response) in new[] { ("contract grower", grower), ("receipt", receipt) })
+                if ((int)response.StatusCode != 422 || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                    failures.Add($"{request} under {what}: {(int)response.StatusCode}");
+        }
+        var member = await clerk.PostAsJsonAsync("/api/v1/cooperative/receipts", ReceiptUnder(Guid.Parse(f.Ids["{growerId}"]), f.SignedContractId));
+        if ((int)member.StatusCode != 422) failures.Add($"a member grower's receipt under our signed contract: {(int)member.StatusCode}");
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    private static object ReceiptUnder(Guid growerId, Guid contractId) => new { growerId, harvestedOn = Scenario.ChinaToday, grossKg = 20m, crates = 2, contractId };
+
     /// <summary>A query counting every row of every table whose text holds the planted values.</summary>
     private string Search(string service)
     {

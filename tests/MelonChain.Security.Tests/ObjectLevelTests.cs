@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace MelonChain.Security.Tests;
 
@@ -11,19 +12,12 @@ namespace MelonChain.Security.Tests;
 [Collection(Secured.Name)]
 public class ObjectLevelTests(SecuredSystem f)
 {
-    /// <summary>Bodies that pass validation, so a write reaches the ownership check.</summary>
-    private static readonly Dictionary<string, object> ValidBodies = new()
-    {
-        ["/api/v1/cooperative/receipts/{id}/grading"] = new { lines = new[] { new { grade = "premium", kg = 1m } } },
-        ["/api/v1/cooperative/orders/{id}/pack"] = new { },
-        ["/api/v1/cooperative/orders/{id}/cancel"] = new { reason = "buyer changed plans" },
-        ["/api/v1/dispatch/pickups/{id}/accept"] = new { },
-        ["/api/v1/dispatch/pickups/{id}/schedule"] = new { windowStart = DateTimeOffset.UtcNow.AddHours(2), windowEnd = DateTimeOffset.UtcNow.AddHours(4) },
-        ["/api/v1/dispatch/pickups/{id}/collect"] = new { traceCodes = new[] { "ABCDEFGHJK" } },
-    };
-
     public static IEnumerable<object[]> Services => SecuredSystem.ServiceNames.Select(s => new object[] { s });
 
+    /// <summary>
+    /// Every operation on a single row, with the seeded row's id and a body that passes validation (so a write reaches
+    /// the ownership check, see <see cref="ValidRequests"/>), is 404 — the same as for an id nobody has.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Services))]
     public async Task Another_cooperatives_admin_meets_our_rows_as_unknown_and_changes_nothing(string service)
@@ -35,13 +29,48 @@ public class ObjectLevelTests(SecuredSystem f)
         foreach (var operation in (await f.OperationsAsync(service)).Where(o => !o.IsPublic && !o.IsCarrierPush && o.Path.Contains('{')))
         {
             tried++;
-            var ours = await Send(intruder, operation, f.Concrete(operation.Path));
-            var unknown = await Send(intruder, operation, Unknown(operation.Path));
-            var expected = operation.Method == "GET" || ValidBodies.ContainsKey(operation.Path) ? HttpStatusCode.NotFound : unknown;
-            if (ours != expected || unknown != expected)
-                failures.Add($"{operation}: ours {(int)ours}, unknown {(int)unknown}, expected {(int)expected}");
+            var body = ValidRequests.For(f, operation);
+            var ours = await Send(intruder, operation.Method, f.Concrete(operation.Path), body);
+            var unknown = await Send(intruder, operation.Method, Unknown(operation.Path), body);
+            if (ours != HttpStatusCode.NotFound || unknown != HttpStatusCode.NotFound)
+                failures.Add($"{operation}: ours {(int)ours}, unknown {(int)unknown}, expected 404");
         }
         Assert.True(tried > 0, $"{service} has no endpoint on a single row");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    /// <summary>
+    /// Every create whose valid body names one of our rows (a grower, a buyer, a plot, a contract), sent by another
+    /// cooperative's admin, answers as it does when those ids are ones nobody has: 422, and nothing is written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task A_create_naming_our_rows_in_its_body_answers_another_cooperative_as_for_unknown_ids(string service)
+    {
+        var intruder = await f.AdminOf("otherco");
+        var before = await f.SnapshotAsync();
+        var failures = new List<string>();
+        var bodies = (await f.OperationsAsync(service)).Where(o => o.IsWrite && o.HasBody && !o.IsCarrierPush && !o.Path.Contains('{'))
+            .Select(o => (Operation: o, Body: ValidRequests.For(f, o)!)).ToList();
+        if (service == "Cooperative")
+            bodies.Add((bodies.Single(b => b.Operation.Path.EndsWith("/growers")).Operation, ValidRequests.Obj(new
+            {
+                memberNo = "EP-OTHER-1", name = "黄伯", phone = "13800138000", village = "恩平大田", kind = "contract", contractId = f.SignedContractId,
+            })));
+        var tried = 0;
+        foreach (var (operation, body) in bodies)
+        {
+            var ours = body.ToJsonString();
+            var unknown = f.SeededIds.Aggregate(ours, (text, id) => text.Replace(id, Guid.NewGuid().ToString()));
+            if (unknown == ours) continue;
+            tried++;
+            var oursStatus = await Send(intruder, operation.Method, operation.Path, JsonNode.Parse(ours));
+            var unknownStatus = await Send(intruder, operation.Method, operation.Path, JsonNode.Parse(unknown));
+            if ((int)oursStatus != 422 || (int)unknownStatus != 422)
+                failures.Add($"{operation} with {ours}: ours {(int)oursStatus}, unknown {(int)unknownStatus}, expected 422");
+        }
+        Assert.True(tried >= (service is "Cooperative" or "ContractGrowing" ? 2 : 0), $"only {tried} creates in {service} name a seeded row");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Empty(await f.WrittenSinceAsync(before));
     }
@@ -70,9 +99,12 @@ public class ObjectLevelTests(SecuredSystem f)
         {
             ["GET pickup"] = (await other.GetAsync($"/api/v1/dispatch/pickups/{pickup}")).StatusCode,
             ["GET boxes"] = (await other.GetAsync($"/api/v1/dispatch/pickups/{pickup}/boxes")).StatusCode,
-            ["accept"] = await Send(other, "POST", $"/api/v1/dispatch/pickups/{pickup}/accept", ValidBodies["/api/v1/dispatch/pickups/{id}/accept"]),
-            ["schedule"] = await Send(other, "POST", $"/api/v1/dispatch/pickups/{pickup}/schedule", ValidBodies["/api/v1/dispatch/pickups/{id}/schedule"]),
-            ["collect"] = await Send(other, "POST", $"/api/v1/dispatch/pickups/{pickup}/collect", new { traceCodes = new[] { f.TraceCode } }),
+            ["accept"] = await Send(other, "POST", $"/api/v1/dispatch/pickups/{pickup}/accept", new JsonObject()),
+            ["schedule"] = await Send(other, "POST", $"/api/v1/dispatch/pickups/{pickup}/schedule", ValidRequests.Obj(new
+            {
+                windowStart = DateTimeOffset.UtcNow.AddHours(2), windowEnd = DateTimeOffset.UtcNow.AddHours(4),
+            })),
+            ["collect"] = await Send(other, "POST", $"/api/v1/dispatch/pickups/{pickup}/collect", ValidRequests.Obj(new { traceCodes = new[] { f.TraceCode } })),
             ["GET shipment"] = (await other.GetAsync($"/api/v1/dispatch/shipments/{shipment}")).StatusCode,
         };
 
@@ -92,13 +124,10 @@ public class ObjectLevelTests(SecuredSystem f)
             _ => Guid.NewGuid().ToString(),
         });
 
-    private Task<HttpStatusCode> Send(HttpClient client, Operation operation, string path) =>
-        Send(client, operation.Method, path, operation.HasBody ? ValidBodies.GetValueOrDefault(operation.Path, new { }) : null);
-
-    private static async Task<HttpStatusCode> Send(HttpClient client, string method, string path, object? body)
+    private static async Task<HttpStatusCode> Send(HttpClient client, string method, string path, JsonNode? body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null) request.Content = JsonContent.Create(body);
+        if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Net.Http.Json;
 using System.Text;
 
@@ -43,6 +45,83 @@ public class PublicExposureTests(SecuredSystem f)
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, (await someoneElse.GetAsync($"/api/v1/tracking/public/trace/{f.TraceCode}")).StatusCode);
+    }
+
+    /// <summary>
+    /// The services believe <c>X-Forwarded-For</c> only from a trusted proxy: loopback, or <c>ForwardedHeaders:KnownNetworks</c>.
+    /// Two Tracking processes listen on this machine's own network address (not loopback), one trusting that address
+    /// as its proxy and one not; the test is the proxy, sending from that address, two people behind it named in the
+    /// header. Behind the trusted proxy each person has a bucket of their own. From the untrusted address the header
+    /// is ignored, even when it changes on every request: everyone behind it shares the address's one bucket (which
+    /// also shows the connections really came from outside loopback, since loopback is always trusted).
+    /// </summary>
+    [Fact]
+    public async Task Behind_a_trusted_proxy_off_loopback_each_client_has_its_own_bucket_and_from_an_untrusted_address_the_header_is_ignored()
+    {
+        var address = NetworkInterface.GetAllNetworkInterfaces().Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        Assert.True(address is not null, "this machine has no network address outside loopback to act as the proxy");
+        const int perMinute = 5;
+        await using var vhost = await TestVirtualHost.CreateAsync("proxy");
+        await using var trusted = await TrackingOn(address, perMinute, vhost, knownNetwork: $"{address}/32");
+        await using var untrusted = await TrackingOn(address, perMinute, vhost, knownNetwork: null);
+        var trace = $"/api/v1/tracking/public/trace/{f.TraceCode}";
+
+        using var proxy = Via(address, trusted);
+        var scraper = new List<HttpStatusCode>();
+        for (var i = 0; i <= perMinute; i++) scraper.Add(await GetAs(proxy, trace, "203.0.113.7"));
+        var someoneElse = await GetAs(proxy, trace, "203.0.113.8");
+
+        using var forger = Via(address, untrusted);
+        var forged = new List<HttpStatusCode>();
+        for (var i = 0; i <= perMinute; i++) forged.Add(await GetAs(forger, trace, $"198.51.100.{i + 1}"));
+        var forgedSomeoneElse = await GetAs(forger, trace, "203.0.113.8");
+
+        Assert.All(scraper[..perMinute], s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, scraper[^1]);
+        Assert.Equal(HttpStatusCode.OK, someoneElse);
+        Assert.All(forged[..perMinute], s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, forged[^1]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, forgedSomeoneElse);
+    }
+
+    /// <summary>A Tracking process on the seeded Tracking database, listening on loopback (for its readiness) and on <paramref name="address"/>.</summary>
+    private async Task<ServiceProcess> TrackingOn(IPAddress address, int perMinute, TestVirtualHost vhost, string? knownNetwork)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Db"] = f.System.Databases["Tracking"].ConnectionString,
+            // A virtual host of its own: it must not take the running system's events (Tracking publishes none).
+            ["ConnectionStrings:RabbitMq"] = vhost.ConnectionString,
+            ["RateLimits:PublicPerMinute"] = perMinute.ToString(),
+        };
+        if (knownNetwork is not null) settings["ForwardedHeaders:KnownNetworks"] = knownNetwork;
+        var tracking = new ServiceProcess("Tracking", settings);
+        tracking.Configure("Urls", $"http://127.0.0.1:{tracking.Port};http://{address}:{tracking.Port}");
+        try { await tracking.StartAsync(); }
+        catch { await tracking.DisposeAsync(); throw; }
+        return tracking;
+    }
+
+    /// <summary>A client whose connections leave from <paramref name="source"/> for the service's port on that same address.</summary>
+    private static HttpClient Via(IPAddress source, ServiceProcess service) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(new IPEndPoint(source, context.DnsEndPoint.Port), ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = new Uri($"http://{source}:{service.Port}/") };
+
+    private static async Task<HttpStatusCode> GetAs(HttpClient proxy, string path, string client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Forwarded-For", client);
+        using var response = await proxy.SendAsync(request);
+        return response.StatusCode;
     }
 
     public static IEnumerable<object[]> Services => SecuredSystem.ServiceNames.Select(s => new object[] { s });

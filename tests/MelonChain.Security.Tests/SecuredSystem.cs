@@ -38,6 +38,26 @@ public sealed class SecuredSystem : IAsyncLifetime
     public string MasterWaybillNo { get; private set; } = "";
     public string TraceCode { get; private set; } = "";
 
+    /// <summary>ContractGrowing's seeded grower and its plot (the draft contract's), and a seedling batch with seedlings left.</summary>
+    public Guid GrowingGrowerId { get; private set; }
+    public Guid PlotId { get; private set; }
+    public Guid BatchId { get; private set; }
+
+    /// <summary>Contracts in every state a request may point at: ours signed (and known to the Cooperative), ours still a
+    /// draft, ours terminated before signing, and another cooperative's signed one (also known to the Cooperative).</summary>
+    public Guid SignedContractId { get; private set; }
+    public Guid DraftContractId { get; private set; }
+    public Guid TerminatedContractId { get; private set; }
+    public Guid OtherCooperativesContractId { get; private set; }
+
+    /// <summary>A contract grower of the Cooperative, registered under <see cref="SignedContractId"/>.</summary>
+    public Guid ContractGrowerId { get; private set; }
+
+    /// <summary>Every id of a seeded row of this cooperative, as text (what a request body would carry).</summary>
+    public IReadOnlySet<string> SeededIds =>
+        Ids.Values.Concat(new[] { BuyerId, OrderId, GrowingGrowerId, PlotId, BatchId, SignedContractId, DraftContractId, TerminatedContractId, ContractGrowerId }
+            .Select(id => id.ToString())).ToHashSet();
+
     /// <summary>Personal data of the seeded people that must never appear in public output.</summary>
     public static readonly string[] PersonalData = ["王经理", "13911112222", "朝阳区建国路88号", "黄伯", "13800138000", "梁叔", "13622223333", "440785197001011234"];
 
@@ -65,6 +85,21 @@ public sealed class SecuredSystem : IAsyncLifetime
         });
         Ids["growing/growers/{id}"] = grower.GetProperty("id").GetString()!;
         Ids["growing/contracts/{id}"] = contract.GetProperty("id").GetString()!;
+        GrowingGrowerId = grower.GetProperty("id").GetGuid();
+        PlotId = plot.GetProperty("id").GetGuid();
+        DraftContractId = contract.GetProperty("id").GetGuid();
+        BatchId = (await Scenario.PostAsync(officer, "/api/v1/growing/seedling-batches",
+            new { batchNo = "DR-SEED-1", nursery = "杜阮育苗场", motherField = "北芦村母本田", sownOn = Scenario.ChinaToday, count = 100_000, germinationRate = 0.9m }))
+            .GetProperty("id").GetGuid();
+        TerminatedContractId = await ContractAsync(officer, grower.GetProperty("id").GetGuid(), PlotId, "terminate");
+        SignedContractId = await Scenario.SignedContractAsync();
+        ContractGrowerId = await Scenario.GrowerAsync(SignedContractId);
+        var otherOfficer = await System.AsAsync("officer", "officer-x", "otherco");
+        var otherGrower = await Scenario.PostAsync(otherOfficer, "/api/v1/growing/growers", new { name = "何伯", phone = "13622225555", town = "恩平市大田镇", village = "朗南村" });
+        var otherPlot = await Scenario.PostAsync(otherOfficer, "/api/v1/growing/plots", new { growerId = otherGrower.GetProperty("id").GetGuid(), areaM2 = 3000m, location = "朗南村" });
+        OtherCooperativesContractId = await ContractAsync(otherOfficer, otherGrower.GetProperty("id").GetGuid(), otherPlot.GetProperty("id").GetGuid(), "sign");
+        await Eventually.Until(() => System.ScalarAsync<long>("Cooperative", "select count(*) from contract_terms where contract_id = @id and cooperative_id = 'otherco'",
+            new { id = OtherCooperativesContractId }), n => n == 1, TimeSpan.FromSeconds(60), "the other cooperative's signed contract known to the Cooperative");
 
         var (orderId, codes) = await Scenario.PackedOrderAsync(boxes: 2);
         OrderId = orderId;
@@ -90,6 +125,19 @@ public sealed class SecuredSystem : IAsyncLifetime
         await Eventually.Found(Scenario.Clerk, $"/api/v1/tracking/shipments/{MasterWaybillNo}", _ => true, TimeSpan.FromSeconds(30), "Tracking to know the shipment");
     }
 
+    /// <summary>A contract drafted for the grower's plot and then moved (<c>sign</c> or <c>terminate</c>).</summary>
+    private async Task<Guid> ContractAsync(HttpClient officer, Guid growerId, Guid plotId, string move)
+    {
+        var contract = await Scenario.PostAsync(officer, "/api/v1/growing/contracts", new
+        {
+            growerId, plotId, season = "2026-autumn", variety = "杜阮凉瓜",
+            seedlings = 800, expectedKg = 500m, minPriceFenPerKg = new { premium = 900, grade1 = 700, grade2 = 500, offgrade = 200 },
+        });
+        var id = contract.GetProperty("id").GetGuid();
+        await Scenario.PostAsync(officer, $"/api/v1/growing/contracts/{id}/{move}", new { });
+        return id;
+    }
+
     /// <summary>
     /// The path with each parameter replaced by the seeded row's id (so an attack hits a row that exists); a parameter
     /// no seeded row answers makes the test fail, so a new endpoint cannot slip through with a made-up id.
@@ -109,12 +157,18 @@ public sealed class SecuredSystem : IAsyncLifetime
     /// <summary>Every operation of a service's OpenAPI document (served through the Gateway), with its request schema.</summary>
     public async Task<IReadOnlyList<Operation>> OperationsAsync(string service)
     {
-        var cluster = service switch { "Cooperative" => "cooperative", "ContractGrowing" => "growing", "Dispatch" => "dispatch", _ => "tracking" };
-        var document = JsonDocument.Parse(await Anonymous.GetStringAsync($"/swagger/{cluster}/v1/swagger.json")).RootElement;
+        var document = await DocumentAsync(service);
         return (from path in document.GetProperty("paths").EnumerateObject()
                 from operation in path.Value.EnumerateObject()
                 where operation.Name is "get" or "post" or "put" or "delete" or "patch"
-                select new Operation(service, operation.Name.ToUpperInvariant(), path.Name, operation.Value.Clone())).ToList();
+                select new Operation(service, operation.Name.ToUpperInvariant(), path.Name, operation.Value.Clone(), document)).ToList();
+    }
+
+    /// <summary>A service's whole OpenAPI document, as the Gateway serves it.</summary>
+    public async Task<JsonElement> DocumentAsync(string service)
+    {
+        var cluster = service switch { "Cooperative" => "cooperative", "ContractGrowing" => "growing", "Dispatch" => "dispatch", _ => "tracking" };
+        return JsonDocument.Parse(await Anonymous.GetStringAsync($"/swagger/{cluster}/v1/swagger.json")).RootElement.Clone();
     }
 
     /// <summary>Messages waiting in (or being handled from) one consumer's queue.</summary>
@@ -156,10 +210,32 @@ public sealed class SecuredSystem : IAsyncLifetime
     }
 }
 
-public sealed record Operation(string Service, string Method, string Path, JsonElement Spec)
+public sealed record Operation(string Service, string Method, string Path, JsonElement Spec, JsonElement Document)
 {
     public bool IsPublic => Path.Contains("/public/");
     public bool IsCarrierPush => Path.EndsWith("/carriers/sf/routes");
     public bool HasBody => Spec.TryGetProperty("requestBody", out _);
+    public bool IsWrite => Method != "GET";
+
+    /// <summary>Whether the document says the operation needs no token (<c>security: []</c>).</summary>
+    public bool IsAnonymous => Spec.TryGetProperty("security", out var s) && s.GetArrayLength() == 0;
+
+    /// <summary>The roles the document says may call the operation (<c>x-roles</c>), or null when it names none.</summary>
+    public IReadOnlyList<string>? Roles =>
+        Spec.TryGetProperty("x-roles", out var roles) ? roles.EnumerateArray().Select(r => r.GetString()!).ToList() : null;
+
+    /// <summary>The request body's schema, with references resolved; null when the operation takes no body.</summary>
+    public JsonElement? BodySchema =>
+        Spec.TryGetProperty("requestBody", out var body) && body.TryGetProperty("content", out var content)
+        && content.TryGetProperty("application/json", out var json) && json.TryGetProperty("schema", out var schema) ? Resolve(schema) : null;
+
+    /// <summary>A schema with its <c>$ref</c> followed into the document's components.</summary>
+    public JsonElement Resolve(JsonElement schema)
+    {
+        while (schema.TryGetProperty("$ref", out var reference))
+            schema = Document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        return schema;
+    }
+
     public override string ToString() => $"{Method} {Path}";
 }

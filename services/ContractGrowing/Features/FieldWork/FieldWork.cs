@@ -36,6 +36,7 @@ public static class FieldWork
     {
         new Validation().OneOf(r.Kind, "kind", ["training", "guidance"])
             .Check(r.VisitedOn is not null && r.VisitedOn <= ChinaTime.Today(clock), "visitedOn", "is required and not in the future")
+            .Date(r.VisitedOn, "visitedOn")
             .Text(r.Officer, "officer", 100).Text(r.Topic, "topic", 200)
             .Text(r.GrowthStage, "growthStage", 100, required: false).Text(r.Pests, "pests", 500, required: false)
             .Text(r.Disease, "disease", 500, required: false).Text(r.Advice, "advice", 2000, required: false)
@@ -55,6 +56,7 @@ public static class FieldWork
     {
         var v = new Validation().OneOf(r.Kind, "kind", ["planting", "input", "harvest"])
             .Check(r.LoggedOn is not null && r.LoggedOn <= ChinaTime.Today(clock), "loggedOn", "is required and not in the future")
+            .Date(r.LoggedOn, "loggedOn")
             .Text(r.Material, "material", 200, required: r.Kind == "input").Text(r.Quantity, "quantity", 100, required: false)
             .Text(r.Note, "note", 2000, required: false)
             .Check(r.Kind != "input" || r.PreHarvestIntervalDays is >= 0 and <= 365, "preHarvestIntervalDays", "an input needs its pre-harvest interval (0–365 days)");

@@ -35,6 +35,7 @@ public static class Seedlings
     {
         new Validation().Code(r.BatchNo, "batchNo").Text(r.Nursery, "nursery", 100).Text(r.MotherField, "motherField", 100)
             .Check(r.SownOn is not null && r.SownOn <= ChinaTime.Today(clock), "sownOn", "is required and not in the future")
+            .Date(r.SownOn, "sownOn")
             .Range(r.Count, "count", 1, 1_000_000)
             .Check(r.GerminationRate is > 0 and <= 1, "germinationRate", "must be a share between 0 and 1")
             .ThrowIfInvalid();
@@ -58,7 +59,7 @@ public static class Seedlings
     {
         var today = ChinaTime.Today(clock);
         new Validation().Range(r.Count, "count", 1, 1_000_000)
-            .Check(r.IssuedOn is null || r.IssuedOn <= today, "issuedOn", "must not be in the future").ThrowIfInvalid();
+            .Check(r.IssuedOn is null || r.IssuedOn <= today, "issuedOn", "must not be in the future").Date(r.IssuedOn, "issuedOn").ThrowIfInvalid();
         var coop = user.CooperativeId();
         var status = await db.QuerySingleOrDefaultAsync<string>(
             "select status from contracts where id = @Id and cooperative_id = @Coop for update", new { Id = id, Coop = coop }, ct)

@@ -28,7 +28,8 @@ public static class QuoteParcels
             .Text(request.DestinationCity, "destinationCity", 40)
             .Check(request.Product is null || RateCalculator.Products.Contains(request.Product), "product",
                 $"must be one of: {string.Join(", ", RateCalculator.Products)}")
-            .Check(request.Parcels is { Count: > 0 and <= 500 }, "parcels", "must hold 1 to 500 parcels");
+            .Check(request.Parcels is { Count: > 0 and <= 500 }, "parcels", "must hold 1 to 500 parcels")
+            .Date(request.OldestHarvestedOn, "oldestHarvestedOn");
         for (var i = 0; i < (request.Parcels?.Count ?? 0); i++)
         {
             var p = request.Parcels![i];
