@@ -90,6 +90,15 @@ install_browser() {
   fi
 }
 
+# The suite checks docker-compose.yml as docker-compose resolves it (`docker-compose config` needs no Docker engine).
+install_compose() {
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    log "installing docker-compose (apt, without the Docker engine)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
+  fi
+}
+
 rabbit_env() {
   export RABBITMQ_NODENAME="$RABBIT_NODE"
   export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
@@ -245,6 +254,7 @@ MSG
   test)
     infra
     install_browser
+    install_compose
     export MELON_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
     export MELON_RABBIT="amqp://guest:guest@127.0.0.1:$RABBIT_PORT/"
     export MELON_RABBIT_MANAGEMENT="http://127.0.0.1:$RABBIT_MGMT_PORT"

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MelonChain.ServiceDefaults.Security;
 
 namespace MelonChain.Security.Tests;
 
@@ -46,7 +47,7 @@ public class SecretsTests
     [Fact]
     public async Task No_base_appsettings_holds_a_development_secret()
     {
-        string[] developmentSecrets = ["melonchain-development-signing-key-not-for-production", "melonchain-dev-check-word-0000000"];
+        string[] developmentSecrets = [DevelopmentCredentials.SigningKey, DevelopmentCredentials.CheckWord];
         var found = new List<string>();
         foreach (var settings in Directory.GetFiles(Path.Combine(Repository.Root, "services"), "appsettings.json", SearchOption.AllDirectories))
         {
@@ -54,6 +55,29 @@ public class SecretsTests
             found.AddRange(developmentSecrets.Where(text.Contains).Select(secret => $"{settings}: {secret}"));
         }
         Assert.True(found.Count == 0, "development secrets belong in appsettings.Development.json only:\n" + string.Join("\n", found));
+    }
+
+    /// <summary>S9: whatever a deployment forgets, a Production process with a development credential does not run.</summary>
+    [Theory]
+    [InlineData("Gateway", "Auth:SigningKey", DevelopmentCredentials.SigningKey, "development signing key")]
+    [InlineData("Gateway", "DevTokens:Enabled", "true", "DevTokens:Enabled")]
+    [InlineData("Cooperative", "Auth:SigningKey", DevelopmentCredentials.SigningKey, "development signing key")]
+    [InlineData("Dispatch", "Carrier:Sf:CheckWord", DevelopmentCredentials.CheckWord, "development check word")]
+    public async Task In_Production_a_service_refuses_to_start_with_a_development_credential(string service, string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth:SigningKey"] = new string('k', 48),
+            ["Carrier:Sf:PartnerId"] = "P", ["Carrier:Sf:CheckWord"] = new string('c', 32), ["Carrier:Sf:MonthlyCard"] = "1",
+        };
+        settings[key] = value;
+        await using var process = new ServiceProcess(service, settings);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => process.StartAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains("Refusing to start in Production", refused.Message);
+        Assert.Contains(named, refused.Message);
+        Assert.False(process.IsRunning);
     }
 
     [Fact]

@@ -8,10 +8,11 @@ public static class Cli
     public static bool IsRoot => Environment.UserName == "root";
 
     public static async Task<string> Run(string file, IEnumerable<string> args, IDictionary<string, string>? env = null,
-        string? asUser = null, TimeSpan? timeout = null)
+        string? asUser = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo
         {
+            WorkingDirectory = workingDirectory ?? "",
             FileName = asUser is not null && IsRoot ? "runuser" : file,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

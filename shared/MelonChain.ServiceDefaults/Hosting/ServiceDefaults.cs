@@ -33,6 +33,7 @@ public static class ServiceDefaults
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, Assembly? migrations)
     {
+        DevelopmentCredentials.RefuseOutsideDevelopment(builder.Configuration, builder.Environment);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o =>
