@@ -62,7 +62,7 @@ public sealed record ShipmentStory(Guid OrderId, Guid BuyerId, string MasterWayb
     public const string Phone = "13911112222";
     public const string Street = "朝阳区建国路88号";
 
-    public static ShipmentStory Create(DateTimeOffset collectedAt, bool late = false)
+    public static ShipmentStory Create(DateTimeOffset collectedAt, bool late = false, string coop = Coop)
     {
         var orderId = Guid.NewGuid();
         var buyerId = Guid.NewGuid();
@@ -83,26 +83,26 @@ public sealed record ShipmentStory(Guid OrderId, Guid BuyerId, string MasterWayb
         var deliveredAt = late ? promised.AddHours(5) : collectedAt.AddHours(40);
         var events = new List<IEvent>
         {
-            new ContractSigned(Guid.NewGuid(), at.AddDays(-60), Coop, contractId, Guid.NewGuid(), "恩平市大田镇", 4_000, "2026-autumn", 3_000_000,
+            new ContractSigned(Guid.NewGuid(), at.AddDays(-60), coop, contractId, Guid.NewGuid(), "恩平市大田镇", 4_000, "2026-autumn", 3_000_000,
                 new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 700, ["grade2"] = 500, ["offgrade"] = 200 }, "DR-2026-01"),
-            new SeedlingsIssued(Guid.NewGuid(), at.AddDays(-59), Coop, contractId, "DR-2026-01", "杜阮育苗场", "杜阮北芦村母本田", 1_500, harvested.AddDays(-70)),
-            new ShipmentRequested(Guid.NewGuid(), at.AddHours(-3), Coop, orderId, buyerId,
+            new SeedlingsIssued(Guid.NewGuid(), at.AddDays(-59), coop, contractId, "DR-2026-01", "杜阮育苗场", "杜阮北芦村母本田", 1_500, harvested.AddDays(-70)),
+            new ShipmentRequested(Guid.NewGuid(), at.AddHours(-3), coop, orderId, buyerId,
                 new Destination("北京", Street, ContactName, Phone), "express",
                 codes.Select(c => new RequestedBox(c, "grade1", 5_000, 40, 30, 25, sources)).ToList()),
-            new ShipmentBooked(Guid.NewGuid(), at, Coop, shipmentId, orderId, buyerId, "SF", "express", master,
+            new ShipmentBooked(Guid.NewGuid(), at, coop, shipmentId, orderId, buyerId, "SF", "express", master,
                 [new BookedWaybill(master, codes[0]), new BookedWaybill(child, codes[1])], 10_000, 14_000, 10_500, promised),
-            Status(shipmentId, orderId, master, "picked_up", at.AddMinutes(30), "江门市", "50"),
-            Status(shipmentId, orderId, master, "in_transit", at.AddHours(6), "广州转运中心", "30"),
-            Status(shipmentId, orderId, master, "in_transit", at.AddHours(26), "北京顺义集散中心", "31"),
-            Status(shipmentId, orderId, master, "out_for_delivery", deliveredAt.AddHours(-3), "北京朝阳", "44"),
-            Status(shipmentId, orderId, master, "delivered", deliveredAt, "北京朝阳", "80"),
-            new ShipmentDelivered(Guid.NewGuid(), deliveredAt, Coop, shipmentId, orderId, deliveredAt, promised, deliveredAt <= promised),
+            Status(coop, shipmentId, orderId, master, "picked_up", at.AddMinutes(30), "江门市", "50"),
+            Status(coop, shipmentId, orderId, master, "in_transit", at.AddHours(6), "广州转运中心", "30"),
+            Status(coop, shipmentId, orderId, master, "in_transit", at.AddHours(26), "北京顺义集散中心", "31"),
+            Status(coop, shipmentId, orderId, master, "out_for_delivery", deliveredAt.AddHours(-3), "北京朝阳", "44"),
+            Status(coop, shipmentId, orderId, master, "delivered", deliveredAt, "北京朝阳", "80"),
+            new ShipmentDelivered(Guid.NewGuid(), deliveredAt, coop, shipmentId, orderId, deliveredAt, promised, deliveredAt <= promised),
         };
         return new ShipmentStory(orderId, buyerId, master, child, codes, contractId, events);
     }
 
-    private static ShipmentStatusChanged Status(Guid shipmentId, Guid orderId, string waybill, string status, DateTimeOffset at, string location, string code) =>
-        new(Guid.NewGuid(), at, Coop, shipmentId, orderId, waybill, status, at, location, code, "快件已签收 签收人: " + ContactName);
+    private static ShipmentStatusChanged Status(string coop, Guid shipmentId, Guid orderId, string waybill, string status, DateTimeOffset at, string location, string code) =>
+        new(Guid.NewGuid(), at, coop, shipmentId, orderId, waybill, status, at, location, code, "快件已签收 签收人: " + ContactName);
 
     private static string Code()
     {

@@ -18,24 +18,41 @@ public static class ReadModel
     /// <summary>Keeps the event (once) and applies it; returns false for an event seen before.</summary>
     public static async Task<bool> RecordAsync<TEvent>(Db db, TEvent @event, CancellationToken ct) where TEvent : class, IEvent
     {
+        // Shared with other consumers, exclusive to a rebuild of the same cooperative: an event is either replayed by the
+        // rebuild or applied after it, never applied and then wiped.
+        await LockCooperativeAsync(db, @event.CooperativeId, "pg_advisory_xact_lock_shared", ct);
         var fresh = await db.ExecuteAsync(
             """
-            insert into event_log (event_id, event_type, body, occurred_at)
-            values (@EventId, @Type, @Body::jsonb, @OccurredAt) on conflict (event_id) do nothing
-            """, new { @event.EventId, Type = EventCatalogue.NameOf(typeof(TEvent)), Body = JsonSerializer.Serialize(@event, MessageJson.Options), @event.OccurredAt }, ct) == 1;
+            insert into event_log (event_id, event_type, cooperative_id, body, occurred_at)
+            values (@EventId, @Type, @CooperativeId, @Body::jsonb, @OccurredAt) on conflict (event_id) do nothing
+            """, new { @event.EventId, Type = EventCatalogue.NameOf(typeof(TEvent)), @event.CooperativeId,
+                       Body = JsonSerializer.Serialize(@event, MessageJson.Options), @event.OccurredAt }, ct) == 1;
         if (fresh) await ApplyAsync(db, @event, ct);
         return fresh;
     }
 
-    /// <summary>Empties the read model and applies every kept event again, in the order they were kept.</summary>
-    public static async Task<int> RebuildAsync(Db db, CancellationToken ct)
+    /// <summary>The read-model tables, each with its cooperative.</summary>
+    private static readonly string[] Tables = ["shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues"];
+
+    /// <summary>
+    /// Deletes one cooperative's rows and applies its kept events again, in the order they were kept. Other
+    /// cooperatives' rows are untouched, and readers are never blocked (row deletes, not a truncate): they see the old
+    /// rows until the rebuild commits, then the new ones. That cooperative's consumers wait for it.
+    /// </summary>
+    public static async Task<int> RebuildAsync(Db db, string cooperativeId, CancellationToken ct)
     {
-        await db.ExecuteAsync("truncate shipments, boxes, waybills, timeline, contracts, seedling_issues", ct: ct);
-        var events = await db.QueryAsync<(string EventType, string Body)>("select event_type, body::text from event_log order by seq", ct: ct);
+        await LockCooperativeAsync(db, cooperativeId, "pg_advisory_xact_lock", ct);
+        foreach (var table in Tables)
+            await db.ExecuteAsync($"delete from {table} where cooperative_id = @CooperativeId", new { CooperativeId = cooperativeId }, ct);
+        var events = await db.QueryAsync<(string EventType, string Body)>(
+            "select event_type, body::text from event_log where cooperative_id = @CooperativeId order by seq", new { CooperativeId = cooperativeId }, ct);
         foreach (var (type, body) in events)
             await ApplyAsync(db, (IEvent)JsonSerializer.Deserialize(body, MessageJson.TypeOf(type), MessageJson.Options)!, ct);
         return events.Count;
     }
+
+    private static Task LockCooperativeAsync(Db db, string cooperativeId, string function, CancellationToken ct) =>
+        db.ExecuteAsync($"select {function}(hashtextextended('tracking-read-model:' || @CooperativeId, 0))", new { CooperativeId = cooperativeId }, ct);
 
     private static Task ApplyAsync(Db db, IEvent @event, CancellationToken ct) => @event switch
     {
@@ -44,8 +61,8 @@ public static class ReadModel
         ShipmentStatusChanged e => StatusChanged(db, e, ct),
         ShipmentDelivered e => Delivered(db, e, ct),
         OrderCancelled e => Cancelled(db, e, ct),
-        ContractSigned e => Contract(db, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
-        ContractAmended e => Contract(db, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
+        ContractSigned e => Contract(db, e.CooperativeId, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
+        ContractAmended e => Contract(db, e.CooperativeId, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
         SeedlingsIssued e => Seedlings(db, e, ct),
         _ => Task.CompletedTask,
     };
@@ -88,14 +105,16 @@ public static class ReadModel
                        e.ListFen, e.NegotiatedFen, e.OccurredAt, e.PromisedBy }, ct);
         foreach (var waybill in e.Waybills)
             await db.ExecuteAsync(
-                "insert into waybills (waybill_no, order_id, trace_code) values (@WaybillNo, @OrderId, @TraceCode) on conflict do nothing",
-                new { waybill.WaybillNo, e.OrderId, waybill.TraceCode }, ct);
+                """
+                insert into waybills (waybill_no, order_id, trace_code, cooperative_id) values (@WaybillNo, @OrderId, @TraceCode, @CooperativeId)
+                on conflict do nothing
+                """, new { waybill.WaybillNo, e.OrderId, waybill.TraceCode, e.CooperativeId }, ct);
     }
 
     private static Task StatusChanged(Db db, ShipmentStatusChanged e, CancellationToken ct) => db.ExecuteAsync(
         """
-        insert into timeline (event_id, order_id, waybill_no, status, status_at, location, carrier_code, remark)
-        values (@EventId, @OrderId, @WaybillNo, @Status, @StatusAt, @Location, @CarrierCode, @Remark)
+        insert into timeline (event_id, order_id, waybill_no, status, status_at, location, carrier_code, remark, cooperative_id)
+        values (@EventId, @OrderId, @WaybillNo, @Status, @StatusAt, @Location, @CarrierCode, @Remark, @CooperativeId)
         on conflict (event_id) do nothing
         """, e, ct);
 
@@ -113,16 +132,16 @@ public static class ReadModel
         on conflict (order_id) do update set cancelled_at = excluded.cancelled_at
         """, e, ct);
 
-    private static Task Contract(Db db, Guid contractId, string region, string season, DateTimeOffset at, CancellationToken ct) => db.ExecuteAsync(
+    private static Task Contract(Db db, string cooperativeId, Guid contractId, string region, string season, DateTimeOffset at, CancellationToken ct) => db.ExecuteAsync(
         """
-        insert into contracts (contract_id, region, season, version_at) values (@ContractId, @Region, @Season, @At)
+        insert into contracts (contract_id, cooperative_id, region, season, version_at) values (@ContractId, @CooperativeId, @Region, @Season, @At)
         on conflict (contract_id) do update set region = excluded.region, season = excluded.season, version_at = excluded.version_at
             where contracts.version_at < excluded.version_at
-        """, new { ContractId = contractId, Region = region, Season = season, At = at }, ct);
+        """, new { ContractId = contractId, CooperativeId = cooperativeId, Region = region, Season = season, At = at }, ct);
 
     private static Task Seedlings(Db db, SeedlingsIssued e, CancellationToken ct) => db.ExecuteAsync(
         """
-        insert into seedling_issues (event_id, contract_id, batch_no, nursery, mother_field, issued_on)
-        values (@EventId, @ContractId, @BatchNo, @Nursery, @MotherField, @IssuedOn) on conflict do nothing
+        insert into seedling_issues (event_id, contract_id, batch_no, nursery, mother_field, issued_on, cooperative_id)
+        values (@EventId, @ContractId, @BatchNo, @Nursery, @MotherField, @IssuedOn, @CooperativeId) on conflict do nothing
         """, e, ct);
 }
