@@ -45,6 +45,9 @@ public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFau
                 Assert.NotNull(order);
                 Assert.Equal(shipment.GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()),
                     order.Value.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()));
+                // Counted by what Dispatch sent, not by the carrier's orderId key: no create ever went out for an order the
+                // carrier already had (a carrier that did not refuse duplicate orderIds would have made a second order).
+                Assert.Equal(0, order.Value.GetProperty("duplicateCreates").GetInt32());
             }
             var ids = results.Select(r => r.GetProperty("id").GetGuid()).ToArray();
             Assert.Equal(8, await f.ScalarAsync<long>("select count(distinct carrier_order_id) from shipments where id = any(@ids)", new { ids }));
@@ -120,5 +123,38 @@ public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFau
             Assert.Equal(taken.Value.GetProperty("waybills").ToString(), order!.Value.GetProperty("waybills").ToString());
         Assert.Equal(order!.Value.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()),
             shipment.GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()));
+    }
+
+    [Fact]
+    public async Task A_couriers_retry_after_the_carrier_took_the_order_searches_for_it_and_sends_no_second_create()
+    {
+        var (pickupId, _, codes) = await f.OpenPickupAsync(2);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var shipmentId = await f.ScalarAsync<Guid>("select shipment_id from pickups where id = @pickupId", new { pickupId });
+        var carrierOrderId = "MC" + shipmentId.ToString("N").ToUpperInvariant();
+
+        // The carrier takes the order, then every answer is held past Dispatch's timeouts (its retries search and time
+        // out too): the courier is told 503.
+        await f.Simulator.SetFaultsAsync(new { answerDelayMs = 15_000 });
+        HttpResponseMessage first;
+        try
+        {
+            first = await f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = codes });
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.NotNull(await f.Simulator.OrderAsync(carrierOrderId));
+
+        // The courier's app sends the collect again: a new request, which must not assume the carrier has nothing.
+        var (retry, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        var order = await f.Simulator.OrderAsync(carrierOrderId);
+        Assert.Equal(0, order!.Value.GetProperty("duplicateCreates").GetInt32());
+        Assert.Equal(order.Value.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()),
+            (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()));
     }
 }

@@ -45,9 +45,16 @@ public class CarrierCrashTests(SharedServersSystem f)
         await f.System["Dispatch"].StartAsync();
         // The carrier pushes the first records of its order before the courier's retry has committed the booking.
         var early = taken!.Value.GetProperty("waybills")[0].GetString();
-        await Eventually.Until(() => f.System.ScalarAsync<long>("Dispatch", "select count(*) from unmatched_route_records where waybill_no = @early", new { early }),
-            n => n > 0, TimeSpan.FromSeconds(30), "a push to overtake the booking");
+        var parked = await Eventually.Until(() => f.System.QueryAsync<(string OpCode, DateTimeOffset At)>("Dispatch",
+                "select op_code, accept_time from unmatched_route_records where waybill_no = @early", new { early }),
+            r => r.Count > 0, TimeSpan.FromSeconds(30), "a push to overtake the booking");
         var shipment = await f.Scenario.CollectAsync(pickupId, codes, key);
+
+        // The records that overtook the booking were applied by it: now the shipment's, and none left aside.
+        var applied = await f.System.QueryAsync<(string OpCode, DateTimeOffset At)>("Dispatch",
+            "select op_code, accept_time from route_records where shipment_id = @shipmentId and waybill_no = @early", new { shipmentId, early });
+        Assert.All(parked, r => Assert.Contains(r, applied));
+        Assert.Equal(0, await f.System.ScalarAsync<long>("Dispatch", "select count(*) from unmatched_route_records where waybill_no = @early", new { early }));
 
         var carrierWaybills = taken.Value.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()).ToList();
         Assert.Equal(carrierWaybills, shipment.GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()));

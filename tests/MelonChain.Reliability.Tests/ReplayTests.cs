@@ -33,10 +33,14 @@ public class ReplayTests(SharedServersSystem f)
         var masterNo = shipment.GetProperty("masterWaybillNo").GetString()!;
         var collectedAt = shipment.GetProperty("collectedAt").GetDateTimeOffset();
 
-        // Late and out of order, after delivery: a picked-up and an in-transit record, and the delivery again.
-        var stale = await f.PushAsync(masterNo, shipment.GetProperty("carrierOrderId").GetString()!,
-            ("31", collectedAt.AddHours(30)), ("50", collectedAt.AddMinutes(30)), ("80", collectedAt.AddHours(40)));
-        Assert.True(stale.IsSuccessStatusCode, await stale.Content.ReadAsStringAsync());
+        // Late and out of order, after delivery, as the real carrier sends them: many pushes at once, each a picked-up and
+        // an in-transit record and the delivery again, in a different order (R7: concurrent, not one at a time).
+        (string, DateTimeOffset)[] old = [("31", collectedAt.AddHours(30)), ("50", collectedAt.AddMinutes(30)), ("80", collectedAt.AddHours(40))];
+        var carrierOrderId = shipment.GetProperty("carrierOrderId").GetString()!;
+        var stale = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            f.PushAsync(masterNo, carrierOrderId, [.. old.Skip(i % 3), .. old.Take(i % 3)])));
+        foreach (var push in stale)
+            Assert.True(push.IsSuccessStatusCode, await push.Content.ReadAsStringAsync());
 
         await f.QuietAsync();
         await AssertRouteStoryAsync(shipmentId, masterNo);

@@ -131,6 +131,16 @@ public sealed class TestVirtualHost : IAsyncDisposable
             done, timeout, what);
     }
 
+    /// <summary>
+    /// Cuts a subscriber off one event (the event exchange's binding to the subscriber's exchange): its copies go
+    /// nowhere until <see cref="SubscribeAsync"/> binds it again, so the test can deliver them later, out of order.
+    /// </summary>
+    public async Task UnsubscribeAsync(string eventName, string subscriberQueue) =>
+        (await Management.DeleteAsync($"/api/bindings/{Name}/e/{eventName}/e/{subscriberQueue}/~")).EnsureSuccessStatusCode();
+
+    public async Task SubscribeAsync(string eventName, string subscriberQueue) =>
+        (await Management.PostAsJsonAsync($"/api/bindings/{Name}/e/{eventName}/e/{subscriberQueue}", new { routing_key = "" })).EnsureSuccessStatusCode();
+
     /// <summary>Deletes a queue and its bindings, as if its subscriber had never been deployed.</summary>
     public async Task DeleteQueueAsync(string queue) =>
         (await Management.DeleteAsync($"/api/queues/{Name}/{queue}")).EnsureSuccessStatusCode();

@@ -18,6 +18,12 @@ public sealed class SimOrder(string orderId, IReadOnlyList<string> waybills, str
     public string Request { get; } = request;
     public bool Cancelled { get; set; }
     public HashSet<int> Acked { get; } = [];
+
+    /// <summary>
+    /// Create requests that arrived for this orderId after it existed. SF answers them 8016, but a client that sends
+    /// one relies on that: a carrier that did not key orders by orderId would have made a second order.
+    /// </summary>
+    public int DuplicateCreates { get; set; }
     public DateTimeOffset NextPushAt { get; set; }
 }
 
@@ -42,7 +48,11 @@ public sealed class OrderBook(IConfiguration config, TimeProvider clock)
     {
         lock (_gate)
         {
-            if (_orders.TryGetValue(orderId, out var existing)) return (existing, false);
+            if (_orders.TryGetValue(orderId, out var existing))
+            {
+                existing.DuplicateCreates++;
+                return (existing, false);
+            }
             var waybills = Enumerable.Range(0, parcels).Select(_ => "SF" + Interlocked.Increment(ref _nextWaybill).ToString("D13")).ToList();
             var order = new SimOrder(orderId, waybills, product, destinationCity, Now, PlanRoute(product, destinationCity, faults.Delivery), request);
             _orders[orderId] = order;

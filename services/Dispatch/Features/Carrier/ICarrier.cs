@@ -7,10 +7,13 @@ public sealed record Party(string Name, string Phone, string Province, string Ci
 
 public sealed record BookingParcel(string TraceCode, long Grams);
 
-/// <summary>One order, one parcel per box, door pickup from <paramref name="PickupFrom"/>, sender pays by monthly account.</summary>
+/// <summary>
+/// One order, one parcel per box, door pickup from <paramref name="PickupFrom"/>, sender pays by monthly account.
+/// <paramref name="MayExist"/>: an earlier request began booking this order, so the carrier may have it already.
+/// </summary>
 public sealed record BookingRequest(
     string CarrierOrderId, string Product, Party Sender, Party Receiver, IReadOnlyList<BookingParcel> Parcels,
-    DateTimeOffset PickupFrom, string? Remark);
+    DateTimeOffset PickupFrom, string? Remark, bool MayExist = false);
 
 /// <summary>The carrier's order: the master waybill first, then the children, one per parcel.</summary>
 public sealed record CarrierBooking(string CarrierOrderId, string MasterWaybillNo, IReadOnlyList<string> WaybillNos);

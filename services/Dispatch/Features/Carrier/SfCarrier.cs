@@ -31,8 +31,9 @@ public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWo
 /// The SF Express open-platform adapter: the only Dispatch code that knows SF's field names. Every call is a
 /// signed form POST to <c>/std/service</c>; the HttpClient's resilience pipeline adds timeouts, a circuit
 /// breaker and retries for idempotent calls. Creating an order is not idempotent on the wire, so its retry is
-/// done here: each new attempt first searches by the orderId (derived from the shipment id) and only creates
-/// when the carrier has no such order; a duplicate-orderId answer (8016) also resolves to the first order.
+/// done here: each new attempt — a retry, or a request after an earlier one for the same order — first searches by the
+/// orderId (derived from the shipment id) and only creates when the carrier has no such order; a duplicate-orderId
+/// answer (8016) also resolves to the first order.
 /// </summary>
 public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider clock, ILogger<SfCarrier> logger) : ICarrier
 {
@@ -62,8 +63,11 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         var attempt = 0;
         return await BookingRetry.ExecuteAsync(async token =>
         {
-            // A retry first asks whether the previous attempt reached the carrier after all.
-            if (attempt++ > 0 && await FindOrderCoreAsync(request.CarrierOrderId, token) is { } earlier)
+            // A retry first asks whether the previous attempt reached the carrier after all — and so does the first
+            // attempt when an earlier request for this order may have (the courier's app sent the collect again after
+            // a lost answer): a create goes out only for an order the carrier does not have, never relying on the
+            // carrier to refuse a duplicate orderId.
+            if ((attempt++ > 0 || request.MayExist) && await FindOrderCoreAsync(request.CarrierOrderId, token) is { } earlier)
                 return earlier;
             var result = await CallAsync<SfOrderResult>(SfProtocol.CreateOrder, order, idempotent: false, token);
             if (result.ErrorCode == SfProtocol.DuplicateOrderId)

@@ -84,6 +84,8 @@ public static class CollectPickup
         var price = RateCalculator.Quote(line, boxes.Select(b => new ParcelSpec(b.NetGrams, b.LengthCm, b.WidthCm, b.HeightCm)).ToList(),
             await Rates.Rates.DiscountBpsAsync(db, coop, ct));
         var now = clock.GetUtcNow();
+        // An earlier request that began booking may have reached the carrier even though its answer never came back.
+        var bookedBefore = await db.ExecuteScalarAsync<bool>("select booking_started_at is not null from pickups where id = @Id", new { Id = id }, ct);
         await db.ExecuteAsync("update pickups set booking_started_at = @Now, updated_at = @Now where id = @Id", new { Id = id, Now = now }, ct);
         await db.CommitAsync(ct);
         await db.ReleaseConnectionAsync();
@@ -97,7 +99,7 @@ public static class CollectPickup
         {
             var booking = await carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, sender, receiver,
                 part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now > pickup.WindowStart ? now : pickup.WindowStart,
-                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : "")), ct);
+                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), MayExist: bookedBefore), ct);
             if (booking.WaybillNos.Count != part.Length)
                 throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
                     $"The carrier issued {booking.WaybillNos.Count} waybills for {part.Length} parcels.");
