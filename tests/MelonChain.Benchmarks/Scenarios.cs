@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using MelonChain.Messages;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Messaging;
@@ -106,13 +107,13 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
                    jsonb_build_array(jsonb_build_object('lotId', md5('lot' || n || k)::uuid, 'receiptId', md5('r' || n || k)::uuid, 'growerId', md5('g' || k)::uuid,
                                      'memberNo', 'M000' || k, 'village', 'Village', 'contractId', null, 'harvestedOn', (current_date - 1)::text, 'grams', 10000))
             from generate_series(1, @Count) n, generate_series(1, 6) k;
-            insert into waybills (waybill_no, order_id, trace_code)
-            select 'SF' || lpad(n::text, 10, '0') || '-' || k, md5('order' || n)::uuid, 'SX' || lpad(n::text, 6, '0') || k
+            insert into waybills (waybill_no, order_id, trace_code, cooperative_id)
+            select 'SF' || lpad(n::text, 10, '0') || '-' || k, md5('order' || n)::uuid, 'SX' || lpad(n::text, 6, '0') || k, @Coop
             from generate_series(1, @Count) n, generate_series(1, 6) k;
-            insert into timeline (event_id, order_id, waybill_no, status, status_at, location, carrier_code, remark)
+            insert into timeline (event_id, order_id, waybill_no, status, status_at, location, carrier_code, remark, cooperative_id)
             select gen_random_uuid(), md5('order' || n)::uuid, 'SF' || lpad(n::text, 10, '0'),
                    (array['picked_up','in_transit','in_transit','in_transit','in_transit','in_transit','out_for_delivery','out_for_delivery'])[s],
-                   now() - interval '28 hours' + s * interval '3 hours', '广州转运中心', '50', 'Parcel scanned at the transfer centre'
+                   now() - interval '28 hours' + s * interval '3 hours', '广州转运中心', '50', 'Parcel scanned at the transfer centre', @Coop
             from generate_series(1, @Count) n, generate_series(1, 8) s;
             """, new { Coop = BenchContext.Coop, Buyer, Count = count });
         _waybills = Enumerable.Range(1, count).Select(n => "SF" + n.ToString("D10")).ToArray();
@@ -291,7 +292,8 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             if (delivered >= receiptIds.Length) break;
             await Task.Delay(200);
         }
-        var inbox = await growing.ExecuteScalarAsync<long>("select count(*) from inbox where consumer = 'HarvestReceivedConsumer'");
+        var inbox = await growing.ExecuteScalarAsync<long>("select count(*) from inbox where consumer = @Consumer",
+            new { Consumer = EventCatalogue.SubscriberQueue("growing", typeof(HarvestReceived)) });
         var deliveries = await growing.ExecuteScalarAsync<long>("select count(*) from deliveries");
         bar.Verify(delivered == receiptIds.Length, $"{what}: {delivered} of {receiptIds.Length} events applied downstream (ContractGrowing delivery rows)");
         bar.Verify(inbox == deliveries, $"nothing doubled downstream: {inbox} inbox rows, {deliveries} delivery rows");
