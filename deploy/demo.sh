@@ -6,6 +6,8 @@
 #   a courier accepts, schedules and collects both pickups, booked with the carrier at the negotiated rate (Dispatch,
 #   CarrierSimulator on an accelerated clock); the buyers follow them to delivery (Tracking);
 #   the clerk settles the week; then a summary is printed.
+# Two cooperatives play on the one installation: Shangxiang (上巷村) the whole season, Changqiao (长乔村) a short one,
+# each onboarded by its admin first (profile, carrier account) and each seeing only its own rows.
 # Every POST carries an Idempotency-Key: with DEMO_REPLAY=1 the same season can be played again the same day and
 # changes nothing. Without it, a cooperative that already has members is left alone (only the summary is skipped).
 set -euo pipefail
@@ -16,14 +18,19 @@ DAY="$(TZ=Asia/Shanghai date +%F)"
 WAIT_SECONDS="${DEMO_WAIT_SECONDS:-180}"
 command -v jq >/dev/null 2>&1 || { echo "demo: jq is required" >&2; exit 1; }
 
-# token ROLE [EXTRA_JSON_FIELDS] → a development token from the Gateway
+# token ROLE [EXTRA_JSON_FIELDS] [COOPERATIVE] → a development token from the Gateway
 token() {
   curl -fsS -X POST "$GATEWAY/api/v1/dev/tokens" -H 'Content-Type: application/json' \
-    -d "{\"role\":\"$1\",\"subject\":\"demo-$1\",\"cooperativeId\":\"$COOP\"${2:-}}" | jq -r .token
+    -d "{\"role\":\"$1\",\"subject\":\"demo-$1\",\"cooperativeId\":\"${3:-$COOP}\"${2:-}}" | jq -r .token
 }
+ADMIN="$(token admin)"
 CLERK="$(token clerk)"
 OFFICER="$(token officer)"
 COURIER="$(token courier ',"courierId":"sf-jm-017"')"
+CQ="changqiao"
+CQ_ADMIN="$(token admin "" "$CQ")"
+CQ_CLERK="$(token clerk "" "$CQ")"
+CQ_COURIER="$(token courier ',"courierId":"sf-jm-021"' "$CQ")"
 
 # post TOKEN PATH KEY JSON → response body; fails loudly on any non-2xx.
 post() {
@@ -35,6 +42,14 @@ post() {
   cat "$out"; rm -f "$out"
 }
 get() { curl -fsS "$GATEWAY$2" -H "Authorization: Bearer $1"; }
+# put TOKEN PATH JSON → response body; fails loudly on any non-2xx (a PUT saves the whole resource: repeating it changes nothing).
+put() {
+  local out code
+  out="$(mktemp)"
+  code="$(curl -sS -o "$out" -w '%{http_code}' -X PUT "$GATEWAY$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3")"
+  if [ "${code:0:1}" != 2 ]; then echo "demo: PUT $2 answered $code: $(cat "$out")" >&2; rm -f "$out"; exit 1; fi
+  cat "$out"; rm -f "$out"
+}
 # until_true WHAT COMMAND… → runs COMMAND every second until it succeeds (or gives up after WAIT_SECONDS)
 until_true() {
   local what="$1"; shift
@@ -53,6 +68,26 @@ if [ "${DEMO_REPLAY:-}" != 1 ] && get "$CLERK" "/api/v1/cooperative/growers?limi
   echo "demo: the cooperative already has members — demo season not played again (DEMO_REPLAY=1 replays it the same day)"
   exit 0
 fi
+
+# onboard ADMIN_TOKEN PROFILE_JSON ACCOUNTS_JSON → the cooperative's profile and carrier account, once Dispatch has the profile
+sender_known() { get "$1" /api/v1/dispatch/carrier-accounts | jq -e '.sender != null'; }
+onboard() {
+  put "$1" /api/v1/cooperative/profile "$2" >/dev/null
+  put "$1" /api/v1/dispatch/carrier-accounts "$3" >/dev/null
+  until_true "Dispatch to learn the cooperative's profile" sender_known "$1"
+}
+
+echo "demo: the admins onboard Shangxiang (上巷村) and Changqiao (长乔村) — profile and carrier account (合作社档案)"
+onboard "$ADMIN" '{"name":"江门市蓬江区杜阮镇上巷村农民专业合作社","shortName":"上巷村合作社","village":"上巷村",
+  "address":{"province":"广东省","city":"江门市","county":"蓬江区","street":"杜阮镇上巷村"},"contactName":"陈主任","phone":"0750-3000000",
+  "receiptPrefix":"SX","commissionBps":500,"boxFeeFen":300,"maxShrinkBps":300,"maxLotAgeDays":4,
+  "certificate":{"producer":"江门市蓬江区杜阮镇上巷村农民专业合作社","origin":"广东省江门市蓬江区杜阮镇上巷村","contact":"0750-3000000","basis":"内部质量控制"}}' \
+  '{"accounts":[{"carrier":"sf","account":"7551234567","discountBps":7500,"defaultFor":["北京","上海"]}]}'
+onboard "$CQ_ADMIN" '{"name":"江门市蓬江区杜阮镇长乔村农民专业合作社","shortName":"长乔村合作社","village":"长乔村",
+  "address":{"province":"广东省","city":"江门市","county":"蓬江区","street":"杜阮镇长乔村凉瓜示范基地"},"contactName":"李主任","phone":"0750-3111111",
+  "receiptPrefix":"CQ","commissionBps":600,"boxFeeFen":350,"maxShrinkBps":300,"maxLotAgeDays":4,
+  "certificate":{"producer":"江门市蓬江区杜阮镇长乔村农民专业合作社","origin":"广东省江门市蓬江区杜阮镇长乔村","contact":"0750-3111111","basis":"自行检测"}}' \
+  '{"accounts":[{"carrier":"sf","account":"7559876543","discountBps":7500,"defaultFor":["北京","上海"]}]}'
 
 echo "demo: Enping contract-growing programme (恩平订单种植)"
 BATCH="$(post "$OFFICER" /api/v1/growing/seedling-batches batch \
@@ -90,8 +125,8 @@ contract_known() { curl -fsS -o /dev/null -X POST "$GATEWAY/api/v1/cooperative/g
   -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$DAY-$1" -d "$2"; }
 for i in "${!CONTRACTS[@]}"; do
   no="$(printf 'EP-%03d' $((i + 1)))"
-  IFS=: read -r name town village area <<<"${ENPING[$i]}"
-  body="{\"memberNo\":\"$no\",\"name\":\"$name\",\"phone\":\"1362222000$((i + 1))\",\"village\":\"$village\",\"kind\":\"contract\",\"contractId\":\"${CONTRACTS[$i]}\"}"
+  # The grower was typed in once, by the contract officer: the member is made from the signed contract.
+  body="{\"memberNo\":\"$no\",\"kind\":\"contract\",\"contractId\":\"${CONTRACTS[$i]}\"}"
   until_true "contract ${CONTRACTS[$i]} to reach the cooperative" contract_known "member-$no" "$body"
   MEMBERS+=("$(post "$CLERK" /api/v1/cooperative/growers "member-$no" "$body" | id_of)")
 done
@@ -124,17 +159,17 @@ post "$CLERK" "/api/v1/cooperative/orders/$BJ_ORDER/pack" pack-beijing '{}' >/de
 post "$CLERK" "/api/v1/cooperative/orders/$SH_ORDER/pack" pack-shanghai '{}' >/dev/null
 
 echo "demo: the courier accepts, schedules and collects both pickups (上门揽收)"
-pickup_of() { get "$COURIER" "/api/v1/dispatch/pickups?limit=500" | jq -er --arg o "$1" '.items[] | select(.orderId == $o) | .id'; }
-collect() { # ORDER NAME → shipment id
-  local pickup window codes
-  until_true "the $2 pickup to open" pickup_of "$1"
-  pickup="$(pickup_of "$1")"
-  post "$COURIER" "/api/v1/dispatch/pickups/$pickup/accept" "accept-$2" '{}' >/dev/null
+pickup_of() { get "$2" "/api/v1/dispatch/pickups?limit=500" | jq -er --arg o "$1" '.items[] | select(.orderId == $o) | .id'; }
+collect() { # ORDER NAME [COURIER_TOKEN] → shipment id
+  local pickup window codes courier="${3:-$COURIER}"
+  until_true "the $2 pickup to open" pickup_of "$1" "$courier"
+  pickup="$(pickup_of "$1" "$courier")"
+  post "$courier" "/api/v1/dispatch/pickups/$pickup/accept" "accept-$2" '{}' >/dev/null
   # The courier takes the window the cooperative suggested, and scans every box at the door.
-  window="$(get "$COURIER" "/api/v1/dispatch/pickups/$pickup" | jq -c '{windowStart, windowEnd}')"
-  post "$COURIER" "/api/v1/dispatch/pickups/$pickup/schedule" "schedule-$2" "$window" >/dev/null
-  codes="$(get "$COURIER" "/api/v1/dispatch/pickups/$pickup/boxes" | jq -c '{traceCodes: map(.traceCode)}')"
-  post "$COURIER" "/api/v1/dispatch/pickups/$pickup/collect" "collect-$2" "$codes" | id_of
+  window="$(get "$courier" "/api/v1/dispatch/pickups/$pickup" | jq -c '{windowStart, windowEnd}')"
+  post "$courier" "/api/v1/dispatch/pickups/$pickup/schedule" "schedule-$2" "$window" >/dev/null
+  codes="$(get "$courier" "/api/v1/dispatch/pickups/$pickup/boxes" | jq -c '{traceCodes: map(.traceCode)}')"
+  post "$courier" "/api/v1/dispatch/pickups/$pickup/collect" "collect-$2" "$codes" | id_of
 }
 BJ_SHIPMENT="$(collect "$BJ_ORDER" beijing)"
 SH_SHIPMENT="$(collect "$SH_ORDER" shanghai)"
@@ -145,7 +180,7 @@ SH_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$SH_BUYER\"")"
 delivered() { get "$1" /api/v1/tracking/my/shipments | jq -e '.items | length > 0 and all(.status == "delivered" and .onTime != null)'; }
 until_true "the Beijing delivery" delivered "$BJ_BUYER_TOKEN"
 until_true "the Shanghai delivery" delivered "$SH_BUYER_TOKEN"
-settled_order() { get "$CLERK" "/api/v1/cooperative/orders/$1" | jq -e '(.status == "delivered" or .status == "settled") and .freightFen != null'; }
+settled_order() { get "${2:-$CLERK}" "/api/v1/cooperative/orders/$1" | jq -e '(.status == "delivered" or .status == "settled") and .freightFen != null'; }
 until_true "the cooperative to see the Beijing order delivered" settled_order "$BJ_ORDER"
 until_true "the cooperative to see the Shanghai order delivered" settled_order "$SH_ORDER"
 
@@ -153,6 +188,33 @@ echo "demo: the clerk settles the week (统一结算)"
 LAST_DELIVERY="$(for o in "$BJ_ORDER" "$SH_ORDER"; do get "$CLERK" "/api/v1/cooperative/orders/$o" | jq -r .deliveredAt; done \
   | xargs -I{} env TZ=Asia/Shanghai date -d {} +%F | sort | tail -n1)"
 SETTLEMENT="$(post "$CLERK" /api/v1/cooperative/settlements settlement "{\"from\":\"$(ago 6)\",\"to\":\"$LAST_DELIVERY\"}")"
+
+echo "demo: Changqiao's short season — members, two days of receipts, a Beijing order, collected, delivered, settled"
+CQ_MEMBERS=()
+for n in $(seq 1 6); do
+  no="$(printf 'CQ-%03d' "$n")"
+  CQ_MEMBERS+=("$(post "$CQ_CLERK" /api/v1/cooperative/growers "cq-member-$no" \
+    "{\"memberNo\":\"$no\",\"name\":\"长乔社员$n\",\"phone\":\"1390000$(printf '%04d' "$n")\",\"village\":\"长乔村\",\"kind\":\"member\"}" | id_of)")
+done
+for day in 1 0; do
+  for slot in 0 1 2 3; do
+    gross=$((40000 + slot * 5000 + day * 1000))
+    premium=$((gross * 20 / 100)); grade1=$((gross * 60 / 100)); grade2=$((gross - gross * 2 / 100 - premium - grade1))
+    receipt="$(post "$CQ_CLERK" /api/v1/cooperative/receipts "cq-receipt-$day-$slot" \
+      "{\"growerId\":\"${CQ_MEMBERS[$(((day * 4 + slot) % 6))]}\",\"harvestedOn\":\"$(ago "$day")\",\"grossKg\":$(kg $gross),\"crates\":4}" | id_of)"
+    post "$CQ_CLERK" "/api/v1/cooperative/receipts/$receipt/grading" "cq-grading-$day-$slot" \
+      "{\"lines\":[{\"grade\":\"premium\",\"kg\":$(kg $premium)},{\"grade\":\"grade1\",\"kg\":$(kg $grade1)},{\"grade\":\"grade2\",\"kg\":$(kg $grade2)}]}" >/dev/null
+  done
+done
+CQ_BUYER="$(post "$CQ_CLERK" /api/v1/cooperative/buyers cq-buyer-beijing \
+  '{"name":"新发地鲜果行","city":"北京","address":"丰台区新发地农产品批发市场","contactName":"赵经理","phone":"13910005555"}' | id_of)"
+CQ_ORDER="$(post "$CQ_CLERK" /api/v1/cooperative/orders cq-order-beijing \
+  "{\"buyerId\":\"$CQ_BUYER\",\"destination\":{\"city\":\"北京\",\"address\":\"丰台区新发地农产品批发市场\",\"contactName\":\"赵经理\",\"phone\":\"13910005555\"},\"lines\":[{\"grade\":\"grade1\",\"kg\":100,\"priceFenPerKg\":1700}],\"boxNetKg\":5,\"product\":\"express\"}" | id_of)"
+post "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_ORDER/pack" cq-pack-beijing '{}' >/dev/null
+CQ_SHIPMENT="$(collect "$CQ_ORDER" cq-beijing "$CQ_COURIER")"
+until_true "Changqiao to see its Beijing order delivered" settled_order "$CQ_ORDER" "$CQ_CLERK"
+CQ_DELIVERY="$(get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_ORDER" | jq -r .deliveredAt | xargs -I{} env TZ=Asia/Shanghai date -d {} +%F)"
+CQ_SETTLEMENT="$(post "$CQ_CLERK" /api/v1/cooperative/settlements cq-settlement "{\"from\":\"$(ago 1)\",\"to\":\"$CQ_DELIVERY\"}")"
 
 # ---- the summary a cooperative cares about ----------------------------------------------------------------
 INTAKE="$(get "$CLERK" "/api/v1/cooperative/reports/intake?from=$(ago 6)&to=$DAY")"
@@ -185,6 +247,21 @@ echo "$SETTLEMENT" | jq -r '.statements | sort_by(.memberNo)[] | "\(.memberNo) \
     if [ "$topup" -gt 0 ]; then printf '  (%s from the pools + %s guarantee top-up)' "$(yuan "$payout")" "$(yuan "$topup")"; fi
     echo
   done
+CQ_INTAKE="$(get "$CQ_CLERK" "/api/v1/cooperative/reports/intake?from=$(ago 1)&to=$DAY")"
+CQ_SHIP="$(get "$CQ_COURIER" "/api/v1/dispatch/shipments/$CQ_SHIPMENT")"
+CQ_T="$(echo "$CQ_SETTLEMENT" | jq .totals)"
+echo
+echo "================ 长乔村合作社 · its own profile, carrier account and books on the same installation ================"
+echo "$CQ_INTAKE" | jq -r '"Received   \(.receivedKg) kg in \(.receipts) receipts; graded \(.gradedKg) kg"'
+printf 'Receipts   numbered %s … under its own prefix\n' "$(get "$CQ_CLERK" "/api/v1/cooperative/receipts?limit=1" | jq -r '.items[0].receiptNo')"
+printf 'Beijing    %s boxes × 5 kg grade 1, SF express from 杜阮镇长乔村 on its own monthly account: list %s yuan, negotiated %s yuan\n' \
+  "$(echo "$CQ_SHIP" | jq '.waybills | length')" "$(yuan "$(echo "$CQ_SHIP" | jq .listFen)")" "$(yuan "$(echo "$CQ_SHIP" | jq .negotiatedFen)")"
+printf 'Settlement %s – %s: revenue %s − freight %s − boxes %s (3.50 yuan each) − commission %s (6%%) = %s yuan to growers\n' \
+  "$(echo "$CQ_SETTLEMENT" | jq -r .from)" "$(echo "$CQ_SETTLEMENT" | jq -r .to)" "$(yuan "$(echo "$CQ_T" | jq .revenueFen)")" \
+  "$(yuan "$(echo "$CQ_T" | jq .freightFen)")" "$(yuan "$(echo "$CQ_T" | jq .packagingFen)")" "$(yuan "$(echo "$CQ_T" | jq .commissionFen)")" \
+  "$(yuan "$(echo "$CQ_T" | jq .payoutFen)")"
+printf 'Apart      Changqiao sees %s members, Shangxiang %s: each only its own\n' \
+  "$(get "$CQ_CLERK" "/api/v1/cooperative/growers?limit=500" | jq '.items | length')" "$(get "$CLERK" "/api/v1/cooperative/growers?limit=500" | jq '.items | length')"
 cat <<URLS
 Open
   Swagger UI        $GATEWAY/swagger

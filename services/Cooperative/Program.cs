@@ -1,6 +1,7 @@
 using MelonChain.Cooperative.Consumers;
 using MelonChain.Cooperative.Features.Grading;
 using MelonChain.Cooperative.Features.Members;
+using MelonChain.Cooperative.Features.Profile;
 using MelonChain.Cooperative.Features.Receiving;
 using MelonChain.Cooperative.Features.Sales;
 using MelonChain.Cooperative.Features.Settlement;
@@ -25,6 +26,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 
 var api = app.MapApi("/api/v1/cooperative");
+api.MapProfile();
 api.MapMembers();
 api.MapReceiving();
 api.MapGrading();

@@ -1,4 +1,5 @@
 using MelonChain.Dispatch.Consumers;
+using MelonChain.Dispatch.Features.Accounts;
 using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Pickups;
@@ -15,6 +16,7 @@ builder.AddMessaging("dispatch", bus =>
 {
     bus.AddConsumer<ShipmentRequestedConsumer>();
     bus.AddConsumer<CancellationRequestedConsumer>();
+    bus.AddConsumer<CooperativeProfileSavedConsumer>();
 }).AddBrokerHealth();
 builder.AddCarrier();
 builder.Services.AddMemoryCache();
@@ -28,6 +30,7 @@ var app = builder.Build();
 app.UseServiceDefaults();
 
 var api = app.MapApi("/api/v1/dispatch");
+api.MapCarrierAccounts();
 api.MapRates();
 api.MapPickups();
 api.MapRoutes();

@@ -17,6 +17,7 @@ builder.AddMessaging("tracking", bus =>
     bus.AddConsumer<ContractSignedConsumer>();
     bus.AddConsumer<ContractAmendedConsumer>();
     bus.AddConsumer<SeedlingsIssuedConsumer>();
+    bus.AddConsumer<CooperativeProfileSavedConsumer>();
 }).AddBrokerHealth();
 
 var app = builder.Build();

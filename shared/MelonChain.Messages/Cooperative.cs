@@ -1,25 +1,27 @@
-// Events published by the Cooperative service (统一收货 / 统一挑选 / 统一代销 / 统一结算).
+// Events published by the Cooperative service (统一收货 / 统一挑选 / 统一代销 / 统一结算). A grower here is a member of
+// the cooperative: its id is a MemberId (ContractGrowing's own grower id travels as GrowingGrowerId).
 namespace MelonChain.Messages.Cooperative;
 
+/// <summary>A member registered; a contract grower's carries the ContractGrowing grower it was made from.</summary>
 public sealed record GrowerRegistered(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
-    Guid GrowerId, string MemberNo, string Village, string Kind, Guid? ContractId) : IEvent;
+    Guid MemberId, string MemberNo, string Village, string Kind, Guid? ContractId, Guid? GrowingGrowerId = null) : IEvent;
 
 public sealed record HarvestReceived(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
-    Guid ReceiptId, string ReceiptNo, Guid GrowerId, string MemberNo, Guid? ContractId, DateOnly HarvestedOn,
+    Guid ReceiptId, string ReceiptNo, Guid MemberId, string MemberNo, Guid? ContractId, DateOnly HarvestedOn,
     long GrossGrams, int Crates, DateTimeOffset ReceivedAt) : IEvent;
 
 public sealed record GradeLine(string Grade, long Grams, int? FruitCount);
 
 public sealed record HarvestGraded(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
-    Guid ReceiptId, Guid GrowerId, Guid? ContractId, IReadOnlyList<GradeLine> Lines, long ShrinkGrams) : IEvent;
+    Guid ReceiptId, Guid MemberId, Guid? ContractId, IReadOnlyList<GradeLine> Lines, long ShrinkGrams) : IEvent;
 
 public sealed record Destination(string City, string Address, string ContactName, string Phone);
 
 public sealed record BoxSource(
-    Guid LotId, Guid ReceiptId, Guid GrowerId, string MemberNo, string Village, Guid? ContractId,
+    Guid LotId, Guid ReceiptId, Guid MemberId, string MemberNo, string Village, Guid? ContractId,
     DateOnly HarvestedOn, long Grams);
 
 public sealed record RequestedBox(
@@ -47,3 +49,18 @@ public sealed record SettlementTotals(
 public sealed record SettlementClosed(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
     Guid SettlementId, DateOnly From, DateOnly To, SettlementTotals Totals) : IEvent;
+
+public sealed record PostalAddress(string Province, string City, string County, string Street);
+
+/// <summary>The texts a cooperative's 承诺达标合格证 carries: producer or collector, origin, contact, commitment basis.</summary>
+public sealed record CertificateTexts(string Producer, string Origin, string Contact, string Basis);
+
+/// <summary>
+/// A cooperative's admin saved its profile (the first save onboards the cooperative). Services that need a profile
+/// value keep their own copy; <paramref name="Version"/> rises with every save, so the newest wins whatever the order.
+/// </summary>
+public sealed record CooperativeProfileSaved(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
+    string Name, string ShortName, string Village, PostalAddress Address, string ContactName, string Phone,
+    string ReceiptPrefix, int CommissionBps, long BoxFeeFen, int MaxShrinkBps, int MaxLotAgeDays,
+    CertificateTexts Certificate, int Version) : IEvent;

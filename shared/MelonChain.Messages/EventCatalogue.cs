@@ -26,6 +26,7 @@ public static class EventCatalogue
         new(typeof(OrderCancelled), "order-cancelled", ["tracking-order-cancelled"]),
         new(typeof(CancellationRequested), "cancellation-requested", ["dispatch-cancellation-requested"]),
         new(typeof(SettlementClosed), "settlement-closed", []),
+        new(typeof(CooperativeProfileSaved), "cooperative-profile-saved", ["dispatch-cooperative-profile-saved", "tracking-cooperative-profile-saved"]),
         // ContractGrowing
         new(typeof(ContractSigned), "contract-signed", ["cooperative-contract-signed", "tracking-contract-signed"]),
         new(typeof(ContractAmended), "contract-amended", ["cooperative-contract-amended", "tracking-contract-amended"]),

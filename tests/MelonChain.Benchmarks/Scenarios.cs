@@ -41,7 +41,10 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         // Contract growers, so each receipt's event has an effect downstream (a ContractGrowing delivery row).
         await using (var coop = await context.OpenAsync("Cooperative"))
+        {
+            await SeedProfileAsync(coop, BenchContext.Coop, "BN");
             await SeedGrowersAsync(coop, BenchContext.Coop);
+        }
         // Measurement hook on the bench's own database: when each delivery row was written.
         await using (var growing = await context.OpenAsync("ContractGrowing"))
             await growing.ExecuteAsync("alter table deliveries add column if not exists effect_at timestamptz not null default clock_timestamp()");
@@ -58,6 +61,8 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         {
             await pg.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "shared/MelonChain.ServiceDefaults/Migrations/0001_platform.sql")));
             await pg.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "services/Cooperative/Migrations/0001_members_receipts.sql")));
+            await pg.ExecuteAsync(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "services/Cooperative/Migrations/0006_cooperative_profiles.sql")));
+            await SeedProfileAsync(pg, "pgbench", "PB");
             await SeedGrowersAsync(pg, "pgbench");
         }
 
@@ -80,6 +85,17 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         _messageBytes = await CaptureMessageSizeAsync();
         BenchContext.Log($"prepared: shipment JSON {_shipmentJson.Length} B, quote JSON {_quoteJson.Length} B, event message {_messageBytes} B");
     }
+
+    /// <summary>The cooperative's profile (its receipt prefix and rules), as its admin would have saved it.</summary>
+    internal static async Task SeedProfileAsync(NpgsqlConnection connection, string coop, string prefix) =>
+        await connection.ExecuteAsync(
+            """
+            insert into cooperative_profiles (cooperative_id, name, short_name, village, province, city, county, street, contact_name, phone,
+                receipt_prefix, commission_bps, box_fee_fen, max_shrink_bps, max_lot_age_days, certificate_producer, certificate_origin,
+                certificate_contact, certificate_basis, version, updated_at, updated_by)
+            values (@Coop, 'Bench cooperative', 'Bench', 'Village', 'Guangdong', 'Jiangmen', 'Pengjiang', 'Street 1', 'Contact', '0750-3000000',
+                @Prefix, 500, 300, 300, 4, 'Bench cooperative', 'Jiangmen', '0750-3000000', '内部质量控制', 1, now(), 'bench')
+            """, new { Coop = coop, Prefix = prefix });
 
     private static async Task SeedGrowersAsync(NpgsqlConnection connection, string coop) =>
         await connection.ExecuteAsync(
@@ -210,6 +226,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             BEGIN;
             SELECT pg_try_advisory_xact_lock(467, hashtext('pgbench|clerk-1' || '|' || {key}));
             SELECT request_hash, status_code, body FROM idempotency_keys WHERE scope = 'pgbench|clerk-1' AND key = {key} AND created_at > now() - interval '24 hours';
+            SELECT receipt_prefix, commission_bps, box_fee_fen, max_shrink_bps, max_lot_age_days FROM cooperative_profiles WHERE cooperative_id = 'pgbench';
             SELECT member_no, kind, contract_id FROM growers WHERE id = md5('bench-grower-pgbench-' || :g::text)::uuid AND cooperative_id = 'pgbench';
             INSERT INTO receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by) VALUES (gen_random_uuid(), 'pgbench', 'PB-' || :last_no::text, md5('bench-grower-pgbench-' || :g::text)::uuid, NULL, current_date, 12500, 2, NULL, now(), 'clerk-1');
             INSERT INTO outbox (message_id, message_type, body, occurred_at) VALUES (gen_random_uuid(), 'harvest-received', '{outbox}'::jsonb, now());

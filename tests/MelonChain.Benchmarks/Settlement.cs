@@ -74,6 +74,7 @@ public static class Settlement
         await db.OpenAsync();
         // Bulk load: foreign keys are checked by construction here, not row by row.
         await db.ExecuteAsync("set session_replication_role = replica");
+        await Scenarios.SeedProfileAsync(db, coop, Onboarding.PrefixOf(coop));
         await db.ExecuteAsync(
             """
             insert into growers (id, cooperative_id, member_no, name, phone, village, kind, contract_id, registered_at)

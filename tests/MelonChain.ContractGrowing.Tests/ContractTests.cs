@@ -69,7 +69,7 @@ public class ContractTests(GrowingFixture f) : IClassFixture<GrowingFixture>
         // Both changes left through the outbox with the catalogue's fields.
         var signed = await Eventually.Until(() => f.Broker.TakeAsync(f.SignedQueue), m => m.Any(e => e.GetProperty("contractId").GetGuid() == contract));
         var s = signed.Single(e => e.GetProperty("contractId").GetGuid() == contract);
-        Assert.Equal(grower, s.GetProperty("growerId").GetGuid());
+        Assert.Equal(grower, s.GetProperty("growingGrowerId").GetGuid());
         Assert.Equal("恩平市大田镇朗北村", s.GetProperty("region").GetString());
         Assert.Equal(6700, s.GetProperty("plotAreaM2").GetInt64());
         Assert.Equal(2_000_000, s.GetProperty("expectedGrams").GetInt64());

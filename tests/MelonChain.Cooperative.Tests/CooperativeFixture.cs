@@ -37,9 +37,11 @@ public sealed class CooperativeFixture : IAsyncLifetime
     public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
     /// <summary>A clerk of a cooperative of its own, so each test's stock and periods are its own.</summary>
-    public ClerkSession NewCooperative()
+    public async Task<ClerkSession> NewCooperativeAsync(int commissionBps = 500, long boxFeeFen = 300)
     {
         var id = "coop-" + Guid.NewGuid().ToString("N")[..8];
+        await Onboarding.SaveProfileAsync(Cooperative.As(Roles.Admin, "admin-1", cooperative: id), id,
+            profile: Onboarding.Profile(id, commissionBps: commissionBps, boxFeeFen: boxFeeFen));
         return new ClerkSession(id, Cooperative.As(Roles.Clerk, "clerk-1", cooperative: id));
     }
 
@@ -50,11 +52,13 @@ public sealed class CooperativeFixture : IAsyncLifetime
     }
 
     /// <summary>ContractGrowing signs a contract with the cooperative; returns once the Cooperative has learnt it.</summary>
-    public async Task SignContractAsync(string coop, Guid contractId, Guid growingGrowerId, IReadOnlyDictionary<string, long>? minPrice = null)
+    public async Task SignContractAsync(string coop, Guid contractId, Guid growingGrowerId, IReadOnlyDictionary<string, long>? minPrice = null,
+        MelonChain.Messages.ContractGrowing.ContractGrower? grower = null)
     {
         await PublishAsync(new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, coop, contractId, growingGrowerId,
             "恩平市大田镇", 6_700, "2026-autumn", 3_000_000,
-            minPrice ?? new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 700, ["grade2"] = 400, ["offgrade"] = 100 }, "DR-2026-01"));
+            minPrice ?? new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 700, ["grade2"] = 400, ["offgrade"] = 100 }, "DR-2026-01",
+            grower ?? new MelonChain.Messages.ContractGrowing.ContractGrower("梁叔", "13622220001", "恩平市大田镇", "朗北村")));
         await Eventually.Until(() => CountAsync("select count(*) from contract_terms where contract_id = @contractId", new { contractId }),
             n => n == 1, TimeSpan.FromSeconds(30), "the contract known to the Cooperative");
     }
@@ -102,7 +106,10 @@ public sealed class ClerkSession(string cooperativeId, HttpClient http)
     public async Task<(Guid Id, string MemberNo)> Grower(string kind = "member", Guid? contractId = null)
     {
         var memberNo = $"{(kind == "contract" ? "EP" : "SX")}-{Interlocked.Increment(ref _members):D3}-{Guid.NewGuid().ToString()[..4]}";
-        var grower = await Post("/api/v1/cooperative/growers", new { memberNo, name = "社员" + memberNo, phone = "13800001111", village = kind == "contract" ? "恩平大田" : "上巷村", kind, contractId });
+        // A contract grower comes from its signed contract (ContractGrowing typed it in); a member is typed here.
+        var grower = await Post("/api/v1/cooperative/growers", kind == "contract"
+            ? new { memberNo, kind, contractId }
+            : (object)new { memberNo, name = "社员" + memberNo, phone = "13800001111", village = "上巷村", kind });
         return (grower.GetProperty("id").GetGuid(), memberNo);
     }
 

@@ -13,7 +13,7 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
     [Fact]
     public async Task A_delivery_after_its_period_closed_is_settled_next_time()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("grade1", 20m));
         var onTime = await PackedOrder(c, 10m);
@@ -49,7 +49,7 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
     [Fact]
     public async Task A_period_across_New_Year_books_each_orders_volume_to_the_year_it_was_delivered()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("grade1", 30m));
         var december = await PackedOrder(c, 10m);
@@ -73,7 +73,7 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
     [InlineData("1999-12-31", "2000-01-02")]
     public async Task Settlement_and_report_dates_outside_the_century_are_422_and_write_nothing(string from, string to)
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var settle = await c.Http.PostAsJsonAsync("/api/v1/cooperative/settlements", new { from, to });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, settle.StatusCode);
         Assert.Equal("application/problem+json", settle.Content.Headers.ContentType?.MediaType);

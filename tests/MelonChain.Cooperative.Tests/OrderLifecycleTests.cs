@@ -13,7 +13,7 @@ public class OrderLifecycleTests(CooperativeFixture f) : IClassFixture<Cooperati
     [Fact]
     public async Task Packing_and_cancelling_at_once_end_in_one_outcome()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("grade1", 400m));
         var buyer = await c.Buyer();
@@ -64,7 +64,7 @@ public class OrderLifecycleTests(CooperativeFixture f) : IClassFixture<Cooperati
     [Fact]
     public async Task A_packed_orders_cancellation_waits_for_Dispatch_and_returns_stock_only_when_confirmed()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("grade1", 40m));
         var buyer = await c.Buyer();
@@ -101,7 +101,7 @@ public class OrderLifecycleTests(CooperativeFixture f) : IClassFixture<Cooperati
     [Fact]
     public async Task A_placed_order_is_cancelled_at_once()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var order = await c.Order(await c.Buyer(), ("grade1", 10m, 800));
         var response = await c.Http.PostAsJsonAsync($"/api/v1/cooperative/orders/{order}/cancel", new { });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -116,7 +116,7 @@ public class OrderLifecycleTests(CooperativeFixture f) : IClassFixture<Cooperati
     [InlineData(1, 2_000.5)]
     public async Task A_box_holds_1_to_30_kg_and_an_order_at_most_2000_boxes(decimal boxNetKg, decimal kg)
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var buyer = await c.Buyer();
         var response = await c.Http.PostAsJsonAsync("/api/v1/cooperative/orders", new
         {
@@ -130,7 +130,7 @@ public class OrderLifecycleTests(CooperativeFixture f) : IClassFixture<Cooperati
     [Fact]
     public async Task An_order_of_exactly_2000_boxes_of_30_kg_is_accepted()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var buyer = await c.Buyer();
         var response = await c.Http.PostAsJsonAsync("/api/v1/cooperative/orders", new
         {

@@ -12,7 +12,7 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
     [Fact]
     public async Task Packing_fills_one_grade_boxes_from_the_oldest_harvest_and_records_every_boxs_growers()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (older, olderNo) = await c.Grower();
         var (newer, _) = await c.Grower();
         await c.Harvest(newer, Today, ("grade1", 30m), ("premium", 10m));
@@ -46,7 +46,7 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
     [Fact]
     public async Task Not_enough_stock_is_409_naming_what_is_short_and_allocates_nothing()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("grade1", 40m), ("grade2", 5m));
         var order = await c.Order(await c.Buyer(), ("grade1", 30m, 800), ("grade2", 6m, 500));
@@ -65,7 +65,7 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
     [Fact]
     public async Task Lots_older_than_four_days_are_packed_only_with_an_explicit_override()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today.AddDays(-6), ("grade2", 10m));
         var order = await c.Order(await c.Buyer(), ("grade2", 10m, 500));
@@ -77,7 +77,7 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
     [Fact]
     public async Task Two_orders_packed_at_once_for_the_same_stock_never_oversell()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("grade1", 50m));
         var buyer = await c.Buyer();
@@ -95,7 +95,7 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
     [Fact]
     public async Task Cancelling_a_packed_order_returns_its_kilograms_to_stock_once_Dispatch_closed_the_pickup()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("premium", 12m));
         var order = await c.Order(await c.Buyer(), ("premium", 10m, 1_600));

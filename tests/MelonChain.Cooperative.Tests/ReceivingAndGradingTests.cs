@@ -19,7 +19,7 @@ public class ReceivingAndGradingTests(CooperativeFixture f) : IClassFixture<Coop
     [InlineData(96.999, "shrink over 3%")]
     public async Task Grading_above_gross_or_with_shrink_over_the_limit_is_422_and_writes_nothing(double gradedKg, string because)
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         var receipt = await Receipt(c, grower, 100m);
 
@@ -34,7 +34,7 @@ public class ReceivingAndGradingTests(CooperativeFixture f) : IClassFixture<Coop
     [Fact]
     public async Task Grading_within_the_shrink_limit_makes_one_lot_per_grade_and_grading_twice_is_409()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, memberNo) = await c.Grower();
         var receipt = await Receipt(c, grower, 100m);
 
@@ -50,7 +50,7 @@ public class ReceivingAndGradingTests(CooperativeFixture f) : IClassFixture<Coop
 
         var graded = await Eventually.Until(() => f.Broker.TakeAsync(f.GradedQueue), m => m.Any(e => e.GetProperty("receiptId").GetGuid() == receipt));
         var e = graded.Single(x => x.GetProperty("receiptId").GetGuid() == receipt);
-        Assert.Equal(grower, e.GetProperty("growerId").GetGuid());
+        Assert.Equal(grower, e.GetProperty("memberId").GetGuid());
         Assert.Equal(2_500, e.GetProperty("shrinkGrams").GetInt64());
         Assert.Contains(e.GetProperty("lines").EnumerateArray(), l => l.GetProperty("grade").GetString() == "premium" && l.GetProperty("grams").GetInt64() == 20_000 && l.GetProperty("fruitCount").GetInt32() == 40);
         _ = memberNo;
@@ -61,7 +61,7 @@ public class ReceivingAndGradingTests(CooperativeFixture f) : IClassFixture<Coop
     [InlineData(-8, "older than 7 days")]
     public async Task Harvest_dates_in_the_future_or_too_old_are_422(int days, string because)
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         var response = await c.Http.PostAsJsonAsync("/api/v1/cooperative/receipts",
             new { growerId = grower, harvestedOn = Today.AddDays(days).ToString("yyyy-MM-dd"), grossKg = 10m, crates = 1 });
@@ -71,8 +71,8 @@ public class ReceivingAndGradingTests(CooperativeFixture f) : IClassFixture<Coop
     [Fact]
     public async Task A_clerk_of_another_cooperative_sees_none_of_our_rows()
     {
-        var ours = f.NewCooperative();
-        var theirs = f.NewCooperative();
+        var ours = await f.NewCooperativeAsync();
+        var theirs = await f.NewCooperativeAsync();
         var (grower, _) = await ours.Grower();
         var receipt = await Receipt(ours, grower, 50m);
         var buyer = await ours.Buyer();

@@ -14,7 +14,7 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
     [Fact]
     public async Task Settling_a_week_pools_per_grade_pays_every_fen_and_tops_up_only_where_the_guarantee_bites()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var contractId = Guid.NewGuid();
         await f.SignContractAsync(c.CooperativeId, contractId, Guid.NewGuid(),
             new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 2_000, ["grade2"] = 400, ["offgrade"] = 100 });
@@ -78,7 +78,7 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
     [Fact]
     public async Task Orders_are_settled_once_and_a_period_with_nothing_delivered_settles_to_zero()
     {
-        var c = f.NewCooperative();
+        var c = await f.NewCooperativeAsync();
         var (grower, _) = await c.Grower();
         await c.Harvest(grower, Today, ("grade1", 10m));
         var order = await c.Order(await c.Buyer(), ("grade1", 10m, 700));

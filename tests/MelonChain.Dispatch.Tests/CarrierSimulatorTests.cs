@@ -33,12 +33,12 @@ public class CarrierSimulatorTests(LoneSimulator sim) : IClassFixture<LoneSimula
     private const string CheckWord = DispatchFixture.CheckWord;
 
     private SfCarrier Carrier() => new(new HttpClient { BaseAddress = new Uri(sim.Host.BaseUrl) },
-        new SfSettings(sim.Host.BaseUrl, "MELONCHAIN_DEV", CheckWord, "7551234567", "zh-CN"), TimeProvider.System, NullLogger<SfCarrier>.Instance);
+        new SfSettings(sim.Host.BaseUrl, "MELONCHAIN_DEV", CheckWord, "zh-CN"), TimeProvider.System, NullLogger<SfCarrier>.Instance);
 
     private static BookingRequest Booking(string orderId, int parcels) => new(orderId, "express",
         new Party("上巷村合作社", "0750-3000000", "广东省", "江门市", "杜阮镇上巷村"),
         new Party("王经理", "13900001234", "北京市", "Beijing", "朝阳区建国路 88 号"),
-        Enumerable.Range(1, parcels).Select(i => new BookingParcel($"BOX{i:D3}", 5000)).ToList(), DateTimeOffset.UtcNow, "test");
+        Enumerable.Range(1, parcels).Select(i => new BookingParcel($"BOX{i:D3}", 5000)).ToList(), DateTimeOffset.UtcNow, "test", MelonChain.Testing.Onboarding.MonthlyCard);
 
     private async Task<SfResponse> Call(string service, string msgData, string? checkWord = null, bool dropDigest = false)
     {

@@ -115,6 +115,21 @@ public class DispatchFixture : IAsyncLifetime
         Dispatcher = Dispatch.As(Roles.Dispatcher, "dispatcher-1");
         CourierA = Dispatch.As(Roles.Courier, "courier-a", courierId: "C-A");
         CourierB = Dispatch.As(Roles.Courier, "courier-b", courierId: "C-B");
+        await OnboardAsync(ServiceHost<dispatch::Program>.Cooperative);
+    }
+
+    /// <summary>
+    /// The cooperative's profile as the Cooperative publishes it, and its carrier account as its admin saves it;
+    /// returns once Dispatch keeps the sender.
+    /// </summary>
+    public async Task OnboardAsync(string coop, string account = Onboarding.MonthlyCard, string street = "杜阮镇上巷村")
+    {
+        await PublishAsync(new CooperativeProfileSaved(Guid.NewGuid(), DateTimeOffset.UtcNow, coop, $"{coop} 农民专业合作社", coop, "上巷村",
+            new PostalAddress("广东省", "江门市", "蓬江区", street), "陈主任", "0750-3000000", Onboarding.PrefixOf(coop), 500, 300, 300, 4,
+            new CertificateTexts($"{coop} 农民专业合作社", "广东省江门市蓬江区杜阮镇", "0750-3000000", "内部质量控制"), Version: 1));
+        await Onboarding.SaveCarrierAccountsAsync(Dispatch.As(Roles.Admin, "admin-1", cooperative: coop), accounts: Onboarding.CarrierAccounts(account));
+        await Eventually.Until(() => ScalarAsync<long>("select count(*) from cooperative_senders where cooperative_id = @coop", new { coop }),
+            n => n == 1, TimeSpan.FromSeconds(30), "Dispatch to keep the cooperative's sender");
     }
 
     /// <summary>Publishes events as the Cooperative would.</summary>

@@ -41,14 +41,15 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
     public async Task A_dispatcher_replaces_the_rate_card_and_quotes_follow_it_but_a_courier_cannot()
     {
         var card = await f.Dispatcher.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/rate-cards");
-        Assert.Equal(7500, card.GetProperty("discountBps").GetInt32());
+        var accounts = await f.Dispatcher.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/carrier-accounts");
+        Assert.Equal(7500, accounts.GetProperty("accounts")[0].GetProperty("discountBps").GetInt32());
         Assert.Equal(10, card.GetProperty("lines").GetArrayLength());
 
-        var denied = await f.CourierA.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new { discountBps = 1, lines = Array.Empty<object>() });
+        var denied = await f.CourierA.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new { lines = Array.Empty<object>() });
         var other = f.Dispatch.As(Roles.Dispatcher, "d-2", cooperative: "othercoop");
+        await Onboarding.SaveCarrierAccountsAsync(f.Dispatch.As(Roles.Admin, "a-2", cooperative: "othercoop"), accounts: Onboarding.CarrierAccounts("7550000002", 8000));
         var put = await other.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new
         {
-            discountBps = 8000,
             lines = new[] { new { product = "express", originProvince = "Guangdong", destination = "Beijing", firstKg = 1m, firstFen = 2000, perKgFen = 1000, volumetricDivisor = 6000, promisedDays = 2, perShipment = false } },
         });
         var quote = await (await other.PostAsJsonAsync("/api/v1/dispatch/quotes", new { destinationCity = "Beijing", parcels = Boxes(1) }))

@@ -46,7 +46,7 @@ public class SfProtocolTests
     public void A_push_is_read_only_with_the_right_digest_and_a_fresh_timestamp()
     {
         var now = new DateTimeOffset(2026, 6, 12, 2, 5, 0, TimeSpan.Zero);
-        var carrier = new SfCarrier(new HttpClient(), new SfSettings("http://x/", "P", CheckWord, "1", "zh-CN"), new MelonChain.Testing.FixedClock(now),
+        var carrier = new SfCarrier(new HttpClient(), new SfSettings("http://x/", "P", CheckWord, "zh-CN"), new MelonChain.Testing.FixedClock(now),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SfCarrier>.Instance);
         var body = JsonSerializer.Serialize(new SfPush(new SfPushBody([new SfPushRoute("1", "SF1234567890123", "MC-1", "2026-06-12 10:00:00", "江门", "已揽收", "50")])), SfProtocol.Json);
         string Signed(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -46,6 +46,7 @@ public class SliceFixture : IAsyncLifetime
         Growing = new GrowingHost(GrowingDb.ConnectionString, broker);
         Clerk = Cooperative.As(Roles.Clerk, "clerk-1");
         await Task.WhenAll(Cooperative.StartAsync(), StartSubscriber ? Growing.StartAsync() : Task.CompletedTask);
+        await Onboarding.SaveProfileAsync(Cooperative.As(Roles.Admin, "admin-1"), CooperativeHost.Cooperative);
 
         // The contract the slice's contract growers deliver under, signed with the cooperative (ContractSigned):
         // a member names only a contract the Cooperative has learnt.
@@ -56,11 +57,21 @@ public class SliceFixture : IAsyncLifetime
             n => n == 1, TimeSpan.FromSeconds(30), "the contract known to the Cooperative");
     }
 
+    /// <summary>
+    /// A contract grower of a contract of their own (a grower is a member once), signed in the first stage's shape: the
+    /// event names no grower details, so the clerk types them.
+    /// </summary>
     public async Task<Guid> RegisterContractGrowerAsync(string memberNo)
     {
+        var contractId = Guid.NewGuid();
+        var signed = new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, CooperativeHost.Cooperative, contractId,
+            Guid.NewGuid(), "恩平市大田镇", 6_700, "2026-autumn", 2_000_000, new Dictionary<string, long> { ["grade1"] = 700 }, null);
+        await Cooperative.Services.GetRequiredService<MassTransit.IBus>().Publish(signed, ctx => ctx.MessageId = signed.EventId);
+        await Eventually.Until(() => CountAsync(CooperativeDb, $"select count(*) from contract_terms where contract_id = '{contractId}'"),
+            n => n == 1, TimeSpan.FromSeconds(30), "the member's contract known to the Cooperative");
         var response = await Clerk.PostAsJsonAsync("/api/v1/cooperative/growers", new
         {
-            memberNo, name = "黄伯", phone = "13800138000", village = "恩平大田", kind = "contract", contractId = ContractId,
+            memberNo, name = "黄伯", phone = "13800138000", village = "恩平大田", kind = "contract", contractId,
         });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<IdOnly>())!.Id;

@@ -68,7 +68,7 @@ public class SecretsTests
         var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth:SigningKey"] = new string('k', 48),
-            ["Carrier:Sf:PartnerId"] = "P", ["Carrier:Sf:CheckWord"] = new string('c', 32), ["Carrier:Sf:MonthlyCard"] = "1",
+            ["Carrier:Sf:PartnerId"] = "P", ["Carrier:Sf:CheckWord"] = new string('c', 32),
         };
         settings[key] = value;
         await using var process = new ServiceProcess(service, settings);

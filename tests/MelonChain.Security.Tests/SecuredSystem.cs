@@ -94,6 +94,8 @@ public sealed class SecuredSystem : IAsyncLifetime
         TerminatedContractId = await ContractAsync(officer, grower.GetProperty("id").GetGuid(), PlotId, "terminate");
         SignedContractId = await Scenario.SignedContractAsync();
         ContractGrowerId = await Scenario.GrowerAsync(SignedContractId);
+        // The other cooperative is a real one, onboarded like ours: what refuses its requests is ownership, not a missing profile.
+        await Scenario.OnboardAsync(System, "otherco");
         var otherOfficer = await System.AsAsync("officer", "officer-x", "otherco");
         var otherGrower = await Scenario.PostAsync(otherOfficer, "/api/v1/growing/growers", new { name = "何伯", phone = "13622225555", town = "恩平市大田镇", village = "朗南村" });
         var otherPlot = await Scenario.PostAsync(otherOfficer, "/api/v1/growing/plots", new { growerId = otherGrower.GetProperty("id").GetGuid(), areaM2 = 3000m, location = "朗南村" });

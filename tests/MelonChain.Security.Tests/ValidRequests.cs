@@ -15,6 +15,8 @@ public static class ValidRequests
 
     private static readonly Dictionary<string, Func<SecuredSystem, JsonObject>> Bodies = new()
     {
+        ["PUT /api/v1/cooperative/profile"] = _ => Obj(Onboarding.Profile(MelonSystem.Cooperative)),
+        ["PUT /api/v1/dispatch/carrier-accounts"] = _ => Obj(Onboarding.CarrierAccounts()),
         ["POST /api/v1/cooperative/growers"] = f => Sample(f, "/api/v1/cooperative/growers"),
         ["POST /api/v1/cooperative/receipts"] = f => Sample(f, "/api/v1/cooperative/receipts"),
         ["POST /api/v1/cooperative/receipts/{id}/grading"] = _ => Obj(new { lines = new[] { new { grade = "premium", kg = 1m } } }),
@@ -35,7 +37,6 @@ public static class ValidRequests
         ["POST /api/v1/growing/contracts/{id}/seedling-issues"] = f => Obj(new { batchId = f.BatchId, count = 10, issuedOn = Today }),
         ["PUT /api/v1/dispatch/rate-cards"] = _ => Obj(new
         {
-            discountBps = 8000,
             lines = new[]
             {
                 new { product = "express", originProvince = "广东", destination = "北京", firstKg = 1m, firstFen = 2300, perKgFen = 1200,

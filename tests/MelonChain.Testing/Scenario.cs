@@ -27,9 +27,26 @@ public sealed class Scenario
         Courier = courier;
     }
 
-    /// <summary>A clerk and a courier of <paramref name="cooperative"/> (a test that settles periods takes a cooperative of its own).</summary>
-    public static async Task<Scenario> StartAsync(MelonSystem system, string cooperative = MelonSystem.Cooperative) =>
-        new(system, await system.AsAsync("clerk", "clerk-1", cooperative), await system.AsAsync("courier", "courier-a", cooperative, courierId: CourierId));
+    /// <summary>
+    /// A clerk and a courier of <paramref name="cooperative"/> (a test that settles periods takes a cooperative of its own),
+    /// once its admin has saved its profile and carrier account and Dispatch keeps its sender.
+    /// </summary>
+    public static async Task<Scenario> StartAsync(MelonSystem system, string cooperative = MelonSystem.Cooperative, bool onboard = true)
+    {
+        if (onboard) await OnboardAsync(system, cooperative);
+        return new(system, await system.AsAsync("clerk", "clerk-1", cooperative), await system.AsAsync("courier", "courier-a", cooperative, courierId: CourierId));
+    }
+
+    /// <summary>The cooperative's admin saves its profile and carrier account; returns once Dispatch has the profile.</summary>
+    public static async Task OnboardAsync(MelonSystem system, string cooperative, object? profile = null, object? accounts = null)
+    {
+        var admin = await system.AsAsync("admin", "admin-1", cooperative);
+        await Onboarding.SaveProfileAsync(admin, cooperative, profile: profile);
+        await Onboarding.SaveCarrierAccountsAsync(admin, accounts: accounts);
+        var version = await system.ScalarAsync<int>("Cooperative", "select version from cooperative_profiles where cooperative_id = @cooperative", new { cooperative });
+        await Eventually.Until(() => system.ScalarAsync<int?>("Dispatch", "select version from cooperative_senders where cooperative_id = @cooperative", new { cooperative }),
+            v => v == version, TimeSpan.FromSeconds(60), "Dispatch to keep the cooperative's profile");
+    }
 
     public static string ChinaToday => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd");
 
@@ -64,15 +81,16 @@ public sealed class Scenario
         return contractId;
     }
 
-    /// <summary>A member grower, or an Enping contract grower (of a signed contract) whose receipts ContractGrowing counts as deliveries.</summary>
+    /// <summary>
+    /// A member grower, or an Enping contract grower (of a signed contract) whose receipts ContractGrowing counts as
+    /// deliveries: named by the contract only, since ContractGrowing registered the grower.
+    /// </summary>
     public async Task<Guid> GrowerAsync(Guid? contractId = null)
     {
         var memberNo = $"{(contractId is null ? "SX" : "EP")}-{Interlocked.Increment(ref _members):D3}-{Guid.NewGuid().ToString("N")[..4]}";
-        var grower = await PostAsync(Clerk, "/api/v1/cooperative/growers", new
-        {
-            memberNo, name = "黄伯", phone = "13800138000", village = contractId is null ? "上巷村" : "恩平大田",
-            kind = contractId is null ? "member" : "contract", contractId,
-        });
+        var grower = await PostAsync(Clerk, "/api/v1/cooperative/growers", contractId is null
+            ? new { memberNo, name = "黄伯", phone = "13800138000", village = "上巷村", kind = "member" }
+            : (object)new { memberNo, kind = "contract", contractId });
         return grower.GetProperty("id").GetGuid();
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MelonChain.Messages.Cooperative;
+using MelonChain.Testing;
 
 namespace MelonChain.Tracking.Tests;
 
@@ -33,7 +35,7 @@ public class PublicTrackingTests(TrackingFixture f) : IClassFixture<TrackingFixt
     {
         var story = await Delivered();
         var trace = await Eventually.Found(f.Tracking.CreateClient(), $"/api/v1/tracking/public/trace/{story.TraceCodes[1]}",
-            t => t.GetRawText().Contains("DR-2026-01"), what: "seedling lineage");
+            t => t.GetRawText().Contains("DR-2026-01") && t.GetProperty("certificate").ValueKind == JsonValueKind.Object, what: "seedling lineage and certificate");
         var body = trace.GetRawText();
 
         Assert.Equal("grade1", trace.GetProperty("grade").GetString());
@@ -61,10 +63,45 @@ public class PublicTrackingTests(TrackingFixture f) : IClassFixture<TrackingFixt
         Assert.Equal(HttpStatusCode.NotFound, (await f.Tracking.CreateClient().GetAsync("/api/v1/tracking/public/trace/ZZZZZZZZZZ/qr.png")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_boxs_certificate_carries_its_own_cooperatives_profile_texts_and_the_newest_profile_wins_whatever_the_order()
+    {
+        var coop = "cert-" + Guid.NewGuid().ToString("N")[..8];
+        var unprofiled = "noprofile-" + Guid.NewGuid().ToString("N")[..8];
+        // Version 2 arrives before version 1 (a re-delivery, a slow replica): the older save must not win.
+        await f.PublishAsync([Profile(coop, 2, "长乔村农民专业合作社", "委托检测"), Profile(coop, 1, "旧名称合作社", "自我承诺")]);
+        var ours = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-2), coop: coop);
+        var theirs = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-2), coop: unprofiled);
+        await f.PublishAsync([.. ours.Events, .. theirs.Events]);
+        var anonymous = f.Tracking.CreateClient();
+        await Eventually.Until(async () =>
+        {
+            await using var db = f.Db.Open();
+            return await Dapper.SqlMapper.ExecuteScalarAsync<long>(db,
+                "select count(*) from event_log where event_type = 'cooperative-profile-saved' and cooperative_id = @coop", new { coop });
+        }, n => n == 2, TimeSpan.FromSeconds(30), "both profile saves kept");
+
+        var trace = await Eventually.Found(anonymous, $"/api/v1/tracking/public/trace/{ours.TraceCodes[0]}",
+            t => t.GetProperty("certificate").ValueKind == JsonValueKind.Object, what: "the box's certificate");
+        var other = await Eventually.Found(anonymous, $"/api/v1/tracking/public/trace/{theirs.TraceCodes[0]}", _ => true, what: "the other box");
+
+        var certificate = trace.GetProperty("certificate");
+        Assert.Equal("长乔村农民专业合作社", certificate.GetProperty("producer").GetString());
+        Assert.Equal("委托检测", certificate.GetProperty("commitmentBasis").GetString());
+        Assert.StartsWith("广东省江门市蓬江区杜阮镇长乔村", certificate.GetProperty("origin").GetString());
+        Assert.Equal("长乔村农民专业合作社", trace.GetProperty("cooperative").GetString());
+        // No profile: no certificate, rather than another cooperative's texts.
+        Assert.Equal(JsonValueKind.Null, other.GetProperty("certificate").ValueKind);
+    }
+
+    private static CooperativeProfileSaved Profile(string coop, int version, string name, string basis) => new(
+        Guid.NewGuid(), DateTimeOffset.UtcNow, coop, name, "长乔", "长乔村", new PostalAddress("广东省", "江门市", "蓬江区", "杜阮镇长乔村"),
+        "李主任", "0750-3111111", "CQ", 500, 300, 300, 4, new CertificateTexts(name, "广东省江门市蓬江区杜阮镇长乔村", "0750-3111111", basis), version);
+
     private async Task<ShipmentStory> Delivered()
     {
         var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-2));
-        await f.PublishAsync(story.Events);
+        await f.PublishAsync([Profile(ShipmentStory.Coop, 1, "上巷村农民专业合作社", "内部质量控制"), .. story.Events]);
         await f.WaitForStatusAsync(f.Buyer(story.BuyerId), story.MasterWaybill, "delivered");
         return story;
     }

@@ -36,7 +36,7 @@ public static class FaultAdmin
         });
         admin.MapGet("/orders/{orderId}", (string orderId, OrderBook book) =>
             book.Find(orderId) is { } o
-                ? Results.Ok(new { o.OrderId, o.Waybills, o.Product, o.DestinationCity, o.BookedAt, o.Cancelled, o.DuplicateCreates, due = book.Due(o) })
+                ? Results.Ok(new { o.OrderId, o.Waybills, o.Product, o.DestinationCity, o.BookedAt, o.Cancelled, o.DuplicateCreates, due = book.Due(o), request = o.Request })
                 : Results.NotFound());
         admin.MapGet("/orders", (OrderBook book) => TypedResults.Ok(book.All().Select(o => new { o.OrderId, parcels = o.Waybills.Count, o.Cancelled })));
     }

@@ -12,8 +12,8 @@ public sealed class HarvestReceivedConsumer(Db db) : InboxConsumer<HarvestReceiv
         if (message.ContractId is null) return;
         await db.ExecuteAsync(
             """
-            insert into deliveries (receipt_id, cooperative_id, contract_id, grower_id, receipt_no, harvested_on, gross_grams, received_at)
-            values (@ReceiptId, @CooperativeId, @ContractId, @GrowerId, @ReceiptNo, @HarvestedOn, @GrossGrams, @ReceivedAt)
+            insert into deliveries (receipt_id, cooperative_id, contract_id, member_id, receipt_no, harvested_on, gross_grams, received_at)
+            values (@ReceiptId, @CooperativeId, @ContractId, @MemberId, @ReceiptNo, @HarvestedOn, @GrossGrams, @ReceivedAt)
             on conflict (receipt_id) do nothing
             """, message, ct);
     }

@@ -6,29 +6,36 @@ using MelonChain.ServiceDefaults.Messaging;
 namespace MelonChain.Cooperative.Consumers;
 
 /// <summary>
-/// Keeps each contract's guaranteed minimum prices, the basis of settlement top-ups. The newest version wins
-/// whatever order the signing and amendments arrive in.
+/// Keeps each contract's guaranteed minimum prices, the basis of settlement top-ups, and the grower it names (as
+/// ContractGrowing registered them: a contract member is made from this). The newest version wins whatever order the
+/// signing and amendments arrive in.
 /// </summary>
 public static class ContractTerms
 {
-    public static Task Keep(Db db, string coop, Guid contractId, Guid growerId, IReadOnlyDictionary<string, long> minPrice, int version,
-        DateTimeOffset at, CancellationToken ct) => db.ExecuteAsync(
+    public static Task Keep(Db db, string coop, Guid contractId, Guid growingGrowerId, ContractGrower? grower,
+        IReadOnlyDictionary<string, long> minPrice, int version, DateTimeOffset at, CancellationToken ct) => db.ExecuteAsync(
         """
-        insert into contract_terms (contract_id, cooperative_id, grower_id, min_price, version, changed_at)
-        values (@ContractId, @Coop, @GrowerId, @MinPrice::jsonb, @Version, @At)
-        on conflict (contract_id) do update set min_price = excluded.min_price, version = excluded.version, changed_at = excluded.changed_at
+        insert into contract_terms (contract_id, cooperative_id, growing_grower_id, grower_name, grower_phone, grower_town, grower_village,
+                                    min_price, version, changed_at)
+        values (@ContractId, @Coop, @GrowingGrowerId, @Name, @Phone, @Town, @Village, @MinPrice::jsonb, @Version, @At)
+        on conflict (contract_id) do update set min_price = excluded.min_price, version = excluded.version, changed_at = excluded.changed_at,
+            grower_name = coalesce(excluded.grower_name, contract_terms.grower_name),
+            grower_phone = coalesce(excluded.grower_phone, contract_terms.grower_phone),
+            grower_town = coalesce(excluded.grower_town, contract_terms.grower_town),
+            grower_village = coalesce(excluded.grower_village, contract_terms.grower_village)
             where contract_terms.version < excluded.version
-        """, new { ContractId = contractId, Coop = coop, GrowerId = growerId, MinPrice = JsonSerializer.Serialize(minPrice), Version = version, At = at }, ct);
+        """, new { ContractId = contractId, Coop = coop, GrowingGrowerId = growingGrowerId, Name = grower?.Name, Phone = grower?.Phone, Town = grower?.Town,
+                   Village = grower?.Village, MinPrice = JsonSerializer.Serialize(minPrice), Version = version, At = at }, ct);
 }
 
 public sealed class ContractSignedConsumer(Db db) : InboxConsumer<ContractSigned>(db)
 {
     protected override Task Handle(ContractSigned m, Db db, CancellationToken ct) =>
-        ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowerId, m.MinPriceFenPerKg, 1, m.OccurredAt, ct);
+        ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowingGrowerId, m.Grower, m.MinPriceFenPerKg, 1, m.OccurredAt, ct);
 }
 
 public sealed class ContractAmendedConsumer(Db db) : InboxConsumer<ContractAmended>(db)
 {
     protected override Task Handle(ContractAmended m, Db db, CancellationToken ct) =>
-        ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowerId, m.MinPriceFenPerKg, m.Version, m.OccurredAt, ct);
+        ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowingGrowerId, m.Grower, m.MinPriceFenPerKg, m.Version, m.OccurredAt, ct);
 }

@@ -13,7 +13,7 @@ create table growers (
     unique (cooperative_id, member_no)
 );
 
--- Receipt numbers are sequential per cooperative and day (SX-20260612-0007).
+-- Receipt numbers are sequential per cooperative and day (PREFIX-20260612-0007).
 create table receipt_counters (
     cooperative_id text not null,
     day            date not null,

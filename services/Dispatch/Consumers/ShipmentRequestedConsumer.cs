@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults.Data;
@@ -33,7 +34,7 @@ public sealed class ShipmentRequestedConsumer(Db db, TimeProvider clock) : Inbox
             """, new
             {
                 Id = pickupId, Coop = m.CooperativeId, m.OrderId, ShipmentId = Guid.CreateVersion7(), m.BuyerId,
-                Product = string.IsNullOrEmpty(m.Product) ? "express" : m.Product,
+                Product = string.IsNullOrEmpty(m.Product) ? Products.Default : m.Product,
                 m.Destination.City, m.Destination.Address, Contact = m.Destination.ContactName, m.Destination.Phone,
                 WindowStart = windowStart, WindowEnd = windowEnd, Boxes = m.Boxes.Count,
                 OldestHarvest = m.Boxes.SelectMany(b => b.Sources).Select(s => (DateOnly?)s.HarvestedOn).Min(), Now = now,

@@ -22,3 +22,4 @@ public sealed class OrderCancelledConsumer(Db db) : ReadModelConsumer<OrderCance
 public sealed class ContractSignedConsumer(Db db) : ReadModelConsumer<ContractSigned>(db);
 public sealed class ContractAmendedConsumer(Db db) : ReadModelConsumer<ContractAmended>(db);
 public sealed class SeedlingsIssuedConsumer(Db db) : ReadModelConsumer<SeedlingsIssued>(db);
+public sealed class CooperativeProfileSavedConsumer(Db db) : ReadModelConsumer<CooperativeProfileSaved>(db);

@@ -32,7 +32,7 @@ public static class ReadModel
     }
 
     /// <summary>The read-model tables, each with its cooperative.</summary>
-    private static readonly string[] Tables = ["shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues"];
+    private static readonly string[] Tables = ["shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues", "cooperative_profiles"];
 
     /// <summary>
     /// Deletes one cooperative's rows and applies its kept events again, in the order they were kept. Other
@@ -64,6 +64,7 @@ public static class ReadModel
         ContractSigned e => Contract(db, e.CooperativeId, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
         ContractAmended e => Contract(db, e.CooperativeId, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
         SeedlingsIssued e => Seedlings(db, e, ct),
+        CooperativeProfileSaved e => Profile(db, e, ct),
         _ => Task.CompletedTask,
     };
 
@@ -144,4 +145,14 @@ public static class ReadModel
         insert into seedling_issues (event_id, contract_id, batch_no, nursery, mother_field, issued_on, cooperative_id)
         values (@EventId, @ContractId, @BatchNo, @Nursery, @MotherField, @IssuedOn, @CooperativeId) on conflict do nothing
         """, e, ct);
+
+    private static Task Profile(Db db, CooperativeProfileSaved e, CancellationToken ct) => db.ExecuteAsync(
+        """
+        insert into cooperative_profiles (cooperative_id, name, certificate_producer, certificate_origin, certificate_contact, certificate_basis, version)
+        values (@CooperativeId, @Name, @Producer, @Origin, @Contact, @Basis, @Version)
+        on conflict (cooperative_id) do update set name = excluded.name, certificate_producer = excluded.certificate_producer,
+            certificate_origin = excluded.certificate_origin, certificate_contact = excluded.certificate_contact,
+            certificate_basis = excluded.certificate_basis, version = excluded.version
+            where cooperative_profiles.version < excluded.version
+        """, new { e.CooperativeId, e.Name, e.Certificate.Producer, e.Certificate.Origin, e.Certificate.Contact, e.Certificate.Basis, e.Version }, ct);
 }

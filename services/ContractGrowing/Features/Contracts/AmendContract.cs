@@ -38,7 +38,7 @@ public static class AmendContract
 
         var (facts, _) = await ContractStatus.FactsAsync(db, id, ct);
         await db.Publish(new ContractAmended(Guid.NewGuid(), now, coop, id, facts.GrowerId, $"{facts.Town}{facts.Village}",
-            (long)Math.Round(facts.AreaM2), facts.Season, expectedGrams, prices.ByGrade(), facts.BatchNo, version), ct);
+            (long)Math.Round(facts.AreaM2), facts.Season, expectedGrams, prices.ByGrade(), facts.BatchNo, version, facts.Grower), ct);
         return TypedResults.Created($"/api/v1/growing/contracts/{id}", await GetContract.Load(db, id, coop, ct));
     }
 }

@@ -44,13 +44,17 @@ public static class ContractStatus
         return TypedResults.Ok(await GetContract.Load(db, id, coop, ct));
     }
 
-    public sealed record Facts(Guid GrowerId, string Town, string Village, decimal AreaM2, string Season, string? BatchNo);
+    public sealed record Facts(Guid GrowerId, string Name, string Phone, string Town, string Village, decimal AreaM2, string Season, string? BatchNo)
+    {
+        /// <summary>The grower as this service registered them, for the cooperative to make its member from.</summary>
+        public ContractGrower Grower => new(Name, Phone, Town, Village);
+    }
 
     public static async Task<(Facts Facts, TermsRow Terms)> FactsAsync(Db db, Guid id, CancellationToken ct)
     {
         var facts = await db.QuerySingleAsync<Facts>(
             """
-            select c.grower_id, g.town, g.village, p.area_m2, c.season,
+            select c.grower_id, g.name, g.phone, g.town, g.village, p.area_m2, c.season,
                    (select b.batch_no from seedling_issues i join seedling_batches b on b.id = i.batch_id
                     where i.contract_id = c.id order by i.issued_at desc limit 1) as batch_no
             from contracts c join growers g on g.id = c.grower_id join plots p on p.id = c.plot_id where c.id = @Id
@@ -63,6 +67,6 @@ public static class ContractStatus
         var (f, t) = await FactsAsync(db, id, ct);
         var prices = t.ToTerms().MinPriceFenPerKg.ByGrade();
         return new ContractSigned(Guid.NewGuid(), now, coop, id, f.GrowerId, $"{f.Town}{f.Village}", (long)Math.Round(f.AreaM2),
-            f.Season, t.ExpectedGrams, prices, f.BatchNo);
+            f.Season, t.ExpectedGrams, prices, f.BatchNo, f.Grower);
     }
 }

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using System.Text.RegularExpressions;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -16,7 +17,7 @@ public static partial class Contracts
     public sealed record MinPrices(long Premium, long Grade1, long Grade2, long Offgrade)
     {
         public IReadOnlyDictionary<string, long> ByGrade() =>
-            new Dictionary<string, long> { ["premium"] = Premium, ["grade1"] = Grade1, ["grade2"] = Grade2, ["offgrade"] = Offgrade };
+            new Dictionary<string, long> { [Grades.Premium] = Premium, [Grades.Grade1] = Grade1, [Grades.Grade2] = Grade2, [Grades.Offgrade] = Offgrade };
     }
 
     public sealed record Terms(int Version, decimal ExpectedKg, MinPrices MinPriceFenPerKg, string? QualityTerms, string? Reason, DateTimeOffset RecordedAt);

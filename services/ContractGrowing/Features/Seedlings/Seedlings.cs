@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Messages.ContractGrowing;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -40,8 +41,7 @@ public static class GradeReceipt
 
     private sealed record ReceiptRow(Guid GrowerId, Guid? ContractId, DateOnly HarvestedOn, long GrossGrams);
 
-    private static async Task<Created<Grading>> Grade(Guid id, Request request, Db db, ClaimsPrincipal user, TimeProvider clock,
-        IConfiguration config, CancellationToken ct)
+    private static async Task<Created<Grading>> Grade(Guid id, Request request, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation().Check(request.Lines is { Count: > 0 and <= 4 }, "lines", "one to four grade lines are required");
         foreach (var (line, i) in (request.Lines ?? []).Select((l, i) => (l, i)))
@@ -60,7 +60,7 @@ public static class GradeReceipt
             throw Problem.Conflict("already-graded", "This receipt is already graded.");
 
         var graded = request.Lines!.Sum(l => Weight.ToGrams(l.Kg));
-        if (CheckShrink(receipt.GrossGrams, graded, config.GetValue("Grading:MaxShrinkBps", 300)) is { } problem)
+        if (CheckShrink(receipt.GrossGrams, graded, (await Profile.Profile.RulesAsync(db, coop, ct)).MaxShrinkBps) is { } problem)
             throw Problem.Unprocessable("shrink-out-of-bounds", problem);
 
         var now = clock.GetUtcNow();

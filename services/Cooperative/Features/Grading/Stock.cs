@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Security;
@@ -14,10 +15,10 @@ public static class Stock
 
     public sealed record Response(DateOnly Today, int MaxLotAgeDays, IReadOnlyList<GradeStock> Grades);
 
-    public static async Task<Ok<Response>> Get(Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    public static async Task<Ok<Response>> Get(Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var today = ChinaTime.Today(clock);
-        var maxAge = config.GetValue("Packing:MaxLotAgeDays", 4);
+        var maxAge = (await Profile.Profile.RulesAsync(db, user.CooperativeId(), ct)).MaxLotAgeDays;
         var rows = (await db.QueryAsync<(string Grade, long Available, long Fresh, int Lots, DateOnly? Oldest)>(
             """
             select grade, sum(grams - allocated_grams)::bigint,

@@ -15,7 +15,7 @@ public static class ListGrowers
         growers.MapGet("/{id:guid}", Get).WithName("GetGrower");
     }
 
-    private const string Columns = "id, member_no, name, phone, village, kind, contract_id, registered_at";
+    private const string Columns = "id, member_no, name, phone, village, kind, contract_id, registered_at, growing_grower_id";
 
     private static async Task<Ok<Page<Grower>>> List(int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
     {

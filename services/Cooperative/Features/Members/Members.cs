@@ -15,8 +15,11 @@ public static class Members
         return api;
     }
 
-    /// <summary>A grower as the clerk sees it; lists mask the phone number.</summary>
+    /// <summary>
+    /// A grower as the clerk sees it (a member of this cooperative: its id is the memberId other services know); a
+    /// contract grower also carries ContractGrowing's id of the grower. Lists mask the phone number.
+    /// </summary>
     public sealed record Grower(
         Guid Id, string MemberNo, string Name, string Phone, string Village, string Kind, Guid? ContractId,
-        DateTimeOffset RegisteredAt);
+        DateTimeOffset RegisteredAt, Guid? GrowingGrowerId);
 }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace MelonChain.Cooperative.Features.Receiving;
 
 /// <summary>
-/// SX-20260612-0007: receipt numbers, sequential per cooperative and day. The day's counter row is taken in a
+/// CQ-20260612-0007: receipt numbers under the cooperative's prefix (its profile), sequential per cooperative and day. The day's counter row is taken in a
 /// short transaction of its own rather than the request's: held until the request commits, that one row made every
 /// receipt of a cooperative wait for the one before (≈ 280 receipts/s and p99 > 1 s at 64 clerks, pgbench alike).
 /// Its commit does not wait for the disk (synchronous_commit off): the receipt's own commit comes later in the same
@@ -16,7 +16,7 @@ public sealed class ReceiptNumbers(DatabaseSettings settings) : IAsyncDisposable
     private readonly NpgsqlDataSource _source = new NpgsqlDataSourceBuilder(
         new NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = 8, MinPoolSize = 0 }.ConnectionString).Build();
 
-    public async Task<string> NextAsync(string coop, DateOnly day, IConfiguration config, CancellationToken ct)
+    public async Task<string> NextAsync(string coop, string prefix, DateOnly day, CancellationToken ct)
     {
         await using var command = _source.CreateCommand(
             """
@@ -28,7 +28,6 @@ public sealed class ReceiptNumbers(DatabaseSettings settings) : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { Value = coop });
         command.Parameters.Add(new NpgsqlParameter { Value = day });
         var next = (int)(await command.ExecuteScalarAsync(ct))!;
-        var prefix = config[$"Cooperatives:{coop}:ReceiptPrefix"] ?? coop[..Math.Min(2, coop.Length)].ToUpperInvariant();
         return $"{prefix}-{day:yyyyMMdd}-{next:D4}";
     }
 

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -9,7 +10,7 @@ namespace MelonChain.Cooperative.Features.Receiving;
 
 /// <summary>
 /// A clerk records a grower's delivery: harvest date (today or up to 7 days back), gross kg (up to 2,000 kg),
-/// crates. The receipt gets a readable number sequential per cooperative and day, e.g. SX-20260612-0007.
+/// crates. The receipt gets a readable number sequential per cooperative and day, e.g. CQ-20260612-0007 (the prefix is the cooperative's profile).
 /// </summary>
 public static class RecordReceipt
 {
@@ -17,7 +18,7 @@ public static class RecordReceipt
 
     public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt");
 
-    private sealed record GrowerRow(string MemberNo, string Kind, Guid? ContractId);
+    private sealed record GrowerRow(string MemberNo, string Kind, Guid? ContractId, Guid? GrowingGrowerId);
 
     private static async Task<Created<Receipt>> Handle(
         Request request, Db db, ReceiptNumbers numbers, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
@@ -39,25 +40,25 @@ public static class RecordReceipt
         v.ThrowIfInvalid();
 
         var coop = user.CooperativeId();
+        var rules = await Profile.Profile.RulesAsync(db, coop, ct);
         var grower = await db.QuerySingleOrDefaultAsync<GrowerRow>(
-            "select member_no, kind, contract_id from growers where id = @Id and cooperative_id = @Coop",
+            "select member_no, kind, contract_id, growing_grower_id from growers where id = @Id and cooperative_id = @Coop",
             new { Id = request.GrowerId, Coop = coop }, ct) ?? throw Problem.Invalid("growerId", "is not a grower of this cooperative");
         var contractId = request.ContractId ?? grower.ContractId;
         if (contractId is not null && grower.Kind != "contract")
             throw Problem.Invalid("contractId", "only a contract grower delivers under a contract");
-        // The contract must be this grower's (the one the member was registered with, or another of the same contract
-        // grower) and signed with this cooperative: fulfilment and provenance follow it.
+        // The contract must be a signed contract of this same grower (ContractGrowing's grower the member was made from)
+        // with this cooperative: fulfilment and provenance follow it.
         if (request.ContractId is { } named && named != grower.ContractId
             && !await db.ExecuteScalarAsync<bool>(
                 """
-                select exists (select 1 from contract_terms t join contract_terms mine on mine.contract_id = @Mine
-                               where t.contract_id = @Named and t.cooperative_id = @Coop and mine.cooperative_id = @Coop
-                                 and t.grower_id = mine.grower_id)
-                """, new { Named = named, Mine = grower.ContractId, Coop = coop }, ct))
+                select exists (select 1 from contract_terms
+                               where contract_id = @Named and cooperative_id = @Coop and growing_grower_id = @GrowingGrowerId)
+                """, new { Named = named, Coop = coop, grower.GrowingGrowerId }, ct))
             throw Problem.Invalid("contractId", "is not a contract of this grower signed with this cooperative");
 
         var now = clock.GetUtcNow();
-        var receiptNo = await numbers.NextAsync(coop, ChinaTime.Today(clock), config, ct);
+        var receiptNo = await numbers.NextAsync(coop, rules.ReceiptPrefix, ChinaTime.Today(clock), ct);
         var receipt = new Receipt(Guid.CreateVersion7(), receiptNo, request.GrowerId, grower.MemberNo, contractId,
             request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), now);
         await db.ExecuteAsync(

@@ -8,7 +8,6 @@ namespace MelonChain.Cooperative.Features.Sales;
 /// <summary>统一代销: buyers' orders, packed into traced boxes and handed to Dispatch; cancelled before collection.</summary>
 public static class Orders
 {
-    public static readonly string[] Products = ["express", "standard", "cold", "land", "heavy"];
 
     public sealed record Destination(string? City, string? Address, string? ContactName, string? Phone);
 

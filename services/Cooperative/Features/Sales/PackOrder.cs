@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -29,7 +30,7 @@ public static class PackOrder
 
     private sealed record LotRow(Guid Id, long Available, Guid ReceiptId, Guid GrowerId, string MemberNo, string Village, Guid? ContractId, DateOnly HarvestedOn);
 
-    private static async Task<Ok<Response>> Pack(Guid id, Request? request, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    private static async Task<Ok<Response>> Pack(Guid id, Request? request, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var coop = user.CooperativeId();
         var order = await db.QuerySingleOrDefaultAsync<OrderRow>(
@@ -41,7 +42,8 @@ public static class PackOrder
         if (order.Status != "placed") throw Problem.Conflict("order-not-placed", $"The order is {order.Status}; only a placed order is packed.");
         await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('pack:' || @Coop))", new { Coop = coop }, ct);
 
-        var cutoff = request?.AllowOldLots == true ? DateOnly.MinValue : ChinaTime.Today(clock).AddDays(-config.GetValue("Packing:MaxLotAgeDays", 4));
+        var maxLotAge = (await Profile.Profile.RulesAsync(db, coop, ct)).MaxLotAgeDays;
+        var cutoff = request?.AllowOldLots == true ? DateOnly.MinValue : ChinaTime.Today(clock).AddDays(-maxLotAge);
         var lines = await db.QueryAsync<(string Grade, long Grams)>("select grade, grams from order_lines where order_id = @Id order by grade", new { Id = id }, ct);
         var lots = new Dictionary<Guid, LotRow>();
         var boxes = new List<Packing.PackedBox>();

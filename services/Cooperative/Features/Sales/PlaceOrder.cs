@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Cooperative.Features.Grading;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -21,7 +22,7 @@ public static class PlaceOrder
         var v = new Validation()
             .Check(r.Destination is not null, "destination", "is required")
             .Check(r.Lines is { Count: > 0 and <= 4 }, "lines", "one to four lines are required")
-            .OneOf(r.Product ?? "express", "product", Products);
+            .OneOf(r.Product ?? Products.Default, "product", Products.All);
         if (r.Destination is { } d)
             v.Text(d.City, "destination.city", 50).Text(d.Address, "destination.address", 200)
              .Text(d.ContactName, "destination.contactName", 50).Phone(d.Phone, "destination.phone");
@@ -52,7 +53,7 @@ public static class PlaceOrder
             values (@Id, @Coop, @BuyerId, @City, @Address, @Contact, @Phone, @BoxNet, @L, @W, @H, @Product, @Now)
             """, new { Id = id, Coop = coop, r.BuyerId, City = r.Destination!.City!.Trim(), Address = r.Destination.Address!.Trim(),
                        Contact = r.Destination.ContactName!.Trim(), Phone = r.Destination.Phone!.Trim(), BoxNet = Weight.ToGrams(boxNetKg),
-                       L = size.LengthCm, W = size.WidthCm, H = size.HeightCm, Product = r.Product ?? "express", Now = clock.GetUtcNow() }, ct);
+                       L = size.LengthCm, W = size.WidthCm, H = size.HeightCm, Product = r.Product ?? Products.Default, Now = clock.GetUtcNow() }, ct);
         foreach (var line in r.Lines!)
             await db.ExecuteAsync(
                 "insert into order_lines (order_id, grade, grams, price_fen_per_kg) values (@Id, @Grade, @Grams, @Price)",

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using System.Text.Json;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults;
@@ -28,7 +29,7 @@ public static class SettlePeriod
 
     private sealed record ShareRow(Guid OrderId, string Grade, Guid GrowerId, string MemberNo, long Grams);
 
-    private static async Task<Created<Settlements.View>> Settle(Request r, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    private static async Task<Created<Settlements.View>> Settle(Request r, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Check(r.From is not null, "from", "is required").Check(r.To is not null, "to", "is required")
             .Period(r.From, r.To).ThrowIfInvalid();
@@ -65,7 +66,8 @@ public static class SettlePeriod
             """, new { Coop = coop }, ct))
             .ToDictionary(x => x.GrowerId, x => (IReadOnlyDictionary<string, long>)JsonSerializer.Deserialize<Dictionary<string, long>>(x.MinPrice)!);
 
-        var rules = new Rules(config.GetValue("Settlement:BoxFeeFen", 300L), config.GetValue("Settlement:CommissionBps", 500));
+        var profile = await Profile.Profile.RulesAsync(db, coop, ct);
+        var rules = new Rules(profile.BoxFeeFen, profile.CommissionBps);
         var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id, o.FreightFen, o.Boxes,
             lines[o.Id].Select(l => new SoldLine(l.Grade, l.Grams, l.PriceFenPerKg)).ToList(),
             shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams)).ToList())).ToList(), rules, guarantees);

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using System.Globalization;
 using System.Text;
 using MelonChain.ServiceDefaults;

@@ -3,17 +3,25 @@ namespace MelonChain.Dispatch.Features.Carrier;
 // The unified carrier model: what Dispatch needs from any carrier, in its own words. Adapters (SfCarrier)
 // map it to and from the carrier's payloads.
 
-public sealed record Party(string Name, string Phone, string Province, string City, string Address);
+/// <summary>The carriers Dispatch speaks, by the name shipments, accounts and rate cards record.</summary>
+public static class Carriers
+{
+    public const string Sf = "sf";
+}
+
+/// <summary>A sender or receiver: the person, their phone and address, and for a sender its company.</summary>
+public sealed record Party(string Name, string Phone, string Province, string City, string Address, string? County = null, string? Company = null);
 
 public sealed record BookingParcel(string TraceCode, long Grams);
 
 /// <summary>
-/// One order, one parcel per box, door pickup from <paramref name="PickupFrom"/>, sender pays by monthly account.
+/// One order, one parcel per box, door pickup from <paramref name="PickupFrom"/>, sender pays by the cooperative's
+/// monthly account <paramref name="Account"/>.
 /// <paramref name="MayExist"/>: an earlier request began booking this order, so the carrier may have it already.
 /// </summary>
 public sealed record BookingRequest(
     string CarrierOrderId, string Product, Party Sender, Party Receiver, IReadOnlyList<BookingParcel> Parcels,
-    DateTimeOffset PickupFrom, string? Remark, bool MayExist = false);
+    DateTimeOffset PickupFrom, string? Remark, string Account, bool MayExist = false);
 
 /// <summary>The carrier's order: the master waybill first, then the children, one per parcel.</summary>
 public sealed record CarrierBooking(string CarrierOrderId, string MasterWaybillNo, IReadOnlyList<string> WaybillNos);

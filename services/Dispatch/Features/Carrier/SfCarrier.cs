@@ -7,7 +7,11 @@ using Polly.Timeout;
 
 namespace MelonChain.Dispatch.Features.Carrier;
 
-public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWord, string MonthlyCard, string Language)
+/// <summary>
+/// The installation's open-platform credentials (one partner id and check word for MelonChain); each cooperative's
+/// monthly card is its carrier account (Dispatch's carrier-accounts), sent with every order it books.
+/// </summary>
+public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWord, string Language)
 {
     public static SfSettings From(IConfiguration config)
     {
@@ -17,7 +21,6 @@ public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWo
             config["Dispatch:CarrierBaseUrl"] ?? s["BaseUrl"] ?? "http://127.0.0.1:8089/",
             Required(s, "PartnerId"),
             Required(s, "CheckWord"),
-            Required(s, "MonthlyCard"),
             s["Language"] ?? "zh-CN");
     }
 
@@ -53,7 +56,7 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         })
         .Build();
 
-    public string Name => "sf";
+    public string Name => Carriers.Sf;
 
     public object PushAcknowledgement { get; } = new SfPushAck("0000", "成功");
 
@@ -150,12 +153,12 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
             r.CarrierOrderId, settings.Language,
             [new SfCargo("杜阮凉瓜 (鲜)", r.Parcels.Count, totalKg)],
             [Contact(1, r.Sender), Contact(2, r.Receiver)],
-            settings.MonthlyCard, PayMethod: 1, ExpressTypeId: Rates.RateCalculator.ExpressTypeIds[r.Product],
+            r.Account, PayMethod: 1, ExpressTypeId: Rates.RateCalculator.ExpressTypeIds[r.Product],
             ParcelQty: r.Parcels.Count, TotalWeight: totalKg, IsDocall: 1,
             SendStartTm: SfProtocol.ChinaTimeText(r.PickupFrom), Remark: r.Remark);
     }
 
-    private static SfContact Contact(int type, Party p) => new(type, p.Name, p.Phone, p.Province, p.City, null, p.Address);
+    private static SfContact Contact(int type, Party p) => new(type, p.Name, p.Phone, p.Province, p.City, p.County, p.Address, p.Company);
 
     private static CarrierBooking ToBooking(SfOrderResult order)
     {

@@ -11,7 +11,7 @@ public sealed record SfResult<T>(bool Success, string? ErrorCode, string? ErrorM
 public sealed record SfCargo(string Name, int Count, decimal Weight);
 
 /// <summary>contactType 1 = sender, 2 = receiver.</summary>
-public sealed record SfContact(int ContactType, string Contact, string Tel, string Province, string City, string? County, string Address);
+public sealed record SfContact(int ContactType, string Contact, string Tel, string Province, string City, string? County, string Address, string? Company = null);
 
 public sealed record SfCreateOrder(
     string OrderId, string Language, IReadOnlyList<SfCargo> CargoDetails, IReadOnlyList<SfContact> ContactInfoList,

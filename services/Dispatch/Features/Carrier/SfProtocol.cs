@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MelonChain.Messages;
 
 namespace MelonChain.Dispatch.Features.Carrier;
 
@@ -91,26 +92,27 @@ public static class SfProtocol
 
     /// <summary>China local time as SF writes it: <c>yyyy-MM-dd HH:mm:ss</c> (UTC+8).</summary>
     public static string ChinaTimeText(DateTimeOffset instant) =>
-        instant.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        ChinaTime.ToChina(instant).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     public static bool TryParseChinaTime(string? text, out DateTimeOffset instant)
     {
         instant = default;
         if (!DateTime.TryParseExact(text, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
             return false;
-        instant = new DateTimeOffset(local, TimeSpan.FromHours(8)).ToUniversalTime();
+        instant = ChinaTime.FromLocal(local);
         return true;
     }
 
     /// <summary>opCode → MelonChain status (services/Dispatch/CARRIERS.md), as data; null = unknown (keep the previous status).</summary>
     public static readonly IReadOnlyDictionary<string, string> StatusByOpCode = new Dictionary<string, string>
     {
-        ["50"] = "picked_up", ["54"] = "picked_up",
-        ["30"] = "in_transit", ["31"] = "in_transit", ["36"] = "in_transit", ["407"] = "in_transit", ["501"] = "in_transit", ["655"] = "in_transit",
-        ["44"] = "out_for_delivery", ["204"] = "out_for_delivery",
-        ["80"] = "delivered", ["8000"] = "delivered",
-        ["70"] = "delivery_failed", ["33"] = "delivery_failed",
-        ["99"] = "return_to_sender", ["631"] = "return_to_sender", ["648"] = "return_to_sender",
+        ["50"] = ShipmentStatuses.PickedUp, ["54"] = ShipmentStatuses.PickedUp,
+        ["30"] = ShipmentStatuses.InTransit, ["31"] = ShipmentStatuses.InTransit, ["36"] = ShipmentStatuses.InTransit,
+        ["407"] = ShipmentStatuses.InTransit, ["501"] = ShipmentStatuses.InTransit, ["655"] = ShipmentStatuses.InTransit,
+        ["44"] = ShipmentStatuses.OutForDelivery, ["204"] = ShipmentStatuses.OutForDelivery,
+        ["80"] = ShipmentStatuses.Delivered, ["8000"] = ShipmentStatuses.Delivered,
+        ["70"] = ShipmentStatuses.DeliveryFailed, ["33"] = ShipmentStatuses.DeliveryFailed,
+        ["99"] = ShipmentStatuses.ReturnToSender, ["631"] = ShipmentStatuses.ReturnToSender, ["648"] = ShipmentStatuses.ReturnToSender,
     };
 
     public static string? StatusOf(string opCode) => StatusByOpCode.GetValueOrDefault(opCode);

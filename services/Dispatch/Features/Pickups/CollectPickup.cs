@@ -52,7 +52,7 @@ public static class CollectPickup
     public static int CarrierOrderCount(int boxes) => Math.Max(1, (boxes + MaxParcelsPerCarrierOrder - 1) / MaxParcelsPerCarrierOrder);
 
     private static async Task<Ok<Shipment>> Handle(
-        Guid id, Request request, Db db, ClaimsPrincipal user, ICarrier carrier, TimeProvider clock, IConfiguration config, CancellationToken ct)
+        Guid id, Request request, Db db, ClaimsPrincipal user, ICarrier carrier, TimeProvider clock, CancellationToken ct)
     {
         var scanned = request.TraceCodes ?? [];
         new Validation()
@@ -82,7 +82,8 @@ public static class CollectPickup
         var line = RateCalculator.Find(await Rates.Rates.CardAsync(db, coop, ct), pickup.Product, pickup.DestinationCity)
             ?? throw Problem.Unprocessable("no-rate", $"The rate card has no {pickup.Product} rate to {pickup.DestinationCity}.");
         var price = RateCalculator.Quote(line, boxes.Select(b => new ParcelSpec(b.NetGrams, b.LengthCm, b.WidthCm, b.HeightCm)).ToList(),
-            await Rates.Rates.DiscountBpsAsync(db, coop, ct));
+            await Rates.Rates.DiscountBpsAsync(db, coop, carrier.Name, ct));
+        var (sender, account) = await Accounts.CarrierAccounts.ForBookingAsync(db, coop, carrier.Name, ct);
         var now = clock.GetUtcNow();
         // An earlier request that began booking may have reached the carrier even though its answer never came back.
         var bookedBefore = await db.ExecuteScalarAsync<bool>("select booking_started_at is not null from pickups where id = @Id", new { Id = id }, ct);
@@ -91,15 +92,15 @@ public static class CollectPickup
         await db.ReleaseConnectionAsync();
 
         // 2. The carrier, outside any transaction: one order per 300 parcels, each found again on a retry.
-        var sender = Sender(config);
+        var from = new Party(sender.ContactName, sender.Phone, sender.Province, sender.City, sender.Street, sender.County, sender.Name);
         var receiver = new Party(pickup.ContactName, pickup.Phone, Province(pickup.DestinationCity), pickup.DestinationCity, pickup.Address);
         var parts = boxes.Chunk(MaxParcelsPerCarrierOrder).ToList();
         var bookings = new List<(CarrierOrder Order, IReadOnlyList<Waybill> Waybills)>();
         foreach (var (part, i) in parts.Select((p, i) => (p, i + 1)))
         {
-            var booking = await carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, sender, receiver,
+            var booking = await carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, from, receiver,
                 part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now > pickup.WindowStart ? now : pickup.WindowStart,
-                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), MayExist: bookedBefore), ct);
+                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), account, MayExist: bookedBefore), ct);
             if (booking.WaybillNos.Count != part.Length)
                 throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
                     $"The carrier issued {booking.WaybillNos.Count} waybills for {part.Length} parcels.");
@@ -189,13 +190,6 @@ public static class CollectPickup
 
     public static Task<IReadOnlyList<CarrierOrder>> CarrierOrdersAsync(Db db, Guid shipmentId, CancellationToken ct) => db.QueryAsync<CarrierOrder>(
         "select part, carrier_order_id, master_waybill_no, parcels from carrier_orders where shipment_id = @Id order by part", new { Id = shipmentId }, ct);
-
-    private static Party Sender(IConfiguration config)
-    {
-        var s = config.GetSection("Dispatch:Sender");
-        return new Party(s["Name"] ?? "上巷村合作社", s["Phone"] ?? "0750-3000000", s["Province"] ?? "广东省", s["City"] ?? "江门市",
-            s["Address"] ?? "蓬江区杜阮镇上巷村");
-    }
 
     private static string Province(string city) => RateCalculator.NormalizeDestination(city) switch
     {

@@ -7,7 +7,8 @@ namespace MelonChain.Dispatch.Features.Rates;
 
 /// <summary>
 /// The cooperative's rate card: read by dispatchers and couriers, replaced whole by a dispatcher when the
-/// contract with the carrier changes (the figures are the contract's, so they are data, not code).
+/// contract with the carrier changes (the figures are the contract's, so they are data, not code). The negotiated
+/// discount belongs to the cooperative's carrier account (carrier-accounts).
 /// </summary>
 public static class RateCards
 {
@@ -15,7 +16,7 @@ public static class RateCards
         string Product, string OriginProvince, string Destination, decimal FirstKg, long FirstFen, long PerKgFen,
         int VolumetricDivisor, int PromisedDays, bool PerShipment);
 
-    public sealed record Card(int DiscountBps, IReadOnlyList<Line> Lines);
+    public sealed record Card(IReadOnlyList<Line> Lines);
 
     public static void Map(RouteGroupBuilder cards)
     {
@@ -30,13 +31,12 @@ public static class RateCards
     {
         var coop = user.CooperativeId();
         var card = await Rates.CardAsync(db, coop, ct);
-        return TypedResults.Ok(new Card(await Rates.DiscountBpsAsync(db, coop, ct), card.Select(ToApi).ToList()));
+        return TypedResults.Ok(new Card(card.Select(ToApi).ToList()));
     }
 
     private static async Task<Ok<Card>> Put(Card request, Db db, RateCardCache cache, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
     {
         var v = new Validation()
-            .Range(request.DiscountBps, "discountBps", 1, 10_000)
             .Check(request.Lines is { Count: > 0 and <= 200 }, "lines", "must hold 1 to 200 lines");
         for (var i = 0; i < (request.Lines?.Count ?? 0); i++)
         {
@@ -67,11 +67,6 @@ public static class RateCards
                 """, new { Coop = coop, l.Product, Origin = l.OriginProvince.Trim(), Destination = RateCalculator.NormalizeDestination(l.Destination),
                            FirstGrams = Weight.ToGrams(l.FirstKg), l.FirstFen, l.PerKgFen, Divisor = l.VolumetricDivisor,
                            Days = l.PromisedDays, l.PerShipment }, ct);
-        await db.ExecuteAsync(
-            """
-            insert into carrier_accounts (cooperative_id, discount_bps) values (@Coop, @Bps)
-            on conflict (cooperative_id) do update set discount_bps = excluded.discount_bps
-            """, new { Coop = coop, Bps = request.DiscountBps }, ct);
         // After the unit of work commits, so no quote caches the old card in between.
         http.Response.OnCompleted(() => { cache.Forget(coop); return Task.CompletedTask; });
         return await Get(db, user, ct);

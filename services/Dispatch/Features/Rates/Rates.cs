@@ -1,3 +1,4 @@
+using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Caching.Memory;
@@ -30,9 +31,10 @@ public static class Rates
             order by product, destination
             """, new { Coop = coop }, ct);
 
-    public static async Task<int> DiscountBpsAsync(Db db, string coop, CancellationToken ct) =>
+    /// <summary>The cooperative's negotiated discount with the carrier (its carrier account), or the town's 75% before it has one.</summary>
+    public static async Task<int> DiscountBpsAsync(Db db, string coop, string carrier, CancellationToken ct) =>
         await db.QuerySingleOrDefaultAsync<int?>(
-            "select discount_bps from carrier_accounts where cooperative_id = @Coop", new { Coop = coop }, ct)
+            "select discount_bps from carrier_accounts where cooperative_id = @Coop and carrier = @Carrier", new { Coop = coop, Carrier = carrier }, ct)
         ?? RateCalculator.DefaultDiscountBps;
 }
 
@@ -53,7 +55,7 @@ public sealed class RateCardCache(NpgsqlDataSource source, IMemoryCache memory)
         {
             e.AbsoluteExpirationRelativeToNow = Lifetime;
             await using var db = new Db(source, new OutboxSignal());
-            return new Entry(await Rates.CardAsync(db, coop, ct), await Rates.DiscountBpsAsync(db, coop, ct));
+            return new Entry(await Rates.CardAsync(db, coop, ct), await Rates.DiscountBpsAsync(db, coop, Carriers.Sf, ct));
         });
         return (entry!.Card, entry.DiscountBps);
     }

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Messages.Dispatch;
 using MelonChain.ServiceDefaults.Data;
@@ -123,7 +124,7 @@ public static class RouteIngest
         var record = records.Single(r => r.Id == implied.Id);
         await ChangeStatusAsync(db, shipment.CooperativeId, shipment.Id, shipment.OrderId, record.WaybillNo, record.Status!, record.At,
             record.AcceptAddress, record.OpCode, record.Remark, now, ct);
-        if (record.Status == "delivered")
+        if (record.Status == ShipmentStatuses.Delivered)
         {
             var onTime = record.At <= shipment.PromisedBy;
             await db.ExecuteAsync("update shipments set delivered_at = @At, on_time = @OnTime where id = @Id",

@@ -1,3 +1,5 @@
+using MelonChain.Messages;
+
 namespace MelonChain.Dispatch.Features.Routes;
 
 /// <summary>
@@ -16,13 +18,13 @@ public static class RouteStatus
 {
     public static StatusRecord? Implied(string current, IEnumerable<StatusRecord> records, int parts = 1)
     {
-        if (current == "cancelled") return null;
+        if (current == ShipmentStatuses.Cancelled) return null;
         var known = records.Where(r => r.Status is not null).ToList();
-        var firstDeliveries = known.Where(r => r.Status == "delivered").GroupBy(r => r.Part)
+        var firstDeliveries = known.Where(r => r.Status == ShipmentStatuses.Delivered).GroupBy(r => r.Part)
             .Select(g => g.OrderBy(r => r.At).ThenBy(r => r.Id).First()).ToList();
         if (firstDeliveries.Count > 0 && firstDeliveries.Count >= parts)
             return firstDeliveries.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).First();
-        if (current == "delivered") return null;
+        if (current == ShipmentStatuses.Delivered) return null;
         var arrived = firstDeliveries.Select(r => r.Part).ToHashSet();
         return known.Where(r => !arrived.Contains(r.Part)).OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefault();
     }

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using System.Text.Json;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults;
@@ -16,6 +17,7 @@ namespace MelonChain.Tracking.Features.Public;
 public static class Provenance
 {
     public const string Product = "杜阮凉瓜 Duruan bitter melon";
+    public const string ProductName = "杜阮凉瓜 (鲜) fresh Duruan bitter melon";
     public const string Indication = "国家地理标志产品 National geographical indication product";
     public const string StorageAdvice = "Keep at 10–12.5 °C and 85–95% humidity, away from ethylene-producing fruit (apples, bananas); 3–4 days at room temperature. 10–12.5 °C 冷藏，远离释放乙烯的水果。";
 
@@ -29,7 +31,7 @@ public static class Provenance
     public sealed record Story(
         string TraceCode, string Product, string GeographicalIndication, string Grade, decimal NetKg,
         IReadOnlyList<DateOnly> HarvestDates, string Cooperative, IReadOnlyList<string> Villages, IReadOnlyList<Origin> Origins,
-        DateTimeOffset PackedAt, string? Carrier, string? WaybillNo, string StorageAdvice, Certificate Certificate);
+        DateTimeOffset PackedAt, string? Carrier, string? WaybillNo, string StorageAdvice, Certificate? Certificate);
 
     public static void Map(RouteGroupBuilder publicApi)
     {
@@ -37,9 +39,11 @@ public static class Provenance
         publicApi.MapGet("/trace/{traceCode}/qr.png", Qr).WithName("PublicTraceQr");
     }
 
+    private sealed record ProfileRow(string Name, string Producer, string Origin, string Contact, string Basis);
+
     private sealed record BoxRow(string CooperativeId, string Grade, long NetGrams, DateTimeOffset PackedAt, string Sources, string? Carrier, string? WaybillNo);
 
-    private static async Task<Ok<Story>> Trace(string traceCode, Db db, IConfiguration config, CancellationToken ct)
+    private static async Task<Ok<Story>> Trace(string traceCode, Db db, CancellationToken ct)
     {
         Validate(traceCode);
         var box = await db.QuerySingleOrDefaultAsync<BoxRow>(
@@ -63,13 +67,18 @@ public static class Provenance
             s.ContractId is { } c ? regions.GetValueOrDefault(c) : null,
             s.ContractId is { } id ? seedlings[id].DistinctBy(l => l.BatchNo).ToList() : [])).ToList();
         var villages = sources.Select(s => s.Village).Distinct().Order().ToList();
-        var coop = config.GetSection($"Cooperatives:{box.CooperativeId}");
-        var coopName = coop["Name"] ?? box.CooperativeId;
-        var certificate = new Certificate(
-            "杜阮凉瓜 (鲜) fresh Duruan bitter melon", Weight.ToKg(box.NetGrams), coopName,
-            $"{coop["Origin"] ?? "广东省江门市"} · {string.Join("、", villages)}", coop["Contact"] ?? "",
-            DateOnly.FromDateTime(ChinaTime.ToChina(box.PackedAt).DateTime),
-            "内部质量控制 internal quality control; 不使用禁用农药兽药、停用兽药和非法添加物，常规农药兽药残留不超标");
+        // The cooperative's own texts, from its profile; a box whose cooperative's profile has not reached Tracking yet
+        // shows no certificate rather than another cooperative's.
+        var coop = await db.QuerySingleOrDefaultAsync<ProfileRow>(
+            """
+            select name, certificate_producer as producer, certificate_origin as origin, certificate_contact as contact,
+                   certificate_basis as basis
+            from cooperative_profiles where cooperative_id = @Coop
+            """, new { Coop = box.CooperativeId }, ct);
+        var coopName = coop?.Name ?? box.CooperativeId;
+        var certificate = coop is null ? null : new Certificate(
+            ProductName, Weight.ToKg(box.NetGrams), coop.Producer, $"{coop.Origin} · {string.Join("、", villages)}", coop.Contact,
+            ChinaTime.DateOf(box.PackedAt), coop.Basis);
 
         return TypedResults.Ok(new Story(traceCode.ToUpperInvariant(), Product, Indication, box.Grade, Weight.ToKg(box.NetGrams),
             sources.Select(s => s.HarvestedOn).Distinct().Order().ToList(), coopName, villages, origins, box.PackedAt,

@@ -1,4 +1,5 @@
 using Dapper;
+using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 
@@ -7,9 +8,7 @@ namespace MelonChain.Tracking.Features.Shipments;
 /// <summary>A shipment as its buyer follows it: where it is, against the 2-day promise, and what is in it.</summary>
 public static class Shipments
 {
-    public static readonly string[] Statuses =
-        ["pending", "picked_up", "in_transit", "out_for_delivery", "delivered", "delivery_failed", "delivery_delayed",
-         "return_to_sender", "cancelled", "unknown"];
+    public static IReadOnlyList<string> Statuses => ShipmentStatuses.All;
 
     public sealed record TimelineEntry(string Status, DateTimeOffset At, string Location, string Remark, string CarrierCode);
 
@@ -74,7 +73,7 @@ public static class Shipments
     /// <summary>Hours from the start of the harvest day (China time) to the given instant.</summary>
     public static int HoursSince(DateOnly harvestedOn, DateTimeOffset until)
     {
-        var start = new DateTimeOffset(harvestedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        var start = ChinaTime.StartOf(harvestedOn);
         return (int)Math.Max(0, Math.Floor((until - start).TotalHours));
     }
 }

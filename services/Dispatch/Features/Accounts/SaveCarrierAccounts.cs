@@ -1,0 +1,55 @@
+using MelonChain.Dispatch.Features.Carrier;
+using MelonChain.Dispatch.Features.Rates;
+using MelonChain.ServiceDefaults.Data;
+using MelonChain.ServiceDefaults.Http;
+using MelonChain.ServiceDefaults.Security;
+using static MelonChain.Dispatch.Features.Accounts.CarrierAccounts;
+
+namespace MelonChain.Dispatch.Features.Accounts;
+
+/// <summary>
+/// The admin replaces the cooperative's carrier accounts whole: at most one per carrier, a destination city the
+/// default of at most one. Quotes take the new discount at once on this replica (the rate-card cache is dropped).
+/// </summary>
+public static class SaveCarrierAccounts
+{
+    public sealed record Request(IReadOnlyList<CarrierAccount>? Accounts);
+
+    public static void Map(RouteGroupBuilder accounts) =>
+        accounts.MapPut("/", Handle).RequireRoles(Roles.Admin).WithName("SaveCarrierAccounts");
+
+    private static async Task<Ok<View>> Handle(Request request, Db db, ICarrier carrier, RateCardCache cache, HttpContext http,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        string[] known = [carrier.Name];
+        var accounts = request.Accounts ?? [];
+        var v = new Validation().Check(accounts.Count is > 0 and <= 10, "accounts", "must hold 1 to 10 accounts");
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var a = accounts[i];
+            var at = $"accounts[{i}]";
+            v.OneOf(a.Carrier, $"{at}.carrier", known)
+             .Code(a.Account, $"{at}.account", 30)
+             .Range(a.DiscountBps, $"{at}.discountBps", 1, 10_000)
+             .Check(a.DefaultFor is null || (a.DefaultFor.Length <= 50 && a.DefaultFor.All(c => !string.IsNullOrWhiteSpace(c) && c.Length <= 40)),
+                 $"{at}.defaultFor", "must hold at most 50 city names of at most 40 characters");
+        }
+        v.Check(accounts.Select(a => a.Carrier).Distinct().Count() == accounts.Count, "accounts", "must hold at most one account per carrier");
+        var cities = accounts.SelectMany(a => (a.DefaultFor ?? []).Select(c => RateCalculator.NormalizeDestination(c))).ToList();
+        v.Check(cities.Distinct().Count() == cities.Count, "accounts", "must name a city as the default of one account only");
+        v.ThrowIfInvalid();
+
+        var coop = user.CooperativeId();
+        await db.ExecuteAsync("delete from carrier_accounts where cooperative_id = @Coop", new { Coop = coop }, ct);
+        foreach (var a in accounts)
+            await db.ExecuteAsync(
+                """
+                insert into carrier_accounts (cooperative_id, carrier, account, discount_bps, default_for)
+                values (@Coop, @Carrier, @Account, @DiscountBps, @DefaultFor)
+                """, new { Coop = coop, a.Carrier, a.Account, a.DiscountBps,
+                           DefaultFor = (a.DefaultFor ?? []).Select(c => RateCalculator.NormalizeDestination(c)).Distinct().ToArray() }, ct);
+        // After the unit of work commits, so no quote caches the old discount in between.
+        http.Response.OnCompleted(() => { cache.Forget(coop); return Task.CompletedTask; });
+        return TypedResults.Ok(new View(await ListAsync(db, coop, ct), await SenderAsync(db, coop, ct)));
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MelonChain.Testing;
+
+/// <summary>
+/// What a cooperative's admin saves before anything else (its profile, its carrier account), as request bodies.
+/// Every cooperative a test uses is onboarded through the API like this; nothing falls back to another's values.
+/// </summary>
+public static class Onboarding
+{
+    /// <summary>The tests' default cooperative keeps the demo's prefix; any other gets one of its own, derived from its id.</summary>
+    public static string PrefixOf(string cooperative) => cooperative == MelonSystem.Cooperative ? "SX"
+        : "T" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(cooperative)))[..5];
+
+    public static object Profile(string cooperative, string? prefix = null, int commissionBps = 500, long boxFeeFen = 300,
+        int maxShrinkBps = 300, int maxLotAgeDays = 4, string? producer = null) => new
+    {
+        name = $"{cooperative} 农民专业合作社",
+        shortName = cooperative,
+        village = "上巷村",
+        address = new { province = "广东省", city = "江门市", county = "蓬江区", street = $"杜阮镇{cooperative}" },
+        contactName = "陈主任",
+        phone = "0750-3000000",
+        receiptPrefix = prefix ?? PrefixOf(cooperative),
+        commissionBps,
+        boxFeeFen,
+        maxShrinkBps,
+        maxLotAgeDays,
+        certificate = new
+        {
+            producer = producer ?? $"{cooperative} 农民专业合作社",
+            origin = "广东省江门市蓬江区杜阮镇",
+            contact = "0750-3000000",
+            basis = "内部质量控制",
+        },
+    };
+
+    public const string MonthlyCard = "7551234567";
+
+    public static object CarrierAccounts(string account = MonthlyCard, int discountBps = 7500) => new
+    {
+        accounts = new[] { new { carrier = "sf", account, discountBps, defaultFor = new[] { "Beijing", "Shanghai" } } },
+    };
+
+    /// <summary>Saves the profile through <paramref name="admin"/> (a Cooperative client of that cooperative's admin).</summary>
+    public static async Task SaveProfileAsync(HttpClient admin, string cooperative, string path = "/api/v1/cooperative/profile", object? profile = null)
+    {
+        using var response = await admin.PutAsJsonAsync(path, profile ?? Profile(cooperative));
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Saves the carrier account through <paramref name="admin"/> (a Dispatch client of that cooperative's admin).</summary>
+    public static async Task SaveCarrierAccountsAsync(HttpClient admin, string path = "/api/v1/dispatch/carrier-accounts", object? accounts = null)
+    {
+        using var response = await admin.PutAsJsonAsync(path, accounts ?? CarrierAccounts());
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+}
