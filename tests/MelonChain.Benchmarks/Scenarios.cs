@@ -282,17 +282,23 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             $"{ids.Length} receipts answered 201: {rows} rows, {numbers} distinct receipt numbers");
         bar.Verify(keys == ids.Length, $"{keys} stored Idempotency-Key responses for {ids.Length} created");
 
-        // A retry with the same key and body replays the stored answer and writes nothing.
+        // A retry with the same key and body replays the stored answer and writes nothing: ten requests the run really
+        // sent (a short run need not have sent ten from any one worker), found by their stored keys.
         using var clerk = ClerkClient(1);
         var before = await coop.ExecuteScalarAsync<long>("select count(*) from receipts");
+        var sent = (await coop.QueryAsync<string>("select key from idempotency_keys where key like @Run || '-%' order by key limit 10", new { Run = run }))
+            .Select(k => k.Split('-')).Select(p => (Worker: int.Parse(p[^2]), Seq: long.Parse(p[^1]))).ToList();
         var replayed = 0;
-        for (var s = 0; s < 10; s++)
+        var refused = new List<string>();
+        foreach (var (worker, seq) in sent)
         {
-            using var again = await clerk.SendAsync(ReceiptRequest(0, s, run));
+            using var again = await clerk.SendAsync(ReceiptRequest(worker, seq, run));
             if (again.StatusCode == HttpStatusCode.Created && again.Headers.Contains("Idempotent-Replayed")) replayed++;
+            else refused.Add($"{worker}-{seq}: {(int)again.StatusCode} {(await again.Content.ReadAsStringAsync())[..Math.Min(200, (int)(again.Content.Headers.ContentLength ?? 200))]}");
         }
         var afterRetry = await coop.ExecuteScalarAsync<long>("select count(*) from receipts");
-        bar.Verify(replayed == 10 && afterRetry == before, $"10 retries with the same Idempotency-Key: {replayed} replayed, {afterRetry - before} new rows");
+        bar.Verify(sent.Count == 10 && replayed == 10 && afterRetry == before,
+            $"{sent.Count} retries with the same Idempotency-Key: {replayed} replayed, {afterRetry - before} new rows" + string.Concat(refused.Select(r => "; " + r)));
 
         await VerifyDeliveredAsync(bar, ids, "HarvestReceived");
     }

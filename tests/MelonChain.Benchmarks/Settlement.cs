@@ -81,7 +81,7 @@ public static class Settlement
             select md5(@Coop || 'g' || n)::uuid, @Coop, 'M' || lpad(n::text, 5, '0'), 'Grower ' || n, '138' || lpad(n::text, 8, '0'), 'Village',
                    case when n % 5 = 0 then 'contract' else 'member' end, case when n % 5 = 0 then md5(@Coop || 'c' || n)::uuid end, now()
             from generate_series(1, @G) n;
-            insert into contract_terms (contract_id, cooperative_id, grower_id, min_price, version, changed_at)
+            insert into contract_terms (contract_id, cooperative_id, growing_grower_id, min_price, version, changed_at)
             select md5(@Coop || 'c' || n)::uuid, @Coop, md5(@Coop || 'g' || n)::uuid, '{"premium": 1000, "grade1": 800, "grade2": 600}'::jsonb, 1, now()
             from generate_series(5, @G, 5) n;
             insert into receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by)

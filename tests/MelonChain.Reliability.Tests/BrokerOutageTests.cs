@@ -23,7 +23,7 @@ public class BrokerOutageTests(PrivateServersSystem f)
             Assert.True(refused.Count == 0, $"{refused.Count} receipts refused, e.g. {refused.FirstOrDefault()}");
             // Every event waits in Cooperative's outbox, written in its receipt's own transaction.
             Assert.True(await f.System.ScalarAsync<long>("Cooperative", "select count(*) from outbox where message_type = 'harvest-received'") >= Receipts);
-            Assert.Equal(0, await f.System.ScalarAsync<long>("ContractGrowing", "select count(*) from deliveries where grower_id = @grower", new { grower }));
+            Assert.Equal(0, await f.System.ScalarAsync<long>("ContractGrowing", "select count(*) from deliveries where member_id = @grower", new { grower }));
         }
         finally
         {

@@ -25,7 +25,7 @@ public static class Totals
         try
         {
             await Eventually.Until(() => system.ScalarAsync<long>("ContractGrowing",
-                    "select count(*) from deliveries where grower_id = @growerId", new { growerId }),
+                    "select count(*) from deliveries where member_id = @growerId", new { growerId }),
                 n => n >= answered.Count, TimeSpan.FromSeconds(90), $"{answered.Count} deliveries in ContractGrowing");
         }
         catch (TimeoutException e) when (queues is not null)
@@ -35,10 +35,10 @@ public static class Totals
         await Eventually.Until(() => system.ScalarAsync<long>("Cooperative", "select count(*) from outbox"), n => n == 0,
             TimeSpan.FromSeconds(30), "Cooperative's outbox to drain");
 
-        var delivered = await system.QueryAsync<Guid>("ContractGrowing", "select receipt_id from deliveries where grower_id = @growerId", new { growerId });
+        var delivered = await system.QueryAsync<Guid>("ContractGrowing", "select receipt_id from deliveries where member_id = @growerId", new { growerId });
         Assert.Equal(answered.Order(), delivered.Order());
         Assert.Equal(grams, await system.ScalarAsync<long>("ContractGrowing",
-            "select coalesce(sum(gross_grams), 0)::bigint from deliveries where grower_id = @growerId", new { growerId }));
+            "select coalesce(sum(gross_grams), 0)::bigint from deliveries where member_id = @growerId", new { growerId }));
         if (queues is not null)
         {
             var deadLettered = (await queues()).Where(q => q.Key.EndsWith("_error") && q.Value > 0).ToList();
