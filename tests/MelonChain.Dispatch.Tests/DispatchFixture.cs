@@ -140,12 +140,13 @@ public class DispatchFixture : IAsyncLifetime
     }
 
     /// <summary>Publishes ShipmentRequested as Cooperative would and waits for the open pickup.</summary>
-    public async Task<(Guid PickupId, Guid OrderId, List<string> TraceCodes)> OpenPickupAsync(int boxes, string city = "Beijing", string product = "express")
+    public async Task<(Guid PickupId, Guid OrderId, List<string> TraceCodes)> OpenPickupAsync(int boxes, string city = "Beijing", string product = "express",
+        string coop = ServiceHost<dispatch::Program>.Cooperative)
     {
         var orderId = Guid.NewGuid();
         var codes = Enumerable.Range(1, boxes).Select(i => $"T{orderId.ToString("N")[..6].ToUpperInvariant()}{i:D3}").ToList();
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
-        var evt = new ShipmentRequested(Guid.NewGuid(), DateTimeOffset.UtcNow, ServiceHost<dispatch::Program>.Cooperative, orderId, Guid.NewGuid(),
+        var evt = new ShipmentRequested(Guid.NewGuid(), DateTimeOffset.UtcNow, coop, orderId, Guid.NewGuid(),
             new Destination(city, "朝阳区建国路 88 号", "王经理", "13900001234"), product,
             codes.Select(c => new RequestedBox(c, "premium", 5000, 40, 30, 25,
                 [new BoxSource(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "SX-001", "上巷村", null, today, 5000)])).ToList());

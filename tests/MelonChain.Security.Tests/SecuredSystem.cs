@@ -29,6 +29,9 @@ public sealed class SecuredSystem : IAsyncLifetime
 
     public MelonSystem System { get; private set; } = null!;
     public Scenario Scenario { get; private set; } = null!;
+
+    /// <summary>The one origin the Gateway is configured to let a browser call it from.</summary>
+    public const string WebClientOrigin = "https://app.duruan-coop.test";
     public HttpClient Anonymous { get; private set; } = null!;
 
     /// <summary>Real ids of the seeded rows, by the name of the path parameter that takes them.</summary>
@@ -69,6 +72,8 @@ public sealed class SecuredSystem : IAsyncLifetime
             ["Tracking"] = new Dictionary<string, string> { ["RateLimits:PublicPerMinute"] = PublicPerMinute.ToString() },
             // Routes are not the point here: the shipment stays booked.
             ["CarrierSimulator"] = new Dictionary<string, string> { ["Simulator:SecondsPerDay"] = "86400" },
+            // A cooperative's web app on its own origin calls the API through the Gateway.
+            ["Gateway"] = new Dictionary<string, string> { ["Cors:AllowedOrigins"] = WebClientOrigin },
         });
         Scenario = await Scenario.StartAsync(System);
         Anonymous = new HttpClient { BaseAddress = System.Gateway };

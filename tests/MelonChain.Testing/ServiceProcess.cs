@@ -72,7 +72,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
+            {
+                // HasExited can be true before the asynchronous readers have delivered the last lines (the refusal a
+                // test looks for): the parameterless WaitForExit waits for both redirected streams to end.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}:\n{RecentOutput}");
+            }
             try
             {
                 if ((await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)

@@ -62,6 +62,7 @@ public static class ServiceDefaults
         builder.Services.AddDataProtection().PersistKeysToFileSystem(
             new DirectoryInfo(builder.Configuration["DataProtection:Path"] ?? Path.Combine(Path.GetTempPath(), "melonchain-keys", serviceName)));
 
+        builder.AddWebClientCors();
         builder.AddPublicRateLimit();
         builder.AddMelonAuth();
         builder.Services.AddSingleton<TokenIssuer>();
@@ -115,6 +116,7 @@ public static class ServiceDefaults
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors(WebClientCors.Policy);
         // The unit of work hashes the body of requests carrying an Idempotency-Key, so those are buffered.
         app.Use((http, next) =>
         {

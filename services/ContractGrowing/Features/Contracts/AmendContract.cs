@@ -15,7 +15,7 @@ public static class AmendContract
 {
     public sealed record Request(decimal? ExpectedKg, MinPrices? MinPriceFenPerKg, string? QualityTerms, string? Reason);
 
-    public static void Map(RouteGroupBuilder contracts) => contracts.MapPost("/{id:guid}/amendments", Amend).WithName("AmendContract");
+    public static void Map(RouteGroupBuilder contracts) => contracts.MapPost("/{id:guid}/amendments", Amend).WithName("AmendContract").Problems(409, "contract-not-signed");
 
     private static async Task<Created<GetContract.View>> Amend(Guid id, Request r, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

@@ -21,7 +21,8 @@ public static class ContractStatus
     {
         foreach (var move in Moves.Keys)
             contracts.MapPost($"/{{id:guid}}/{move}", (Guid id, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
-                Move(id, move, db, user, clock, ct)).WithName(move switch { "sign" => "SignContract", "complete" => "CompleteContract", _ => "TerminateContract" });
+                Move(id, move, db, user, clock, ct)).WithName(move switch { "sign" => "SignContract", "complete" => "CompleteContract", _ => "TerminateContract" })
+                .Problems(409, "illegal-status-move");
     }
 
     private static async Task<Ok<GetContract.View>> Move(Guid id, string move, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)

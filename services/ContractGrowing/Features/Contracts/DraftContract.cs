@@ -15,7 +15,7 @@ public static class DraftContract
     public static void Map(RouteGroupBuilder contracts)
     {
         contracts.MapPost("/", Create).WithName("DraftContract");
-        contracts.MapPut("/{id:guid}", Update).WithName("UpdateDraftContract");
+        contracts.MapPut("/{id:guid}", Update).WithName("UpdateDraftContract").Problems(409, "contract-not-draft");
     }
 
     private static void Validate(Request r)

@@ -23,12 +23,17 @@ public static class GetContract
     {
         contracts.MapGet("/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetContract");
-        contracts.MapGet("/", async (string? season, Db db, ClaimsPrincipal user, CancellationToken ct) =>
-            TypedResults.Ok(await db.QueryAsync<Summary>(
+        contracts.MapGet("/", async (string? season, int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var paging = Paging.From(limit, after);
+            var rows = await db.QueryAsync<Summary>(
                 """
                 select id, grower_id, season, status, version from contracts
-                where cooperative_id = @Coop and (@Season::text is null or season = @Season) order by created_at
-                """, new { Coop = user.CooperativeId(), Season = season }, ct))).WithName("ListContracts");
+                where cooperative_id = @Coop and (@Season::text is null or season = @Season) and (@AfterId::uuid is null or id > @AfterId)
+                order by id limit @Fetch
+                """, new { Coop = user.CooperativeId(), Season = season, paging.AfterId, paging.Fetch }, ct);
+            return TypedResults.Ok(paging.ToPage(rows, c => c.Id));
+        }).WithName("ListContracts");
     }
 
     public static async Task<View> Load(Db db, Guid id, string coop, CancellationToken ct)

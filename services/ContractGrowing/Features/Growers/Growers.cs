@@ -50,9 +50,9 @@ public static class Growers
         var rows = await db.QueryAsync<Grower>(
             """
             select id, name, phone, id_number, town, village, registered_at from growers
-            where cooperative_id = @Coop and (@After::text is null or id::text > @After) order by id::text limit @Fetch
-            """, new { Coop = user.CooperativeId(), paging.After, paging.Fetch }, ct);
-        var page = paging.ToPage(rows, g => g.Id.ToString());
+            where cooperative_id = @Coop and (@AfterId::uuid is null or id > @AfterId) order by id limit @Fetch
+            """, new { Coop = user.CooperativeId(), paging.AfterId, paging.Fetch }, ct);
+        var page = paging.ToPage(rows, g => g.Id);
         return TypedResults.Ok(page with { Items = page.Items.Select(g => g.Masked()).ToList() });
     }
 

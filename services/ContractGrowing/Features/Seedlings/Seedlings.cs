@@ -24,9 +24,9 @@ public static class Seedlings
     public static RouteGroupBuilder MapSeedlings(this RouteGroupBuilder api)
     {
         var batches = api.MapGroup("/seedling-batches").RequireRoles(Roles.Officer).WithTags("Seedlings");
-        batches.MapPost("/", Register).WithName("RegisterSeedlingBatch");
+        batches.MapPost("/", Register).WithName("RegisterSeedlingBatch").Problems(409, "batch-no-taken");
         batches.MapGet("/", List).WithName("ListSeedlingBatches");
-        api.MapPost("/contracts/{id:guid}/seedling-issues", IssueSeedlings).RequireRoles(Roles.Officer).WithTags("Seedlings").WithName("IssueSeedlings");
+        api.MapPost("/contracts/{id:guid}/seedling-issues", IssueSeedlings).RequireRoles(Roles.Officer).WithTags("Seedlings").WithName("IssueSeedlings").Problems(409, "contract-closed").Problems(422, "not-enough-seedlings");
         return api;
     }
 
@@ -52,9 +52,16 @@ public static class Seedlings
         return TypedResults.Created($"/api/v1/growing/seedling-batches/{batch.Id}", batch);
     }
 
-    private static async Task<Ok<IReadOnlyList<Batch>>> List(Db db, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await db.QueryAsync<Batch>($"select {BatchColumns} from seedling_batches where cooperative_id = @Coop order by batch_no",
-            new { Coop = user.CooperativeId() }, ct));
+    private static async Task<Ok<Page<Batch>>> List(int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var paging = Paging.From(limit, after);
+        var rows = await db.QueryAsync<Batch>(
+            $"""
+            select {BatchColumns} from seedling_batches
+            where cooperative_id = @Coop and (@After::text is null or batch_no > @After) order by batch_no limit @Fetch
+            """, new { Coop = user.CooperativeId(), paging.After, paging.Fetch }, ct);
+        return TypedResults.Ok(paging.ToPage(rows, b => b.BatchNo));
+    }
 
     private static async Task<Created<Issue>> IssueSeedlings(Guid id, IssueRequest r, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

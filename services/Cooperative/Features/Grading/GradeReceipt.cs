@@ -9,7 +9,7 @@ namespace MelonChain.Cooperative.Features.Grading;
 
 /// <summary>
 /// 统一挑选: a receipt is graded once into kg per grade; each line becomes a lot in stock that remembers its
-/// origin. Shrink (gross − graded: trimming, moisture) may be at most the configured share of gross (3%).
+/// origin. Shrink (gross − graded: trimming, moisture) may be at most the cooperative's share of gross (its profile's maxShrinkBps).
 /// </summary>
 public static class GradeReceipt
 {
@@ -23,8 +23,8 @@ public static class GradeReceipt
 
     public static RouteGroupBuilder MapGrading(this RouteGroupBuilder api)
     {
-        api.MapPost("/receipts/{id:guid}/grading", Grade).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GradeReceipt");
-        api.MapGet("/stock", Stock.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GetStock");
+        api.MapPost("/receipts/{id:guid}/grading", Grade).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GradeReceipt").Problems(409, "already-graded", ProblemTypes.ProfileRequired).Problems(422, "shrink-out-of-bounds");
+        api.MapGet("/stock", Stock.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GetStock").Problems(409, ProblemTypes.ProfileRequired);
         api.MapGet("/reports/intake", IntakeReport.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("IntakeReport");
         return api;
     }

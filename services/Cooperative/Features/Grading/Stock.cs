@@ -7,7 +7,7 @@ namespace MelonChain.Cooperative.Features.Grading;
 
 /// <summary>
 /// Stock per grade: graded lots minus what packed orders took. Bitter melon keeps only 3–4 days at ambient
-/// temperature, so stock shows the oldest harvest and how much is older than the packing limit (default 4 days).
+/// temperature, so stock shows the oldest harvest and how much is older than the packing limit (the profile's maxLotAgeDays).
 /// </summary>
 public static class Stock
 {

@@ -18,7 +18,7 @@ public static class RegisterGrower
 {
     public sealed record Request(string? MemberNo, string? Name, string? Phone, string? Village, string? Kind, Guid? ContractId);
 
-    public static void Map(RouteGroupBuilder growers) => growers.MapPost("/", Handle).WithName("RegisterGrower");
+    public static void Map(RouteGroupBuilder growers) => growers.MapPost("/", Handle).WithName("RegisterGrower").Problems(409, "already-a-member", "member-no-taken");
 
     private sealed record ContractGrowerRow(Guid GrowingGrowerId, string? GrowerName, string? GrowerPhone, string? GrowerTown, string? GrowerVillage);
 

@@ -1,3 +1,4 @@
+using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Security;
 using static MelonChain.Cooperative.Features.Profile.Profile;
@@ -7,7 +8,7 @@ namespace MelonChain.Cooperative.Features.Profile;
 /// <summary>The admin reads the cooperative's profile; 409 <c>profile-required</c> before the first save.</summary>
 public static class GetProfile
 {
-    public static void Map(RouteGroupBuilder profile) => profile.MapGet("/", Handle).WithName("GetProfile");
+    public static void Map(RouteGroupBuilder profile) => profile.MapGet("/", Handle).WithName("GetProfile").Problems(409, ProblemTypes.ProfileRequired);
 
     private sealed record Row(
         string Name, string ShortName, string Village, string Province, string City, string County, string Street,

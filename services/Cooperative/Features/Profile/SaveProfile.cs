@@ -27,7 +27,7 @@ public static class SaveProfile
             CommissionBps, BoxFeeFen, MaxShrinkBps, MaxLotAgeDays, Certificate);
     }
 
-    public static void Map(RouteGroupBuilder profile) => profile.MapPut("/", Handle).WithName("SaveProfile");
+    public static void Map(RouteGroupBuilder profile) => profile.MapPut("/", Handle).WithName("SaveProfile").Problems(409, "receipt-prefix-taken");
 
     private static async Task<Ok<CooperativeProfile>> Handle(Request request, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

@@ -16,7 +16,7 @@ public static class RecordReceipt
 {
     public sealed record Request(Guid GrowerId, DateOnly? HarvestedOn, decimal GrossKg, int Crates, Guid? ContractId, string? Note);
 
-    public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt");
+    public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt").Problems(409, ProblemTypes.ProfileRequired);
 
     private sealed record GrowerRow(string MemberNo, string Kind, Guid? ContractId, Guid? GrowingGrowerId);
 

@@ -37,9 +37,9 @@ public static class Buyers
         var rows = await db.QueryAsync<Buyer>(
             """
             select id, name, city, address, contact_name, phone from buyers
-            where cooperative_id = @Coop and (@After::text is null or id::text > @After) order by id::text limit @Fetch
-            """, new { Coop = user.CooperativeId(), paging.After, paging.Fetch }, ct);
-        var page = paging.ToPage(rows, b => b.Id.ToString());
+            where cooperative_id = @Coop and (@AfterId::uuid is null or id > @AfterId) order by id limit @Fetch
+            """, new { Coop = user.CooperativeId(), paging.AfterId, paging.Fetch }, ct);
+        var page = paging.ToPage(rows, b => b.Id);
         return TypedResults.Ok(page with { Items = page.Items.Select(b => b with { Phone = Privacy.MaskPhone(b.Phone) }).ToList() });
     }
 }

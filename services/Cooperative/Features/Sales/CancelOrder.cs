@@ -17,7 +17,7 @@ public static class CancelOrder
 {
     public sealed record Request(string? Reason);
 
-    public static void Map(RouteGroupBuilder sales) => sales.MapPost("/orders/{id:guid}/cancel", Cancel).WithName("CancelOrder");
+    public static void Map(RouteGroupBuilder sales) => sales.MapPost("/orders/{id:guid}/cancel", Cancel).WithName("CancelOrder").Problems(409, "order-not-cancellable");
 
     private static async Task<Results<Ok<Order>, Accepted<Order>>> Cancel(Guid id, Request? request, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

@@ -23,7 +23,7 @@ public static class PackOrder
 
     public sealed record Response(Guid OrderId, IReadOnlyList<Box> Boxes);
 
-    public static void Map(RouteGroupBuilder sales) => sales.MapPost("/orders/{id:guid}/pack", Pack).WithName("PackOrder");
+    public static void Map(RouteGroupBuilder sales) => sales.MapPost("/orders/{id:guid}/pack", Pack).WithName("PackOrder").Problems(409, "insufficient-stock", "order-not-placed", ProblemTypes.ProfileRequired);
 
     private sealed record OrderRow(string Status, Guid BuyerId, long BoxNetGrams, int BoxLengthCm, int BoxWidthCm, int BoxHeightCm, string Product,
         string DestCity, string DestAddress, string DestContact, string DestPhone);

@@ -21,7 +21,7 @@ public static class SettlePeriod
 {
     public sealed record Request(DateOnly? From, DateOnly? To);
 
-    public static void Map(RouteGroupBuilder settlements) => settlements.MapPost("/", Settle).WithName("SettlePeriod");
+    public static void Map(RouteGroupBuilder settlements) => settlements.MapPost("/", Settle).WithName("SettlePeriod").Problems(409, "period-closed", ProblemTypes.ProfileRequired);
 
     private sealed record OrderRow(Guid Id, long FreightFen, int Boxes, DateTimeOffset DeliveredAt);
 

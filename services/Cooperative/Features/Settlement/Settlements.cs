@@ -85,13 +85,12 @@ public static class Settlements
     private static async Task<Ok<Page<Summary>>> List(int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
     {
         var paging = Paging.From(limit, after);
-        if (paging.After is not null && !Guid.TryParse(paging.After, out _)) throw Problem.Invalid("after", "is not a cursor returned by this list");
         var rows = await db.QueryAsync<SummaryRow>(
             """
             select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen, settled_at
-            from settlements where cooperative_id = @Coop and (@After::uuid is null or id > @After::uuid) order by id limit @Fetch
-            """, new { Coop = user.CooperativeId(), paging.After, paging.Fetch }, ct);
-        var page = paging.ToPage(rows, r => r.Id.ToString());
+            from settlements where cooperative_id = @Coop and (@AfterId::uuid is null or id > @AfterId) order by id limit @Fetch
+            """, new { Coop = user.CooperativeId(), paging.AfterId, paging.Fetch }, ct);
+        var page = paging.ToPage(rows, r => r.Id);
         return TypedResults.Ok(new Page<Summary>(page.Items.Select(r => new Summary(r.Id, r.PeriodFrom, r.PeriodTo, r.Orders,
             new Totals(r.RevenueFen, r.FreightFen, r.PackagingFen, r.CommissionFen, r.PayoutFen, r.TopUpFen), r.SettledAt)).ToList(), page.Next));
     }

@@ -7,8 +7,9 @@ namespace MelonChain.Dispatch.Features.Accounts;
 
 /// <summary>
 /// A cooperative's accounts with the carriers (its monthly card, its negotiated discount, the cities it is the default
-/// for) and its sender, the copy of its profile that booking puts on every carrier order. Nothing here has an
-/// installation-wide default: a cooperative books only once both are saved.
+/// for) and its sender, the copy of its profile that booking puts on every carrier order. Booking takes no
+/// installation-wide default for either: a cooperative books only once both are saved. (A quote before the account
+/// exists prices at the town's negotiated 75%, RateCalculator.DefaultDiscountBps, on the default rate card.)
 /// </summary>
 public static class CarrierAccounts
 {

@@ -9,7 +9,7 @@ namespace MelonChain.Dispatch.Features.Pickups;
 public static class AcceptPickup
 {
     public static void Map(RouteGroupBuilder pickups) =>
-        pickups.MapPost("/{id:guid}/accept", Handle).RequireRoles(Roles.Courier).WithName("AcceptPickup");
+        pickups.MapPost("/{id:guid}/accept", Handle).RequireRoles(Roles.Courier).WithName("AcceptPickup").Problems(403, "no-courier").Problems(409, "pickup-cancelled", "pickup-taken");
 
     private static async Task<Ok<Pickup>> Handle(Guid id, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

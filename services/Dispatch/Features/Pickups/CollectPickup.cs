@@ -41,7 +41,7 @@ public static class CollectPickup
         DateTimeOffset CollectedAt, DateTimeOffset PromisedBy, string Status, IReadOnlyList<CarrierOrder> CarrierOrders);
 
     public static void Map(RouteGroupBuilder pickups) =>
-        pickups.MapPost("/{id:guid}/collect", Handle).RequireRoles(Roles.Courier).WithOwnTransactions().WithName("CollectPickup");
+        pickups.MapPost("/{id:guid}/collect", Handle).RequireRoles(Roles.Courier).WithOwnTransactions().WithName("CollectPickup").Problems(403, "no-courier").Problems(409, "cancellation-requested", "pickup-cancelled", "pickup-not-accepted", ProblemTypes.ProfileRequired, "carrier-account-required").Problems(422, "no-rate", "scan-mismatch").Problems(502, "carrier-waybills", "carrier-rejected").Problems(503, "carrier-unavailable", "carrier-circuit-open");
 
     private sealed record BoxRow(string TraceCode, long NetGrams, int LengthCm, int WidthCm, int HeightCm);
 

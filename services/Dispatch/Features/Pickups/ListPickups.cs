@@ -32,16 +32,15 @@ public static class ListPickups
     {
         new Validation().Check(status is null || Statuses.Contains(status), "status", $"must be one of: {string.Join(", ", Statuses)}").ThrowIfInvalid();
         var paging = Paging.From(limit, after);
-        if (paging.After is not null && !Guid.TryParse(paging.After, out _)) throw Problem.Invalid("after", "is not a cursor returned by this list");
         var rows = await db.QueryAsync<Pickup>(
             $"""
             select {PickupColumns} from pickups
             where cooperative_id = @Coop and (@Status::text is null or status = @Status)
               and (not @Courier or status = 'open' or courier_id = @CourierId)
-              and (@After::uuid is null or id > @After::uuid)
+              and (@AfterId::uuid is null or id > @AfterId)
             order by id limit @Fetch
-            """, new { Coop = user.CooperativeId(), Status = status, Courier = IsCourier(user), CourierId = user.CourierId(), paging.After, paging.Fetch }, ct);
-        var page = paging.ToPage(rows, p => p.Id.ToString());
+            """, new { Coop = user.CooperativeId(), Status = status, Courier = IsCourier(user), CourierId = user.CourierId(), paging.AfterId, paging.Fetch }, ct);
+        var page = paging.ToPage(rows, p => p.Id);
         return TypedResults.Ok(page with { Items = page.Items.Select(p => Shown(p, user)).ToList() });
     }
 

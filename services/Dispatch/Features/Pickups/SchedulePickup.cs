@@ -12,7 +12,7 @@ public static class SchedulePickup
     public sealed record Request(DateTimeOffset? WindowStart, DateTimeOffset? WindowEnd);
 
     public static void Map(RouteGroupBuilder pickups) =>
-        pickups.MapPost("/{id:guid}/schedule", Handle).RequireRoles(Roles.Courier).WithName("SchedulePickup");
+        pickups.MapPost("/{id:guid}/schedule", Handle).RequireRoles(Roles.Courier).WithName("SchedulePickup").Problems(403, "no-courier").Problems(409, "pickup-not-accepted", "pickup-cancelled", "pickup-collected");
 
     private static async Task<Ok<Pickup>> Handle(Guid id, Request request, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

@@ -21,7 +21,7 @@ public static class QuoteParcels
 
     public sealed record Quote(string DestinationCity, IReadOnlyList<Option> Options);
 
-    public static void Map(RouteGroupBuilder quotes) => quotes.MapPost("/", Handle).WithName("Quote").ReadOnly();
+    public static void Map(RouteGroupBuilder quotes) => quotes.MapPost("/", Handle).WithName("Quote").Problems(422, "no-rate").ReadOnly();
 
     private static async Task<Ok<Quote>> Handle(Request request, RateCardCache cards, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ namespace MelonChain.Dispatch.Features.Routes;
 public static class ReceiveRoutePush
 {
     public static void Map(RouteGroupBuilder carriers) =>
-        carriers.MapPost("/sf/routes", Handle).AllowAnonymous().WithName("ReceiveSfRoutePush");
+        carriers.MapPost("/sf/routes", Handle).AllowAnonymous().WithName("ReceiveSfRoutePush").Problems(401, "bad-carrier-digest", "stale-carrier-push");
 
     private static async Task<Ok<object>> Handle(HttpRequest http, ICarrier carrier, Db db, TimeProvider clock, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ public static class BuyerShipments
 {
     public static RouteGroupBuilder MapShipments(this RouteGroupBuilder api)
     {
-        api.MapGet("/my/shipments", List).RequireRoles(Roles.Buyer).WithTags("Shipments").WithName("MyShipments");
+        api.MapGet("/my/shipments", List).RequireRoles(Roles.Buyer).WithTags("Shipments").WithName("MyShipments").Problems(403, "no-buyer");
         api.MapGet("/shipments", List).RequireRoles(Roles.Clerk, Roles.Dispatcher).WithTags("Shipments").WithName("CooperativeShipments");
         api.MapGet("/shipments/{waybillNo}", Get).RequireRoles(Roles.Buyer, Roles.Clerk, Roles.Dispatcher)
             .WithTags("Shipments").WithName("GetShipment");
@@ -35,11 +35,11 @@ public static class BuyerShipments
             $"""
             select * from ({SummarySql}
                            where s.cooperative_id = @Coop and (@Buyer::uuid is null or s.buyer_id = @Buyer)
-                             and (@After::text is null or s.order_id::text > @After)) x
+                             and (@AfterId::uuid is null or s.order_id > @AfterId)) x
             where (@Status::text is null or x.status = @Status) and (@Late::boolean is null or x.late = @Late)
             order by x.order_id limit @Fetch
-            """, new { Coop = user.CooperativeId(), Buyer = buyer, paging.After, Status = status, Late = late, paging.Fetch, Now = clock.GetUtcNow() }, ct);
-        return TypedResults.Ok(paging.ToPage(rows, s => s.OrderId.ToString()));
+            """, new { Coop = user.CooperativeId(), Buyer = buyer, paging.AfterId, Status = status, Late = late, paging.Fetch, Now = clock.GetUtcNow() }, ct);
+        return TypedResults.Ok(paging.ToPage(rows, s => s.OrderId));
     }
 
     private static async Task<Ok<Detail>> Get(string waybillNo, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
