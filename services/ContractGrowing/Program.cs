@@ -14,6 +14,7 @@ builder.AddMessaging("growing", bus =>
 {
     bus.AddConsumer<HarvestReceivedConsumer>();
     bus.AddConsumer<HarvestGradedConsumer>();
+    bus.AddConsumer<GrowerRegisteredConsumer>();
 }).AddBrokerHealth();
 
 var app = builder.Build();

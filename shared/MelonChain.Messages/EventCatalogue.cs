@@ -19,7 +19,7 @@ public static class EventCatalogue
     public static readonly IReadOnlyList<Entry> Events =
     [
         // Cooperative
-        new(typeof(GrowerRegistered), "grower-registered", []),
+        new(typeof(GrowerRegistered), "grower-registered", ["growing-grower-registered"]),
         new(typeof(HarvestReceived), "harvest-received", ["growing-harvest-received"]),
         new(typeof(HarvestGraded), "harvest-graded", ["growing-harvest-graded"]),
         new(typeof(ShipmentRequested), "shipment-requested", ["dispatch-shipment-requested", "tracking-shipment-requested"]),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MelonChain.Testing;
 
 namespace MelonChain.EndToEnd.Tests;
 
@@ -19,9 +20,14 @@ public partial class SeasonTests
             var member = await f.Clerk.GetFromJsonAsync<JsonElement>($"{Cooperative}/growers/{listed.GetProperty("id").GetGuid()}");
             var contract = await f.Officer.GetFromJsonAsync<JsonElement>($"/api/v1/growing/contracts/{member.GetProperty("contractId").GetGuid()}");
             var growingGrowerId = member.GetProperty("growingGrowerId").GetGuid();
-            var grower = await f.Officer.GetFromJsonAsync<JsonElement>($"/api/v1/growing/growers/{growingGrowerId}");
+            // ContractGrowing learns the member from GrowerRegistered: the link holds both ways.
+            var grower = await Eventually.Found(f.Officer, $"/api/v1/growing/growers/{growingGrowerId}",
+                g => g.GetProperty("members").GetArrayLength() > 0, TimeSpan.FromSeconds(30), "the grower's membership");
             Assert.Equal(contract.GetProperty("growerId").GetGuid(), growingGrowerId);
             Assert.Equal(grower.GetProperty("name").GetString(), member.GetProperty("name").GetString());
+            var membership = Assert.Single(grower.GetProperty("members").EnumerateArray());
+            Assert.Equal((member.GetProperty("id").GetGuid(), member.GetProperty("memberNo").GetString()),
+                (membership.GetProperty("memberId").GetGuid(), membership.GetProperty("memberNo").GetString()));
         }
 
         var (first, second) = (contractMembers[0], contractMembers[1]);

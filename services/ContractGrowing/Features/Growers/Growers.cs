@@ -8,8 +8,14 @@ namespace MelonChain.ContractGrowing.Features.Growers;
 /// <summary>Enping contract growers and their plots. ID numbers and phones are shown masked.</summary>
 public static class Growers
 {
+    /// <summary>A member a cooperative made from this grower's signed contract (its id there is the memberId).</summary>
+    public sealed record Membership(string CooperativeId, Guid MemberId, string MemberNo, Guid? ContractId);
+
+    /// <summary>A contract grower; one read alone (GET /growers/{id}) also lists the members cooperatives made of them.</summary>
     public sealed record Grower(Guid Id, string Name, string Phone, string? IdNumber, string Town, string Village, DateTimeOffset RegisteredAt)
     {
+        public IReadOnlyList<Membership>? Members { get; init; }
+
         public Grower Masked() => this with { Phone = Privacy.MaskPhone(Phone), IdNumber = IdNumber is null ? null : Privacy.MaskIdNumber(IdNumber) };
     }
 
@@ -56,10 +62,19 @@ public static class Growers
         return TypedResults.Ok(page with { Items = page.Items.Select(g => g.Masked()).ToList() });
     }
 
-    private static async Task<Ok<Grower>> Get(Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok((await db.QuerySingleOrDefaultAsync<Grower>(
+    private static async Task<Ok<Grower>> Get(Guid id, Db db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var coop = user.CooperativeId();
+        var grower = await db.QuerySingleOrDefaultAsync<Grower>(
             "select id, name, phone, id_number, town, village, registered_at from growers where id = @Id and cooperative_id = @Coop",
-            new { Id = id, Coop = user.CooperativeId() }, ct) ?? throw Problem.NotFound("grower")).Masked());
+            new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("grower");
+        var members = await db.QueryAsync<Membership>(
+            """
+            select cooperative_id, member_id, member_no, contract_id from memberships
+            where cooperative_id = @Coop and growing_grower_id = @Id order by member_no
+            """, new { Id = id, Coop = coop }, ct);
+        return TypedResults.Ok(grower.Masked() with { Members = members });
+    }
 
     private static async Task<Created<Plot>> AddPlot(RegisterPlot r, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
