@@ -50,10 +50,16 @@ public class SliceFixture : IAsyncLifetime
 
         // The contract the slice's contract growers deliver under, signed with the cooperative (ContractSigned):
         // a member names only a contract the Cooperative has learnt.
-        var signed = new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, CooperativeHost.Cooperative, ContractId,
+        await SignContractAsync(ContractId);
+    }
+
+    /// <summary>ContractSigned in the first stage's shape (no grower details); returns once the Cooperative knows it.</summary>
+    private async Task SignContractAsync(Guid contractId)
+    {
+        var signed = new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, CooperativeHost.Cooperative, contractId,
             Guid.NewGuid(), "恩平市大田镇", 6_700, "2026-autumn", 2_000_000, new Dictionary<string, long> { ["grade1"] = 700 }, null);
         await Cooperative.Services.GetRequiredService<MassTransit.IBus>().Publish(signed, ctx => ctx.MessageId = signed.EventId);
-        await Eventually.Until(() => CountAsync(CooperativeDb, $"select count(*) from contract_terms where contract_id = '{ContractId}'"),
+        await Eventually.Until(() => CountAsync(CooperativeDb, $"select count(*) from contract_terms where contract_id = '{contractId}'"),
             n => n == 1, TimeSpan.FromSeconds(30), "the contract known to the Cooperative");
     }
 
@@ -64,11 +70,7 @@ public class SliceFixture : IAsyncLifetime
     public async Task<Guid> RegisterContractGrowerAsync(string memberNo)
     {
         var contractId = Guid.NewGuid();
-        var signed = new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, CooperativeHost.Cooperative, contractId,
-            Guid.NewGuid(), "恩平市大田镇", 6_700, "2026-autumn", 2_000_000, new Dictionary<string, long> { ["grade1"] = 700 }, null);
-        await Cooperative.Services.GetRequiredService<MassTransit.IBus>().Publish(signed, ctx => ctx.MessageId = signed.EventId);
-        await Eventually.Until(() => CountAsync(CooperativeDb, $"select count(*) from contract_terms where contract_id = '{contractId}'"),
-            n => n == 1, TimeSpan.FromSeconds(30), "the member's contract known to the Cooperative");
+        await SignContractAsync(contractId);
         var response = await Clerk.PostAsJsonAsync("/api/v1/cooperative/growers", new
         {
             memberNo, name = "黄伯", phone = "13800138000", village = "恩平大田", kind = "contract", contractId,

@@ -45,17 +45,16 @@ public static class Onboarding
     };
 
     /// <summary>Saves the profile through <paramref name="admin"/> (a Cooperative client of that cooperative's admin).</summary>
-    public static async Task SaveProfileAsync(HttpClient admin, string cooperative, string path = "/api/v1/cooperative/profile", object? profile = null)
-    {
-        using var response = await admin.PutAsJsonAsync(path, profile ?? Profile(cooperative));
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    public static Task SaveProfileAsync(HttpClient admin, string cooperative, string path = "/api/v1/cooperative/profile", object? profile = null) =>
+        PutAsync(admin, path, profile ?? Profile(cooperative));
 
     /// <summary>Saves the carrier account through <paramref name="admin"/> (a Dispatch client of that cooperative's admin).</summary>
-    public static async Task SaveCarrierAccountsAsync(HttpClient admin, string path = "/api/v1/dispatch/carrier-accounts", object? accounts = null)
+    public static Task SaveCarrierAccountsAsync(HttpClient admin, string path = "/api/v1/dispatch/carrier-accounts", object? accounts = null) =>
+        PutAsync(admin, path, accounts ?? CarrierAccounts());
+
+    private static async Task PutAsync(HttpClient admin, string path, object body)
     {
-        using var response = await admin.PutAsJsonAsync(path, accounts ?? CarrierAccounts());
+        using var response = await admin.PutAsJsonAsync(path, body);
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }

@@ -34,10 +34,11 @@ public static class SaveProfile
         var p = request.ToProfile();
         Validate(p);
         var coop = user.CooperativeId();
-        // Saving the same profile again changes nothing: no new version, no event.
-        if (await GetProfile.LoadAsync(db, coop, ct) is { } current && SameAs(current, p)) return TypedResults.Ok(current);
-        var now = clock.GetUtcNow();
         var n = Normalized(p);
+        // Saving the same profile again changes nothing: no new version, no event.
+        if (await GetProfile.LoadAsync(db, coop, ct) is { } current && current with { Version = 0, UpdatedAt = null } == n)
+            return TypedResults.Ok(current);
+        var now = clock.GetUtcNow();
         int version;
         try
         {
@@ -66,7 +67,7 @@ public static class SaveProfile
             throw Problem.Conflict("receipt-prefix-taken", $"Receipt prefix {n.ReceiptPrefix} belongs to another cooperative.");
         }
 
-        var saved = (await GetProfile.LoadAsync(db, coop, ct))!;
+        var saved = n with { Version = version, UpdatedAt = now };
         var a = saved.Address!;
         var c = saved.Certificate!;
         await db.Publish(new CooperativeProfileSaved(Guid.NewGuid(), now, coop, saved.Name!, saved.ShortName!, saved.Village!,
@@ -75,9 +76,6 @@ public static class SaveProfile
             new MelonChain.Messages.Cooperative.CertificateTexts(c.Producer!, c.Origin!, c.Contact!, c.Basis!), version), ct);
         return TypedResults.Ok(saved);
     }
-
-    private static bool SameAs(CooperativeProfile saved, CooperativeProfile p) =>
-        saved with { Version = 0, UpdatedAt = null } == Normalized(p);
 
     /// <summary>The profile as it is stored: trimmed, the prefix upper-case.</summary>
     private static CooperativeProfile Normalized(CooperativeProfile p) => p with

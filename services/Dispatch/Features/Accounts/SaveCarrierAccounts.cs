@@ -35,19 +35,20 @@ public static class SaveCarrierAccounts
                  $"{at}.defaultFor", "must hold at most 50 city names of at most 40 characters");
         }
         v.Check(accounts.Select(a => a.Carrier).Distinct().Count() == accounts.Count, "accounts", "must hold at most one account per carrier");
-        var cities = accounts.SelectMany(a => (a.DefaultFor ?? []).Select(c => RateCalculator.NormalizeDestination(c))).ToList();
+        // Beijing, 北京 and 北京市 are one city.
+        var defaultFor = accounts.Select(a => (a.DefaultFor ?? []).Select(c => RateCalculator.NormalizeDestination(c)).ToArray()).ToList();
+        var cities = defaultFor.SelectMany(c => c).ToList();
         v.Check(cities.Distinct().Count() == cities.Count, "accounts", "must name a city as the default of one account only");
         v.ThrowIfInvalid();
 
         var coop = user.CooperativeId();
         await db.ExecuteAsync("delete from carrier_accounts where cooperative_id = @Coop", new { Coop = coop }, ct);
-        foreach (var a in accounts)
+        foreach (var (a, cityNames) in accounts.Zip(defaultFor))
             await db.ExecuteAsync(
                 """
                 insert into carrier_accounts (cooperative_id, carrier, account, discount_bps, default_for)
                 values (@Coop, @Carrier, @Account, @DiscountBps, @DefaultFor)
-                """, new { Coop = coop, a.Carrier, a.Account, a.DiscountBps,
-                           DefaultFor = (a.DefaultFor ?? []).Select(c => RateCalculator.NormalizeDestination(c)).Distinct().ToArray() }, ct);
+                """, new { Coop = coop, a.Carrier, a.Account, a.DiscountBps, DefaultFor = cityNames }, ct);
         // After the unit of work commits, so no quote caches the old discount in between.
         http.Response.OnCompleted(() => { cache.Forget(coop); return Task.CompletedTask; });
         return TypedResults.Ok(new View(await ListAsync(db, coop, ct), await SenderAsync(db, coop, ct)));

@@ -27,8 +27,8 @@ public static class QuoteParcels
     {
         var v = new Validation()
             .Text(request.DestinationCity, "destinationCity", 40)
-            .Check(request.Product is null || RateCalculator.Products.Contains(request.Product), "product",
-                $"must be one of: {string.Join(", ", RateCalculator.Products)}")
+            .Check(request.Product is null || Products.All.Contains(request.Product), "product",
+                $"must be one of: {string.Join(", ", Products.All)}")
             .Check(request.Parcels is { Count: > 0 and <= 500 }, "parcels", "must hold 1 to 500 parcels")
             .Date(request.OldestHarvestedOn, "oldestHarvestedOn");
         for (var i = 0; i < (request.Parcels?.Count ?? 0); i++)

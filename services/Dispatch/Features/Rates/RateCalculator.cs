@@ -27,7 +27,6 @@ public static class RateCalculator
     /// <summary>The cooperative's contract discount: 7500 bps = 75% of list (7.5折).</summary>
     public const int DefaultDiscountBps = 7500;
 
-    public static IReadOnlyList<string> Products => MelonChain.Messages.Products.All;
 
     /// <summary>The carrier's own product code (expressTypeId) for each MelonChain product.</summary>
     public static readonly IReadOnlyDictionary<string, int> ExpressTypeIds = new Dictionary<string, int>

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
@@ -42,7 +43,7 @@ public static class RateCards
         {
             var l = request.Lines![i];
             var at = $"lines[{i}]";
-            v.OneOf(l.Product, $"{at}.product", RateCalculator.Products)
+            v.OneOf(l.Product, $"{at}.product", Products.All)
              .Text(l.OriginProvince, $"{at}.originProvince", 40)
              .Text(l.Destination, $"{at}.destination", 40)
              .Kg(l.FirstKg, $"{at}.firstKg", 1000)

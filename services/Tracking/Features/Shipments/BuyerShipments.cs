@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Security;
@@ -25,7 +26,7 @@ public static class BuyerShipments
     {
         var paging = Paging.From(limit, after);
         var v = new Validation();
-        if (status is not null) v.OneOf(status, "status", Statuses);
+        if (status is not null) v.OneOf(status, "status", ShipmentStatuses.All);
         v.ThrowIfInvalid();
         // A buyer sees its own shipments; the cooperative's staff see all of the cooperative's.
         Guid? buyer = user.IsInRole(Roles.Buyer)

@@ -8,7 +8,6 @@ namespace MelonChain.Tracking.Features.Shipments;
 /// <summary>A shipment as its buyer follows it: where it is, against the 2-day promise, and what is in it.</summary>
 public static class Shipments
 {
-    public static IReadOnlyList<string> Statuses => ShipmentStatuses.All;
 
     public sealed record TimelineEntry(string Status, DateTimeOffset At, string Location, string Remark, string CarrierCode);
 
