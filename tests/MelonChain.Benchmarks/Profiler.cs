@@ -10,20 +10,29 @@ namespace MelonChain.Benchmarks;
 public static class Profiler
 {
     /// <summary>Runs the load and notes where the CPU went: the service's, PostgreSQL's (all its processes) and the whole machine's.</summary>
-    public static async Task<Measurement> TraceAsync(BenchContext context, string service, string label, Func<Task<Measurement>> load)
+    public static async Task<Measurement> TraceAsync(BenchContext context, string service, string label, Func<Action<bool>, Task<Measurement>> load)
     {
-        var pid = context.System[service].ProcessId!.Value;
-        var (serviceBefore, pgBefore, busyBefore, totalBefore) = (CpuSeconds(pid), PostgresCpuSeconds(), MachineBusy().Busy, MachineBusy().Total);
-        var result = await Traced(context, service, label, load);
-        var (serviceCpu, pgCpu) = (CpuSeconds(pid) - serviceBefore, PostgresCpuSeconds() - pgBefore);
-        var (busy, total) = MachineBusy();
-        var requests = result.Count + result.Errors;
-        // Counted over warm-up and measurement alike: per request, the load's average.
-        var all = requests * (1 + context.Options.Warmup.TotalSeconds / context.Options.Duration.TotalSeconds);
-        return result with
+        var cpu = new CpuWindow(context.System[service].ProcessId!.Value);
+        var result = await Traced(context, service, label, () => load(cpu.Mark));
+        return result with { Note = cpu.PerRequest(service, result.Count + result.Errors) + $"; warmed up {result.WarmupSeconds:F0} s" };
+    }
+
+    /// <summary>CPU of a process, PostgreSQL and the machine between the load's start and end of measuring.</summary>
+    public sealed class CpuWindow(int pid)
+    {
+        private (double Service, double Postgres, double Busy, double Total) _start, _end;
+
+        public void Mark(bool starting)
         {
-            Note = $"CPU per request: {service} {serviceCpu * 1000 / all:F2} ms, PostgreSQL {Math.Max(0, pgCpu) * 1000 / all:F2} ms; machine busy {(busy - busyBefore) / (total - totalBefore):P0}",
-        };
+            var (busy, total) = MachineBusy();
+            var now = (CpuSeconds(pid), PostgresCpuSeconds(), busy, total);
+            if (starting) _start = now; else _end = now;
+        }
+
+        public string PerRequest(string service, long requests) =>
+            $"CPU per request: {service} {(_end.Service - _start.Service) * 1000 / requests:F3} ms, " +
+            $"PostgreSQL {Math.Max(0, _end.Postgres - _start.Postgres) * 1000 / requests:F3} ms; " +
+            $"machine busy {(_end.Busy - _start.Busy) / (_end.Total - _start.Total):P0}";
     }
 
     /// <summary>utime + stime of a process, in seconds.</summary>
@@ -56,13 +65,14 @@ public static class Profiler
         Directory.CreateDirectory(dir);
         var tool = Environment.GetEnvironmentVariable("DOTNET_TRACE") ?? "dotnet-trace";
         var file = Path.Combine(dir, $"{label}-{service}.nettrace");
-        var seconds = (int)Math.Ceiling((context.Options.Warmup + context.Options.Duration).TotalSeconds);
+        var seconds = (int)Math.Ceiling((LoadClient.MaxWarmup + context.Options.Duration).TotalSeconds);
         var trace = Process.Start(new ProcessStartInfo(tool,
             ["collect", "-p", context.System[service].ProcessId!.ToString()!, "--profile", "dotnet-sampled-thread-time", "-o", file,
              "--duration", TimeSpan.FromSeconds(seconds).ToString(@"dd\:hh\:mm\:ss")])
         { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true })!;
         await Task.Delay(1000);
         var result = await load();
+        await trace.StandardInput.WriteLineAsync();   // Enter ends the collection
         await trace.WaitForExitAsync();
         try
         {

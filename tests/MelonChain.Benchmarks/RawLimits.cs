@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using MelonChain.ServiceDefaults.Security;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -14,6 +15,26 @@ namespace MelonChain.Benchmarks;
 /// <summary>pgbench running a script (the endpoint's statements in its transaction shape) against a database.</summary>
 public static class Pgbench
 {
+    /// <summary>
+    /// The SELECTs of the buyer's shipment GET (Tracking's <c>Shipments.LoadAsync</c>) in one pipeline, as Npgsql
+    /// sends the batch in one round trip: a random waybill of the <paramref name="count"/> seeded ones (SF0000000001 …).
+    /// </summary>
+    public static string ShipmentScript(int count)
+    {
+        const string waybill = "('SF' || lpad(:n::text, 10, '0'))";
+        const string orderOf = $"(select order_id from shipments where master_waybill_no = {waybill} union all select order_id from waybills where waybill_no = {waybill} limit 1)";
+        return $"""
+            \set n random(1, {count})
+            \startpipeline
+            select s.order_id, s.shipment_id, s.master_waybill_no, s.carrier, s.product, s.destination_city, case when s.delivered_at is not null or exists (select 1 from timeline d where d.order_id = s.order_id and d.status = 'delivered') then 'delivered' when s.cancelled_at is not null then 'cancelled' else coalesce((select t.status from timeline t where t.order_id = s.order_id order by t.status_at desc, t.event_id desc limit 1), 'pending') end as status, s.booked_at, s.promised_by, s.delivered_at, s.on_time, (s.promised_by is not null and coalesce(s.delivered_at, now()) > s.promised_by) as late from shipments s where s.order_id = {orderOf};
+            select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = {orderOf};
+            select status, status_at as at, location, remark, carrier_code from timeline where order_id = {orderOf} order by status_at, event_id;
+            select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, w.waybill_no, (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest from boxes b left join waybills w on w.trace_code = b.trace_code where b.order_id = {orderOf} order by b.trace_code;
+            \endpipeline
+
+            """;
+    }
+
     public static async Task<Measurement> RunAsync(string name, string connectionString, string script, int clients, TimeSpan duration, string workDir)
     {
         var csb = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
@@ -40,7 +61,9 @@ public static class Pgbench
 
 /// <summary>
 /// The bare Kestrel limit: a process (this program with <c>bare-kestrel</c>) that answers every request with a
-/// fixed body — the same JSON the endpoint returns — and nothing else: no auth, no database.
+/// fixed body — the same JSON the endpoint returns — and nothing else: no database. With a signing key it first
+/// validates the bearer token as the services do (<c>AddMelonAuth</c> and the same role policy), so the ratio
+/// measures what running the endpoint costs beyond the token.
 /// </summary>
 public sealed class BareKestrel : IAsyncDisposable
 {
@@ -50,12 +73,13 @@ public sealed class BareKestrel : IAsyncDisposable
 
     private BareKestrel(Process process, Uri baseAddress) { _process = process; BaseAddress = baseAddress; }
 
-    public static async Task<BareKestrel> StartAsync(string bodyFile)
+    public static async Task<BareKestrel> StartAsync(string bodyFile, string? signingKey = null)
     {
         var port = Cli.FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { typeof(BareKestrel).Assembly.Location, "bare-kestrel", port.ToString(), bodyFile }) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_gcServer"] = "0";
+        if (signingKey is not null) start.Environment["Auth__SigningKey"] = signingKey;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -80,8 +104,11 @@ public sealed class BareKestrel : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var withToken = !string.IsNullOrEmpty(builder.Configuration["Auth:SigningKey"]);
+        if (withToken) builder.AddMelonAuth();
         var app = builder.Build();
-        app.Run(async http =>
+        app.MapGet("/ping", () => "pong");
+        var answer = app.MapMethods("/{**path}", [HttpMethods.Get, HttpMethods.Post], async (HttpContext http) =>
         {
             if (HttpMethods.IsPost(http.Request.Method))
             {
@@ -93,6 +120,7 @@ public sealed class BareKestrel : IAsyncDisposable
             http.Response.ContentLength = body.Length;
             await http.Response.Body.WriteAsync(body);
         });
+        if (withToken) answer.RequireRoles(Roles.Dispatcher, Roles.Courier, Roles.Buyer, Roles.Clerk);
         await app.RunAsync();
     }
 

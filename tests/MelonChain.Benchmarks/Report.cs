@@ -37,7 +37,11 @@ public sealed class Bar(string id, string what, string target)
     /// <summary>For a missed bar: what limits it, the profile that shows it, and what was tried.</summary>
     public string? Notes { get; set; }
 
-    public string Verdict => Error is not null ? "error" : !Correct ? "incorrect" : Checks.Count > 0 && Checks.All(c => c.Met) ? "met" : "missed";
+    /// <summary>Why this run gives the bar no verdict: the machine was busy before it, or what it measures does not exist yet.</summary>
+    public string? NotJudged { get; set; }
+
+    public string Verdict => Error is not null ? "error" : !Correct ? "incorrect" : NotJudged is not null ? "not judged"
+        : Checks.Count > 0 && Checks.All(c => c.Met) ? "met" : "missed";
 
     public void Verify(bool ok, string what)
     {
@@ -60,7 +64,9 @@ public sealed class Report
     public Dictionary<string, string> Machine { get; } = [];
     public List<RawLimit> RawLimits { get; } = [];
     public List<Bar> Bars { get; } = [];
-    public bool Reliable => RawLimits.All(r => double.IsNaN(r.Drift) || r.Drift <= 0.20);
+    public bool Reliable => BusyBefore is null && RawLimits.All(r => double.IsNaN(r.Drift) || r.Drift <= 0.20);
+    /// <summary>Set when the machine was busy before the run: then no bar gets a verdict.</summary>
+    public string? BusyBefore { get; set; }
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -75,13 +81,13 @@ public sealed class Report
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "bench-report.json"), JsonSerializer.Serialize(new
         {
-            Mode, StartedAt, Seconds, Reliable, Machine,
+            Mode, StartedAt, Seconds, Reliable, BusyBefore, Machine,
             RawLimits = RawLimits.Select(r => new { r.Name, r.Unit, r.Before, r.After, r.Drift }),
             Bars = Bars.Select(b => new
             {
                 b.Id, b.What, b.Target, b.Verdict,
                 Checks = b.Checks.Select(c => new { c.What, c.Value, c.Unit, c.Comparison, c.Threshold, c.Met }),
-                b.Measurements, b.Correctness, b.Error, b.Notes,
+                b.Measurements, b.Correctness, b.Error, b.NotJudged, b.Notes,
             }),
         }, Json));
         File.WriteAllText(Path.Combine(directory, "bench-report.md"), Markdown());
@@ -93,7 +99,8 @@ public sealed class Report
         md.AppendLine($"# MelonChain benchmark report ({Mode})");
         md.AppendLine();
         md.AppendLine($"Run {StartedAt:yyyy-MM-dd HH:mm} UTC, {Seconds:F0} s. Bars and method: tests/MelonChain.Benchmarks/BARS.md. Figures are ratios to raw limits measured in this same run.");
-        md.AppendLine(Reliable ? "Raw limits moved less than 20% between the start and the end of the run: **reliable**."
+        if (BusyBefore is not null) md.AppendLine($"**No verdicts**: {BusyBefore}.");
+        else md.AppendLine(Reliable ? "Raw limits moved less than 20% between the start and the end of the run: **reliable**."
             : "**Unreliable run**: a raw limit moved more than 20% between the start and the end (the machine was busy).");
         if (Mode != "full") md.AppendLine("\n> Smoke mode: tiny sizes and durations, run by the test suite to prove the benchmark works. Its figures mean nothing.");
         md.AppendLine();
@@ -116,6 +123,7 @@ public sealed class Report
             md.AppendLine($"## {b.Id} — {b.What}: {b.Verdict}");
             md.AppendLine($"Target: {b.Target}.");
             if (b.Error is not null) md.AppendLine($"\nError: `{b.Error}`");
+            if (b.NotJudged is not null) md.AppendLine($"\nNo verdict: {b.NotJudged}");
             if (b.Measurements.Count > 0)
             {
                 md.AppendLine();

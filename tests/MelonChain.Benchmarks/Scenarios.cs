@@ -172,10 +172,14 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         var phase = _rawRuns.Count == 0 ? "before" : "after";
         var pgbench = await Pgbench.RunAsync($"pgbench, receipt transaction ({phase})", _pgbenchDb!.ConnectionString, PgbenchScript(),
             _o.Connections, _o.Duration, context.WorkDir);
-        var shipment = await BareAsync($"bare Kestrel, shipment JSON ({phase})", _shipmentJson, i => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tracking/shipments/{_waybills[i % _waybills.Length]}"));
-        var quote = await BareAsync($"bare Kestrel, quote JSON ({phase})", _quoteJson, _ => new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes")
+        var shipment = await Pgbench.RunAsync($"pgbench, shipment GET's SELECTs ({phase})", context.Db("Tracking"), Pgbench.ShipmentScript(_waybills.Length),
+            _o.ReadConnections, _o.Duration, context.WorkDir);
+        var dispatcher = BenchContext.Bearer(BenchContext.Token(Roles.Dispatcher, "dispatcher-1"));
+        var quote = await BareAsync($"bare Kestrel with JWT validation, quote JSON ({phase})", _quoteJson, _ =>
         {
-            Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json"),
+            var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes") { Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json") };
+            message.Headers.Authorization = dispatcher;
+            return message;
         });
         var rabbit = await RawRabbit.RunAsync($"RabbitMQ.Client confirmed publish ({phase})", new Uri(context.VirtualHost.ConnectionString),
             _o.RawMessages, _messageBytes, OutboxRelay.BatchSize);
@@ -185,8 +189,8 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         return
         [
             ("pgbench receipt transaction", "tx/s", pgbench.PerSecond),
-            ("bare Kestrel shipment JSON", "req/s", shipment.PerSecond),
-            ("bare Kestrel quote JSON", "req/s", quote.PerSecond),
+            ("pgbench shipment SELECTs", "tx/s", shipment.PerSecond),
+            ("bare Kestrel with JWT, quote JSON", "req/s", quote.PerSecond),
             ("RabbitMQ.Client confirmed publish", "msg/s", rabbit.PerSecond),
         ];
     }
@@ -195,11 +199,10 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         var file = Path.Combine(context.WorkDir, Guid.NewGuid().ToString("N") + ".json");
         await File.WriteAllTextAsync(file, json);
-        await using var bare = await BareKestrel.StartAsync(file);
-        var cpu = Profiler.CpuSeconds(bare.ProcessId);
-        var m = await LoadClient.RunAsync(name, bare.BaseAddress, _o.Connections, _o.Warmup, _o.Duration, (w, s) => request(w * 100_003 + s));
-        var all = m.Count * (1 + _o.Warmup.TotalSeconds / _o.Duration.TotalSeconds);
-        return m with { Note = $"CPU per request: bare Kestrel {(Profiler.CpuSeconds(bare.ProcessId) - cpu) * 1000 / all:F3} ms" };
+        await using var bare = await BareKestrel.StartAsync(file, BenchContext.SigningKey());
+        var cpu = new Profiler.CpuWindow(bare.ProcessId);
+        var m = await LoadClient.RunAsync(name, bare.BaseAddress, _o.Connections, _o.Warmup, _o.Duration, (w, s) => request(w * 100_003 + s), window: cpu.Mark);
+        return m with { Note = cpu.PerRequest("bare Kestrel", m.Count + m.Errors) + $"; warmed up {m.WarmupSeconds:F0} s" };
     }
 
     /// <summary>
@@ -267,9 +270,9 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         var run = "p1" + _runId;
         var created = new ConcurrentBag<Guid>();
         var other = new ConcurrentBag<HttpStatusCode>();
-        _p1 = await Profiler.TraceAsync(context, "Cooperative", "P1", () => LoadClient.RunAsync("POST /receipts, 64 connections", Cooperative, _o.Connections, _o.Warmup, _o.Duration,
+        _p1 = await Profiler.TraceAsync(context, "Cooperative", "P1", window => LoadClient.RunAsync("POST /receipts, 64 connections", Cooperative, _o.Connections, _o.Warmup, _o.Duration,
             (w, s) => ReceiptRequest(w, s, run),
-            r => { if (r.Status == HttpStatusCode.Created) created.Add(ReceiptId(r.Body)); else other.Add(r.Status); }));
+            r => { if (r.Status == HttpStatusCode.Created) created.Add(ReceiptId(r.Body)); else other.Add(r.Status); }, window));
         bar.Measurements.Add(_p1 with { Name = $"POST /receipts ({_o.Connections} connections)" });
         var ids = created.ToArray();
         if (!other.IsEmpty) bar.Verify(false, $"non-2xx answers: {string.Join(", ", other.GroupBy(s => s).Select(g => $"{(int)g.Key}×{g.Count()}"))}");
@@ -386,7 +389,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         var token = BenchContext.Token(Roles.Buyer, "buyer-1", buyerId: Buyer);
         long wrong = 0;
-        _p3 = await Profiler.TraceAsync(context, "Tracking", "P3", () => LoadClient.RunAsync($"GET /shipments/{{waybill}} as the buyer", context.System["Tracking"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration,
+        _p3 = await Profiler.TraceAsync(context, "Tracking", "P3", window => LoadClient.RunAsync($"GET /shipments/{{waybill}} as the buyer, {_o.ReadConnections} connections", context.System["Tracking"].BaseAddress, _o.ReadConnections, _o.Warmup, _o.Duration,
             (w, s) =>
             {
                 var waybill = _waybills[(w * 100_003 + s) % _waybills.Length];
@@ -399,7 +402,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             {
                 if (r.Status != HttpStatusCode.OK || !r.Body.Contains(r.Message.RequestMessage!.Options.TryGetValue(WaybillKey, out var wb) ? wb : "?")
                     || !r.Body.Contains("\"timeline\"")) Interlocked.Increment(ref wrong);
-            }));
+            }, window));
         bar.Measurements.Add(_p3);
         bar.Verify(wrong == 0 && _p3.Errors == 0, $"{_p3.Count} answers, {wrong} not 200 with the asked shipment and its timeline");
     }
@@ -410,18 +413,40 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         var token = BenchContext.Token(Roles.Dispatcher, "dispatcher-1");
         long wrong = 0;
-        _p4 = await Profiler.TraceAsync(context, "Dispatch", "P4", () => LoadClient.RunAsync("POST /quotes, 60 parcels", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration,
+        _p4 = await Profiler.TraceAsync(context, "Dispatch", "P4", window => LoadClient.RunAsync("POST /quotes, 60 parcels", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration,
             (_, _) =>
             {
                 var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes") { Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json") };
                 message.Headers.Authorization = BenchContext.Bearer(token);
                 return message;
             },
-            r => { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }));
+            r => { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }, window));
         bar.Measurements.Add(_p4);
         bar.Verify(wrong == 0 && _p4.Errors == 0, $"{_p4.Count} answers, {wrong} differing from the first quote");
         await using var dispatch = await context.OpenAsync("Dispatch");
         bar.Verify(await dispatch.ExecuteScalarAsync<long>("select count(*) from outbox") == 0, "a quote writes nothing (no outbox rows)");
+    }
+
+    // ---------------------------------------------------------------- P7
+
+    /// <summary>The 60-parcel quote through the Gateway and sent to Dispatch directly, one after the other, same client and connections.</summary>
+    public async Task GatewayHopAsync(Bar bar)
+    {
+        var token = BenchContext.Bearer(BenchContext.Token(Roles.Dispatcher, "dispatcher-1"));
+        long wrong = 0;
+        HttpRequestMessage Quote(int worker, long seq)
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes") { Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json") };
+            message.Headers.Authorization = token;
+            return message;
+        }
+        void Check(LoadClient.Response r) { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }
+        var direct = await LoadClient.RunAsync("POST /quotes to Dispatch directly", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration, Quote, Check);
+        var gateway = await Profiler.TraceAsync(context, "Gateway", "P7", window => LoadClient.RunAsync("POST /quotes through the Gateway", context.System.Gateway,
+            _o.Connections, _o.Warmup, _o.Duration, Quote, Check, window));
+        bar.Measurements.AddRange([direct, gateway]);
+        bar.Verify(wrong == 0 && direct.Errors == 0 && gateway.Errors == 0, $"{direct.Count + gateway.Count} answers, {wrong} differing from the first quote");
+        bar.Checks.Add(new Check("through the Gateway / direct", gateway.PerSecond / direct.PerSecond, "", ">=", 0.7));
     }
 
     // ---------------------------------------------------------------- ratios
@@ -431,7 +456,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         double Limit(string name) => raw.First(r => r.Name == name).Mean;
         foreach (var m in _rawRuns)
-            (m.Name.StartsWith("pgbench") ? p1 : m.Name.StartsWith("RabbitMQ") ? p2 : m.Name.Contains("shipment") ? p3 : p4).Measurements.Add(m);
+            (m.Name.StartsWith("pgbench, receipt") ? p1 : m.Name.StartsWith("RabbitMQ") ? p2 : m.Name.Contains("shipment") ? p3 : p4).Measurements.Add(m);
         if (_p1 is not null)
         {
             p1.Checks.Add(new Check("POST / pgbench", _p1.PerSecond / Limit("pgbench receipt transaction"), "", ">=", 0.6));
@@ -444,11 +469,11 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         }
         if (_p3 is not null)
         {
-            p3.Checks.Add(new Check("GET / bare Kestrel", _p3.PerSecond / Limit("bare Kestrel shipment JSON"), "", ">=", 0.5));
+            p3.Checks.Add(new Check("GET / pgbench", _p3.PerSecond / Limit("pgbench shipment SELECTs"), "", ">=", 0.5));
             p3.Checks.Add(new Check("p99", _p3.P99Ms, " ms", "<", 20));
         }
         if (_p4 is not null)
-            p4.Checks.Add(new Check("POST / bare Kestrel", _p4.PerSecond / Limit("bare Kestrel quote JSON"), "", ">=", 0.5));
+            p4.Checks.Add(new Check("POST / bare Kestrel with JWT", _p4.PerSecond / Limit("bare Kestrel with JWT, quote JSON"), "", ">=", 0.5));
     }
 
     private static async Task<string> Ok(HttpResponseMessage response)

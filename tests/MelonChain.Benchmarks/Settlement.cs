@@ -53,8 +53,8 @@ public static class Settlement
             await VerifyAsync(bar, database.ConnectionString, coop, receipts, orders, JsonDocument.Parse(body).RootElement);
         }
         var largest = times[^1];
-        bar.Checks.Add(new Check($"time at {largest.Receipts:N0} receipts", largest.Seconds, " s", "<", 30));
-        bar.Checks.Add(new Check("peak resident memory", largest.PeakMb, " MB", "<", 1024));
+        bar.Checks.Add(new Check($"time at {largest.Receipts:N0} receipts", largest.Seconds, " s", "<", 5));
+        bar.Checks.Add(new Check("peak resident memory", largest.PeakMb, " MB", "<", 512));
         if (times.Count >= 2)
         {
             var (a, b) = (times[^2], times[^1]);

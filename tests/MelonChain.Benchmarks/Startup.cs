@@ -23,14 +23,14 @@ public static class Startup
             bar.Measurements.Add(new Measurement(service, double.NaN, double.NaN, double.NaN, 1, 0,
                 $"first start {first[service]:F2} s; restart {(again.TryGetValue(service, out var a) ? $"{a:F2} s" : "not run")}; idle RSS {idle[service]:F0} MB"));
         var slowestFirst = first.MaxBy(x => x.Value);
-        bar.Checks.Add(new Check($"slowest first start ({slowestFirst.Key}, creates its database)", slowestFirst.Value, " s", "<", 3));
+        bar.Checks.Add(new Check($"slowest first start ({slowestFirst.Key}, creates its database)", slowestFirst.Value, " s", "<", 1.5));
         if (again.Count > 0)
         {
             var slowest = again.MaxBy(x => x.Value);
-            bar.Checks.Add(new Check($"slowest restart ({slowest.Key})", slowest.Value, " s", "<", 3));
+            bar.Checks.Add(new Check($"slowest restart ({slowest.Key})", slowest.Value, " s", "<", 1.5));
         }
         var largest = idle.MaxBy(x => x.Value);
-        bar.Checks.Add(new Check($"largest idle RSS ({largest.Key})", largest.Value, " MB", "<", 150));
+        bar.Checks.Add(new Check($"largest idle RSS ({largest.Key})", largest.Value, " MB", "<", 120));
         bar.Verify(MelonSystem.Services.All(s => context.System[s].IsRunning), "every service still running after the measurement");
     }
 }
