@@ -78,6 +78,8 @@ public static class Bench
         _options = options;
         var workDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "melon-bench-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         BenchContext.Log($"benchmark ({options.Mode}), reports to {options.OutDir}");
+        // The build that precedes a run leaves the load average high for a minute or two: wait for it to fall.
+        if (!options.Smoke) await Machine.WaitForQuietAsync(TimeSpan.FromMinutes(3));
         await Machine.RecordAsync(report, options);
         // A run on a busy machine measures the other load: its figures are kept, its verdicts refused.
         var load = Machine.LoadAverage();
@@ -202,6 +204,13 @@ public static class Machine
 
     /// <summary>A run starting above this one-minute load average gives no verdicts (QUALITY.md: a quiet machine).</summary>
     public const double QuietLoad = 2.0;
+
+    public static async Task WaitForQuietAsync(TimeSpan longest)
+    {
+        var clock = Stopwatch.StartNew();
+        if (LoadAverage() > QuietLoad) BenchContext.Log($"waiting up to {longest.TotalMinutes:F0} min for the load average ({LoadAverage():F2}) to fall below {QuietLoad}");
+        while (LoadAverage() > QuietLoad && clock.Elapsed < longest) await Task.Delay(TimeSpan.FromSeconds(5));
+    }
 
     public static double LoadAverage() =>
         File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : 0;
