@@ -28,10 +28,10 @@ public static class Findings
             cores as the relay; the raw loop's consumer only acks. The 1,000 events/s latency run is limited by P1:
             the API accepts ~300 receipts/s here, so requests queue before commit.
 
-            **What was tried.** The relay published each row through MassTransit (deserialise the stored JSON,
-            serialise MassTransit's envelope with host details, 1,554 B a message). It now wraps the stored JSON in
-            the envelope as text (743 B) and publishes the batch of 200 on one RabbitMQ.Client channel with tracked
-            confirms awaited together: relay / raw 0.14 → 0.42 (1,978/s against 4,762/s raw in the same run).
+            **What was tried.** Publishing the stored JSON wrapped as text in MassTransit's envelope (743 B instead
+            of 1,554 B) on one RabbitMQ.Client channel with tracked confirms: relay / raw 0.14 → 0.42 (1,978/s
+            against 4,762/s). Not kept yet: an unroutable mandatory event was confirmed and its outbox row deleted
+            (UnroutableEventTests), so the relay still publishes through MassTransit until returns are matched.
             """,
         ["P7"] = """
             **What limits it.** The Gateway spends 0.79 ms of CPU per proxied 60-parcel quote, against 0.94 ms for
