@@ -18,7 +18,7 @@ public sealed record BenchOptions(bool Smoke, string OutDir)
 
     public string Mode => Smoke ? "smoke" : "full";
     public int Connections => Smoke ? 8 : 64;
-    /// <summary>P3's connections: a buyer's GET is measured at 16 (QUALITY.md).</summary>
+    /// <summary>P3's connections: a buyer's GET is measured at 16 (BARS.md).</summary>
     public int ReadConnections => Smoke ? 4 : 16;
     public TimeSpan Warmup => Smoke ? TimeSpan.FromSeconds(0.3) : TimeSpan.FromSeconds(3);
     public TimeSpan Duration => Smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
@@ -202,7 +202,7 @@ public static class Machine
         }
     }
 
-    /// <summary>A run starting above this one-minute load average gives no verdicts (QUALITY.md: a quiet machine).</summary>
+    /// <summary>A run starting above this one-minute load average gives no verdicts (BARS.md: a quiet machine).</summary>
     public const double QuietLoad = 2.0;
 
     public static async Task WaitForQuietAsync(TimeSpan longest)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -175,12 +176,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         var shipment = await Pgbench.RunAsync($"pgbench, shipment GET's SELECTs ({phase})", context.Db("Tracking"), Pgbench.ShipmentScript(_waybills.Length),
             _o.ReadConnections, _o.Duration, context.WorkDir);
         var dispatcher = BenchContext.Bearer(BenchContext.Token(Roles.Dispatcher, "dispatcher-1"));
-        var quote = await BareAsync($"bare Kestrel with JWT validation, quote JSON ({phase})", _quoteJson, _ =>
-        {
-            var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes") { Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json") };
-            message.Headers.Authorization = dispatcher;
-            return message;
-        });
+        var quote = await BareAsync($"bare Kestrel with JWT validation, quote JSON ({phase})", _quoteJson, _ => QuoteRequest(dispatcher));
         var rabbit = await RawRabbit.RunAsync($"RabbitMQ.Client confirmed publish ({phase})", new Uri(context.VirtualHost.ConnectionString),
             _o.RawMessages, _messageBytes, OutboxRelay.BatchSize);
         _rawRuns.AddRange([pgbench, shipment, quote, rabbit]);
@@ -414,17 +410,20 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         var token = BenchContext.Token(Roles.Dispatcher, "dispatcher-1");
         long wrong = 0;
         _p4 = await Profiler.TraceAsync(context, "Dispatch", "P4", window => LoadClient.RunAsync("POST /quotes, 60 parcels", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration,
-            (_, _) =>
-            {
-                var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes") { Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json") };
-                message.Headers.Authorization = BenchContext.Bearer(token);
-                return message;
-            },
+            (_, _) => QuoteRequest(BenchContext.Bearer(token)),
             r => { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }, window));
         bar.Measurements.Add(_p4);
         bar.Verify(wrong == 0 && _p4.Errors == 0, $"{_p4.Count} answers, {wrong} differing from the first quote");
         await using var dispatch = await context.OpenAsync("Dispatch");
         bar.Verify(await dispatch.ExecuteScalarAsync<long>("select count(*) from outbox") == 0, "a quote writes nothing (no outbox rows)");
+    }
+
+    /// <summary>The 60-parcel quote request P4, P7 and the bare Kestrel limit all send.</summary>
+    private HttpRequestMessage QuoteRequest(AuthenticationHeaderValue token)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes") { Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json") };
+        message.Headers.Authorization = token;
+        return message;
     }
 
     // ---------------------------------------------------------------- P7
@@ -434,12 +433,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         var token = BenchContext.Bearer(BenchContext.Token(Roles.Dispatcher, "dispatcher-1"));
         long wrong = 0;
-        HttpRequestMessage Quote(int worker, long seq)
-        {
-            var message = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/quotes") { Content = new StringContent(_quoteRequest, Encoding.UTF8, "application/json") };
-            message.Headers.Authorization = token;
-            return message;
-        }
+        HttpRequestMessage Quote(int worker, long seq) => QuoteRequest(token);
         void Check(LoadClient.Response r) { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }
         var direct = await LoadClient.RunAsync("POST /quotes to Dispatch directly", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration, Quote, Check);
         var gateway = await Profiler.TraceAsync(context, "Gateway", "P7", window => LoadClient.RunAsync("POST /quotes through the Gateway", context.System.Gateway,
