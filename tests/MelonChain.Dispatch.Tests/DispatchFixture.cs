@@ -9,6 +9,7 @@ using MassTransit;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults.Security;
 using MelonChain.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -52,7 +53,33 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
         builder.UseSetting("Simulator:RoutePushUrl", "http://dispatch.test/api/v1/dispatch/carriers/sf/routes");
         builder.UseSetting("DataProtection:Path", Path.Combine(Path.GetTempPath(), "melontest-keys"));
         builder.ConfigureTestServices(services =>
-            services.AddHttpClient(RoutePlayer.PushClient).ConfigurePrimaryHttpMessageHandler(_pushTarget));
+        {
+            services.AddHttpClient(RoutePlayer.PushClient).ConfigurePrimaryHttpMessageHandler(_pushTarget);
+            services.AddSingleton<IStartupFilter>(new WhileCarrierThinksFilter(this));
+        });
+    }
+
+    /// <summary>
+    /// Runs while the carrier is being asked, before it answers: each call to SF's gateway waits for it, with the
+    /// call's service code. Null: calls are answered straight away.
+    /// </summary>
+    public Func<string, Task>? WhileCarrierThinks { get; set; }
+
+    private sealed class WhileCarrierThinksFilter(SimulatorHost host) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, proceed) =>
+            {
+                if (host.WhileCarrierThinks is { } hook && context.Request.Path == "/std/service" && context.Request.HasFormContentType)
+                {
+                    var form = await context.Request.ReadFormAsync(context.RequestAborted);
+                    await hook(form["serviceCode"].ToString());
+                }
+                await proceed(context);
+            });
+            next(app);
+        };
     }
 
     public async Task SetFaultsAsync(object faults) =>

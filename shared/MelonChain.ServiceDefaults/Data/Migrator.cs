@@ -18,7 +18,9 @@ public sealed class Migrator(DatabaseSettings settings, ILogger<Migrator> logger
 
     public async Task StartAsync(CancellationToken ct)
     {
-        var connectionString = settings.ConnectionString;
+        // Two connections (the lock and DbUp's) for a moment at start-up: unpooled, so they never count against
+        // the service's own pool, however small that is configured.
+        var connectionString = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Pooling = false }.ConnectionString;
         EnsureDatabase.For.PostgresqlDatabase(connectionString, new NoOpUpgradeLog());
 
         await using var lockConnection = new NpgsqlConnection(connectionString);

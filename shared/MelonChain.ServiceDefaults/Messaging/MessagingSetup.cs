@@ -48,7 +48,10 @@ public static class MessagingSetup
                 cfg.MessageTopology.SetEntityNameFormatter(new CatalogueEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter));
                 // Events are published to their own exchange only; nothing subscribes to the IEvent interface.
                 cfg.Publish<IEvent>(p => p.Exclude = true);
+                // Each message is one short database transaction: 32 prefetched keep the queue's next work local,
+                // and 8 at a time per endpoint keep a service's pool (and 2 cores) from being flooded by one queue.
                 cfg.PrefetchCount = 32;
+                cfg.ConcurrentMessageLimit = 8;
                 // A database that is away is waited for inside InboxConsumer; these retries are for everything else.
                 cfg.UseMessageRetry(r => r.Intervals(100, 500, 1_000, 2_000, 5_000));
                 cfg.ConfigureEndpoints(context);

@@ -1,10 +1,12 @@
-using System.Text.Json;
+using System.Text;
 using Dapper;
 using MassTransit;
 using MelonChain.Messages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace MelonChain.ServiceDefaults.Messaging;
 
@@ -14,9 +16,12 @@ namespace MelonChain.ServiceDefaults.Messaging;
 /// rest back with a capped backoff. It never gives up on a row: a broker outage only delays it. It starts only once
 /// the catalogue's topology is declared, and publishes every event that has subscribers <em>mandatory</em>: a message
 /// the broker cannot route to any queue is returned, so its row stays and is tried again instead of vanishing.
+/// The stored JSON is the message: it is wrapped in MassTransit's envelope as text and published on a
+/// RabbitMQ.Client channel with confirms, with no deserialise/serialise round trip per row.
 /// </summary>
 public sealed class OutboxRelay(
-    NpgsqlDataSource source, IBus bus, OutboxSignal signal, TopologyDeployment topology, ILogger<OutboxRelay> logger) : BackgroundService
+    NpgsqlDataSource source, RabbitMqAddress broker, OutboxSignal signal, TopologyDeployment topology, ILogger<OutboxRelay> logger)
+    : BackgroundService
 {
     public const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -75,7 +80,7 @@ public sealed class OutboxRelay(
             return 0;
         }
 
-        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(row, ct)));
+        var outcomes = await PublishAllAsync(rows, ct);
         var published = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Id).ToArray();
         var failed = rows.Select((r, i) => (Row: r, Error: outcomes[i])).Where(x => x.Error is not null).ToList();
 
@@ -99,25 +104,100 @@ public sealed class OutboxRelay(
         return rows.Count;
     }
 
-    private async Task<string?> PublishAsync(Row row, CancellationToken ct)
+    private IConnection? _connection;
+    private IChannel? _channel;
+
+    /// <summary>Publishes every row at once and awaits the confirms together; per row, null or why it was not confirmed.</summary>
+    private async Task<string?[]> PublishAllAsync(IReadOnlyList<Row> rows, CancellationToken ct)
+    {
+        IChannel channel;
+        try { channel = await ChannelAsync(ct); }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            await ForgetChannelAsync();
+            return rows.Select(_ => (string?)("broker unreachable: " + ex.Message)).ToArray();
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(PublishTimeout);
+        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(channel, row, timeout.Token)));
+        if (!channel.IsOpen) await ForgetChannelAsync();
+        return outcomes;
+    }
+
+    private async Task<string?> PublishAsync(IChannel channel, Row row, CancellationToken ct)
     {
         try
         {
             var entry = EventCatalogue.Named(row.MessageType);
-            var message = JsonSerializer.Deserialize(row.Body, entry.Type, MessageJson.Options)!;
-            var mandatory = entry.Subscribers.Count > 0;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(PublishTimeout);
-            await bus.Publish(message, entry.Type, Pipe.Execute<PublishContext>(ctx =>
+            var properties = new BasicProperties
             {
-                ctx.MessageId = row.MessageId;
-                if (mandatory && ctx.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
-            }), timeout.Token);
+                MessageId = row.MessageId.ToString(),
+                ContentType = MassTransitEnvelope.ContentType,
+                Persistent = true,
+            };
+            var body = MassTransitEnvelope.Wrap(row.MessageId, entry, row.Body, broker, DateTimeOffset.UtcNow);
+            await channel.BasicPublishAsync(entry.Name, "", mandatory: entry.Subscribers.Count > 0, properties, body, ct);
             return null;
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
+        catch (PublishReturnException returned)
+        {
+            return $"returned by the broker: {returned.ReplyCode} {returned.ReplyText} (exchange {returned.Exchange})";
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested || ex is OperationCanceledException)
         {
             return ex.GetType().Name + ": " + ex.Message;
         }
+    }
+
+    private async Task<IChannel> ChannelAsync(CancellationToken ct)
+    {
+        if (_channel is { IsOpen: true } open) return open;
+        await ForgetChannelAsync();
+        var factory = new ConnectionFactory
+        {
+            Uri = broker.AmqpUri,
+            AutomaticRecoveryEnabled = false,   // a lost connection is made again for the next batch
+            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+            ClientProvidedName = "outbox-relay",
+        };
+        _connection = await factory.CreateConnectionAsync(ct);
+        _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(
+            publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+        return _channel;
+    }
+
+    private async Task ForgetChannelAsync()
+    {
+        try { if (_channel is not null) await _channel.DisposeAsync(); } catch (Exception) { }
+        try { if (_connection is not null) await _connection.DisposeAsync(); } catch (Exception) { }
+        (_channel, _connection) = (null, null);
+    }
+
+    public override async Task StopAsync(CancellationToken ct)
+    {
+        await base.StopAsync(ct);
+        await ForgetChannelAsync();
+    }
+}
+
+/// <summary>
+/// MassTransit's JSON envelope (<c>application/vnd.masstransit+json</c>) around an event already stored as JSON:
+/// the consumers' MassTransit reads it as if MassTransit had published it.
+/// </summary>
+public static class MassTransitEnvelope
+{
+    public const string ContentType = "application/vnd.masstransit+json";
+
+    public static byte[] Wrap(Guid messageId, EventCatalogue.Entry entry, string json, RabbitMqAddress broker, DateTimeOffset sentAt)
+    {
+        var destination = $"rabbitmq://{broker.Host}:{broker.Port}/{Uri.EscapeDataString(broker.VirtualHost.TrimStart('/'))}/{entry.Name}";
+        var envelope = new StringBuilder(json.Length + 400)
+            .Append("{\"messageId\":\"").Append(messageId.ToString()).Append('"')
+            .Append(",\"destinationAddress\":\"").Append(destination).Append('"')
+            .Append(",\"messageType\":[\"").Append(MessageUrn.ForTypeString(entry.Type)).Append("\"]")
+            .Append(",\"message\":").Append(json)
+            .Append(",\"sentTime\":\"").Append(sentAt.UtcDateTime.ToString("O")).Append('"')
+            .Append(",\"headers\":{}}");
+        return Encoding.UTF8.GetBytes(envelope.ToString());
     }
 }
