@@ -2,6 +2,7 @@ using MelonChain.Cooperative.Consumers;
 using MelonChain.Cooperative.Features.Grading;
 using MelonChain.Cooperative.Features.Members;
 using MelonChain.Cooperative.Features.Profile;
+using MelonChain.Cooperative.Features.Recall;
 using MelonChain.Cooperative.Features.Receiving;
 using MelonChain.Cooperative.Features.Sales;
 using MelonChain.Cooperative.Features.Settlement;
@@ -16,6 +17,7 @@ builder.AddMessaging("cooperative", bus =>
 {
     bus.AddConsumer<ContractSignedConsumer>();
     bus.AddConsumer<ContractAmendedConsumer>();
+    bus.AddConsumer<SeedlingsIssuedConsumer>();
     bus.AddConsumer<ShipmentBookedConsumer>();
     bus.AddConsumer<ShipmentDeliveredConsumer>();
     bus.AddConsumer<CancellationAnsweredConsumer>();
@@ -32,6 +34,7 @@ api.MapReceiving();
 api.MapGrading();
 api.MapSales();
 api.MapSettlement();
+api.MapRecall();
 
 app.Run();
 

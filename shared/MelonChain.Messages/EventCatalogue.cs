@@ -30,7 +30,7 @@ public static class EventCatalogue
         // ContractGrowing
         new(typeof(ContractSigned), "contract-signed", ["cooperative-contract-signed", "tracking-contract-signed"]),
         new(typeof(ContractAmended), "contract-amended", ["cooperative-contract-amended", "tracking-contract-amended"]),
-        new(typeof(SeedlingsIssued), "seedlings-issued", ["tracking-seedlings-issued"]),
+        new(typeof(SeedlingsIssued), "seedlings-issued", ["cooperative-seedlings-issued", "tracking-seedlings-issued"]),
         // Dispatch
         new(typeof(PickupScheduled), "pickup-scheduled", []),
         new(typeof(ShipmentBooked), "shipment-booked", ["cooperative-shipment-booked", "tracking-shipment-booked"]),

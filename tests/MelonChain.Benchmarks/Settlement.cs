@@ -15,7 +15,7 @@ namespace MelonChain.Benchmarks;
 /// </summary>
 public static class Settlement
 {
-    public static async Task RunAsync(BenchContext context, Bar bar)
+    public static async Task RunAsync(BenchContext context, Bar bar, Bar recall)
     {
         await using var database = TestDatabase.Create("bench_settle");
         await using var cooperative = new ServiceProcess("Cooperative", new Dictionary<string, string>
@@ -52,6 +52,11 @@ public static class Settlement
             }
             await VerifyAsync(bar, database.ConnectionString, coop, receipts, orders, JsonDocument.Parse(body).RootElement);
         }
+        if (context.Options.Runs(recall.Id))
+        {
+            try { await RecallAsync(cooperative, database.ConnectionString, context.Options.SettlementSizes[^1], recall); }
+            catch (Exception ex) { recall.Error = ex.GetType().Name + ": " + ex.Message; }
+        }
         var largest = times[^1];
         bar.Checks.Add(new Check($"time at {largest.Receipts:N0} receipts", largest.Seconds, " s", "<", 5));
         bar.Checks.Add(new Check("peak resident memory", largest.PeakMb, " MB", "<", 512));
@@ -63,6 +68,43 @@ public static class Settlement
                 b.Seconds / a.Seconds, "×", "<=", 1.5 * b.Receipts / a.Receipts));
         }
         await cooperative.StopAsync();
+    }
+
+    /// <summary>
+    /// P8: trace-forward of one grower over the largest season just settled (a grower's 200 receipts spread over
+    /// 200 boxes at 1M), through the API: a few calls to warm up, then 30 timed one after another.
+    /// </summary>
+    private static async Task RecallAsync(ServiceProcess cooperative, string connectionString, int receipts, Bar bar)
+    {
+        BenchContext.Log($"P8: {bar.What}");
+        var coop = $"p5-{receipts}";
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        var grower = await db.ExecuteScalarAsync<Guid>("select id from growers where cooperative_id = @Coop order by member_no limit 1", new { Coop = coop });
+        var expected = await db.ExecuteScalarAsync<long>(
+            "select count(distinct s.trace_code) from lots l join box_sources s on s.lot_id = l.id where l.grower_id = @Grower", new { Grower = grower });
+
+        using var http = new HttpClient { BaseAddress = cooperative.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = BenchContext.Bearer(BenchContext.Token(Roles.Clerk, "clerk-1", coop));
+        var times = new List<double>();
+        var boxes = -1;
+        for (var i = 0; i < 35; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await http.GetAsync($"/api/v1/cooperative/recall?growerId={grower}");
+            var body = await response.Content.ReadAsStringAsync();
+            var ms = clock.Elapsed.TotalMilliseconds;
+            response.EnsureSuccessStatusCode();
+            if (i < 5) continue;
+            times.Add(ms);
+            boxes = JsonDocument.Parse(body).RootElement.GetProperty("boxes").GetArrayLength();
+        }
+        times.Sort();
+        double P(double q) => times[(int)Math.Min(times.Count - 1, Math.Ceiling(q * times.Count) - 1)];
+        bar.Measurements.Add(new Measurement($"recall one grower, {receipts:N0} receipts", 1000 / P(0.5), P(0.5), P(0.99), times.Count, 0,
+            $"{boxes} boxes of {expected} expected; slowest {times[^1]:F1} ms"));
+        bar.Verify(boxes == expected, $"recall lists {boxes} boxes; the grower's lots are in {expected}");
+        bar.Checks.Add(new Check($"p99 at {receipts:N0} receipts", P(0.99), " ms", "<", 500));
     }
 
     private static async Task<(int Growers, int Boxes, int Orders)> SeedAsync(string connectionString, string coop, int receipts)

@@ -53,11 +53,11 @@ public sealed class CooperativeFixture : IAsyncLifetime
 
     /// <summary>ContractGrowing signs a contract with the cooperative; returns once the Cooperative has learnt it.</summary>
     public async Task SignContractAsync(string coop, Guid contractId, Guid growingGrowerId, IReadOnlyDictionary<string, long>? minPrice = null,
-        MelonChain.Messages.ContractGrowing.ContractGrower? grower = null)
+        MelonChain.Messages.ContractGrowing.ContractGrower? grower = null, string seedlingBatch = "DR-2026-01")
     {
         await PublishAsync(new MelonChain.Messages.ContractGrowing.ContractSigned(Guid.NewGuid(), DateTimeOffset.UtcNow, coop, contractId, growingGrowerId,
             "恩平市大田镇", 6_700, "2026-autumn", 3_000_000,
-            minPrice ?? new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 700, ["grade2"] = 400, ["offgrade"] = 100 }, "DR-2026-01",
+            minPrice ?? new Dictionary<string, long> { ["premium"] = 900, ["grade1"] = 700, ["grade2"] = 400, ["offgrade"] = 100 }, seedlingBatch,
             grower ?? new MelonChain.Messages.ContractGrowing.ContractGrower("梁叔", "13622220001", "恩平市大田镇", "朗北村")));
         await Eventually.Until(() => CountAsync("select count(*) from contract_terms where contract_id = @contractId", new { contractId }),
             n => n == 1, TimeSpan.FromSeconds(30), "the contract known to the Cooperative");

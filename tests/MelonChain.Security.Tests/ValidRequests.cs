@@ -59,7 +59,7 @@ public static class ValidRequests
     }
 
     /// <summary>Values for query parameters a read needs to answer (the fulfilment report needs its season), by name.</summary>
-    private static readonly Dictionary<string, string> QueryValues = new() { ["season"] = "2026-autumn" };
+    private static readonly Dictionary<string, string> QueryValues = new() { ["season"] = "2026-autumn", ["seedlingBatch"] = "DR-2026-01" };
 
     /// <summary>The path with the query parameters of <see cref="QueryValues"/> the operation takes; a required one not there throws.</summary>
     public static string WithQuery(Operation operation, string path)

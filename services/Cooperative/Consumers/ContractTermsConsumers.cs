@@ -26,16 +26,37 @@ public static class ContractTerms
             where contract_terms.version < excluded.version
         """, new { ContractId = contractId, Coop = coop, GrowingGrowerId = growingGrowerId, Name = grower?.Name, Phone = grower?.Phone, Town = grower?.Town,
                    Village = grower?.Village, MinPrice = JsonSerializer.Serialize(minPrice), Version = version, At = at }, ct);
+
+    /// <summary>A seedling batch the contract was planted from, for recall by batch (kept once, whichever event names it).</summary>
+    public static Task KeepSeedlings(Db db, string coop, Guid contractId, string? batchNo, CancellationToken ct) =>
+        batchNo is null ? Task.CompletedTask : db.ExecuteAsync(
+            """
+            insert into contract_seedlings (contract_id, batch_no, cooperative_id) values (@ContractId, @BatchNo, @Coop)
+            on conflict do nothing
+            """, new { ContractId = contractId, BatchNo = batchNo, Coop = coop }, ct);
 }
 
 public sealed class ContractSignedConsumer(Db db) : InboxConsumer<ContractSigned>(db)
 {
-    protected override Task Handle(ContractSigned m, Db db, CancellationToken ct) =>
-        ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowingGrowerId, m.Grower, m.MinPriceFenPerKg, 1, m.OccurredAt, ct);
+    protected override async Task Handle(ContractSigned m, Db db, CancellationToken ct)
+    {
+        await ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowingGrowerId, m.Grower, m.MinPriceFenPerKg, 1, m.OccurredAt, ct);
+        await ContractTerms.KeepSeedlings(db, m.CooperativeId, m.ContractId, m.SeedlingBatchNo, ct);
+    }
 }
 
 public sealed class ContractAmendedConsumer(Db db) : InboxConsumer<ContractAmended>(db)
 {
-    protected override Task Handle(ContractAmended m, Db db, CancellationToken ct) =>
-        ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowingGrowerId, m.Grower, m.MinPriceFenPerKg, m.Version, m.OccurredAt, ct);
+    protected override async Task Handle(ContractAmended m, Db db, CancellationToken ct)
+    {
+        await ContractTerms.Keep(db, m.CooperativeId, m.ContractId, m.GrowingGrowerId, m.Grower, m.MinPriceFenPerKg, m.Version, m.OccurredAt, ct);
+        await ContractTerms.KeepSeedlings(db, m.CooperativeId, m.ContractId, m.SeedlingBatchNo, ct);
+    }
+}
+
+/// <summary>Seedlings issued to a contract: the batch its melons can be recalled by.</summary>
+public sealed class SeedlingsIssuedConsumer(Db db) : InboxConsumer<SeedlingsIssued>(db)
+{
+    protected override Task Handle(SeedlingsIssued m, Db db, CancellationToken ct) =>
+        ContractTerms.KeepSeedlings(db, m.CooperativeId, m.ContractId, m.BatchNo, ct);
 }

@@ -4,15 +4,27 @@ using MelonChain.ServiceDefaults.Messaging;
 
 namespace MelonChain.Cooperative.Consumers;
 
-/// <summary>The negotiated freight of a booked shipment is charged to its order's pools at settlement.</summary>
+/// <summary>
+/// The negotiated freight of a booked shipment is charged to its order's pools at settlement; each box keeps its
+/// waybill, for recall.
+/// </summary>
 public sealed class ShipmentBookedConsumer(Db db) : InboxConsumer<ShipmentBooked>(db)
 {
-    protected override Task Handle(ShipmentBooked m, Db db, CancellationToken ct) => db.ExecuteAsync(
-        """
-        update orders set shipment_id = @ShipmentId, freight_fen = @NegotiatedFen, booked_at = @OccurredAt,
-                          collected_at = coalesce(collected_at, @OccurredAt)
-        where id = @OrderId and cooperative_id = @CooperativeId
-        """, m, ct);
+    protected override async Task Handle(ShipmentBooked m, Db db, CancellationToken ct)
+    {
+        await db.ExecuteAsync(
+            """
+            update orders set shipment_id = @ShipmentId, freight_fen = @NegotiatedFen, booked_at = @OccurredAt,
+                              collected_at = coalesce(collected_at, @OccurredAt)
+            where id = @OrderId and cooperative_id = @CooperativeId
+            """, m, ct);
+        await db.ExecuteAsync(
+            """
+            update boxes b set waybill_no = w.no
+            from unnest(@Nos, @Codes) as w(no, code)
+            where b.trace_code = w.code and b.order_id = @OrderId
+            """, new { m.OrderId, Nos = m.Waybills.Select(w => w.WaybillNo).ToArray(), Codes = m.Waybills.Select(w => w.TraceCode).ToArray() }, ct);
+    }
 }
 
 /// <summary>A delivered order is settled by the first settlement whose period ends on or after its delivery (carrier's time, China date).</summary>
