@@ -14,6 +14,8 @@ public sealed record BenchOptions(bool Smoke, string OutDir)
     public string[] Only { get; init; } = [];
     /// <summary>Where to write a CPU-sampling trace (dotnet-trace) of the service under load, per scenario.</summary>
     public string? TraceDir { get; init; }
+    public string? PerfDir { get; init; }
+    public string? JitDir { get; init; }
     public bool Runs(string bar) => Only.Length == 0 || Only.Contains(bar, StringComparer.OrdinalIgnoreCase);
 
     public string Mode => Smoke ? "smoke" : "full";
@@ -105,7 +107,7 @@ public static class Bench
         {
             BenchContext.Log("starting the system (six services as processes)");
             var started = Stopwatch.StartNew();
-            system = await MelonSystem.StartAsync(TestServers.Postgres, vhost.ConnectionString);
+            system = await MelonSystem.StartAsync(TestServers.Postgres, vhost.ConnectionString, Profiler.JitLogSettings(options));
             BenchContext.Log($"system ready in {started.Elapsed.TotalSeconds:F1} s");
             var context = new BenchContext(options, system, vhost, workDir);
             await Guard(p6, () => Startup.MeasureAsync(context, p6));

@@ -43,10 +43,11 @@ public static class LoadClient
     /// less than 10% in completed requests (at most <see cref="MaxWarmup"/>; four warm-ups in the smoke run). A .NET process runs its first
     /// thousands of requests in unoptimised and instrumented code while the tiered JIT recompiles it in the
     /// background; measured then, a one-parcel quote cost 0.41 ms of CPU instead of the settled 0.075 ms.
-    /// <paramref name="window"/> is told when measuring starts (true) and ends (false), for CPU counted over it.
+    /// <paramref name="window"/> is told when measuring starts (true) and ends (false), for CPU counted over it;
+    /// <paramref name="settled"/>, asked once a slice, must also agree (the service's JIT has finished tiering up).
     /// </summary>
     public static async Task<Measurement> RunAsync(string name, Uri baseAddress, int connections, TimeSpan warmup, TimeSpan duration,
-        Func<int, long, HttpRequestMessage> request, Action<Response>? onResponse = null, Action<bool>? window = null)
+        Func<int, long, HttpRequestMessage> request, Action<Response>? onResponse = null, Action<bool>? window = null, Func<bool>? settled = null)
     {
         using var http = NewClient(baseAddress, connections);
         var latencies = new List<double>[connections];
@@ -90,7 +91,8 @@ public static class LoadClient
             var before = Interlocked.Read(ref completed);
             await Task.Delay(settleSlice);
             var slice = Interlocked.Read(ref completed) - before;
-            if (previous > 0 && Math.Abs(slice - previous) < 0.10 * previous) break;
+            var quiet = settled?.Invoke() ?? true;   // asked every slice: it compares with the previous one
+            if (previous > 0 && Math.Abs(slice - previous) < 0.10 * previous && quiet) break;
             previous = slice;
         }
         window?.Invoke(true);
@@ -104,7 +106,7 @@ public static class LoadClient
     }
 
     /// <summary>The longest warm-up before measuring anyway.</summary>
-    public static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(90);
 
     /// <summary>Open loop: request i starts at i / rate seconds, whatever the earlier ones are doing (at most <c>connections</c> in flight).</summary>
     public static async Task<Measurement> RunAtRateAsync(string name, Uri baseAddress, int connections, double perSecond, int total,

@@ -266,9 +266,9 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         var run = "p1" + _runId;
         var created = new ConcurrentBag<Guid>();
         var other = new ConcurrentBag<HttpStatusCode>();
-        _p1 = await Profiler.TraceAsync(context, "Cooperative", "P1", window => LoadClient.RunAsync("POST /receipts, 64 connections", Cooperative, _o.Connections, _o.Warmup, _o.Duration,
+        _p1 = await Profiler.TraceAsync(context, "Cooperative", "P1", probe => LoadClient.RunAsync("POST /receipts, 64 connections", Cooperative, _o.Connections, _o.Warmup, _o.Duration,
             (w, s) => ReceiptRequest(w, s, run),
-            r => { if (r.Status == HttpStatusCode.Created) created.Add(ReceiptId(r.Body)); else other.Add(r.Status); }, window));
+            r => { if (r.Status == HttpStatusCode.Created) created.Add(ReceiptId(r.Body)); else other.Add(r.Status); }, probe.Mark, probe.Settled));
         bar.Measurements.Add(_p1 with { Name = $"POST /receipts ({_o.Connections} connections)" });
         var ids = created.ToArray();
         if (!other.IsEmpty) bar.Verify(false, $"non-2xx answers: {string.Join(", ", other.GroupBy(s => s).Select(g => $"{(int)g.Key}×{g.Count()}"))}");
@@ -332,6 +332,8 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         var bodies = ids.Select((id, i) => JsonSerializer.Serialize(new HarvestReceived(Guid.NewGuid(), now, BenchContext.Coop, id, $"BL-{i:D7}",
             GrowerId(BenchContext.Coop, i % Growers + 1), "M0001", ContractId(i % Growers + 1), Today, 12_500, 2, now), MessageJson.Options)).ToArray();
         await using var coop = await context.OpenAsync("Cooperative");
+        await using var perf = _o.PerfDir is { } dir ? new PerfRecording(context.System["Cooperative"].ProcessId!.Value, Path.Combine(dir, "P2-Cooperative")) : null;
+        perf?.Start();
         await coop.ExecuteAsync(
             """
             insert into outbox (message_id, message_type, body, occurred_at)
@@ -348,6 +350,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             await Task.Delay(10);
         }
         var seconds = (clock.Elapsed - (first ?? TimeSpan.Zero)).TotalSeconds;
+        if (perf is not null) await perf.ReportAsync();
         _relay = new Measurement("outbox relay, backlog drained", atFirst / seconds, double.NaN, double.NaN, n, left,
             $"{n} events committed at once; rate from the first batch out to the outbox empty ({seconds:F2} s)");
         bar.Measurements.Add(_relay);
@@ -385,7 +388,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         var token = BenchContext.Token(Roles.Buyer, "buyer-1", buyerId: Buyer);
         long wrong = 0;
-        _p3 = await Profiler.TraceAsync(context, "Tracking", "P3", window => LoadClient.RunAsync($"GET /shipments/{{waybill}} as the buyer, {_o.ReadConnections} connections", context.System["Tracking"].BaseAddress, _o.ReadConnections, _o.Warmup, _o.Duration,
+        _p3 = await Profiler.TraceAsync(context, "Tracking", "P3", probe => LoadClient.RunAsync($"GET /shipments/{{waybill}} as the buyer, {_o.ReadConnections} connections", context.System["Tracking"].BaseAddress, _o.ReadConnections, _o.Warmup, _o.Duration,
             (w, s) =>
             {
                 var waybill = _waybills[(w * 100_003 + s) % _waybills.Length];
@@ -398,7 +401,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             {
                 if (r.Status != HttpStatusCode.OK || !r.Body.Contains(r.Message.RequestMessage!.Options.TryGetValue(WaybillKey, out var wb) ? wb : "?")
                     || !r.Body.Contains("\"timeline\"")) Interlocked.Increment(ref wrong);
-            }, window));
+            }, probe.Mark, probe.Settled));
         bar.Measurements.Add(_p3);
         bar.Verify(wrong == 0 && _p3.Errors == 0, $"{_p3.Count} answers, {wrong} not 200 with the asked shipment and its timeline");
     }
@@ -409,9 +412,9 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     {
         var token = BenchContext.Token(Roles.Dispatcher, "dispatcher-1");
         long wrong = 0;
-        _p4 = await Profiler.TraceAsync(context, "Dispatch", "P4", window => LoadClient.RunAsync("POST /quotes, 60 parcels", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration,
+        _p4 = await Profiler.TraceAsync(context, "Dispatch", "P4", probe => LoadClient.RunAsync("POST /quotes, 60 parcels", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration,
             (_, _) => QuoteRequest(BenchContext.Bearer(token)),
-            r => { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }, window));
+            r => { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }, probe.Mark, probe.Settled));
         bar.Measurements.Add(_p4);
         bar.Verify(wrong == 0 && _p4.Errors == 0, $"{_p4.Count} answers, {wrong} differing from the first quote");
         await using var dispatch = await context.OpenAsync("Dispatch");
@@ -436,8 +439,8 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         HttpRequestMessage Quote(int worker, long seq) => QuoteRequest(token);
         void Check(LoadClient.Response r) { if (r.Status != HttpStatusCode.OK || r.Body != _quoteJson) Interlocked.Increment(ref wrong); }
         var direct = await LoadClient.RunAsync("POST /quotes to Dispatch directly", context.System["Dispatch"].BaseAddress, _o.Connections, _o.Warmup, _o.Duration, Quote, Check);
-        var gateway = await Profiler.TraceAsync(context, "Gateway", "P7", window => LoadClient.RunAsync("POST /quotes through the Gateway", context.System.Gateway,
-            _o.Connections, _o.Warmup, _o.Duration, Quote, Check, window));
+        var gateway = await Profiler.TraceAsync(context, "Gateway", "P7", probe => LoadClient.RunAsync("POST /quotes through the Gateway", context.System.Gateway,
+            _o.Connections, _o.Warmup, _o.Duration, Quote, Check, probe.Mark, probe.Settled));
         bar.Measurements.AddRange([direct, gateway]);
         bar.Verify(wrong == 0 && direct.Errors == 0 && gateway.Errors == 0, $"{direct.Count + gateway.Count} answers, {wrong} differing from the first quote");
         bar.Checks.Add(new Check("through the Gateway / direct", gateway.PerSecond / direct.PerSecond, "", ">=", 0.7));
