@@ -76,4 +76,35 @@ public class RateCalculatorTests
         Assert.Equal(["land", "standard", "express", "cold", "heavy"], options.Select(o => o.Product));
         Assert.True(options.Zip(options.Skip(1)).All(p => p.First.NegotiatedFen <= p.Second.NegotiatedFen));
     }
+
+    /// <summary>
+    /// The tariff as CARRIERS.md defines it, in decimal: the calculator's integer arithmetic must give exactly this
+    /// for every weight, size, line and discount.
+    /// </summary>
+    private static (long Chargeable, long List, long Negotiated) ByDefinition(RateLine line, ParcelSpec parcel, int discountBps)
+    {
+        var volumetric = parcel is { LengthCm: { } l, WidthCm: { } w, HeightCm: { } h }
+            ? (long)Math.Ceiling((decimal)l * w * h * 1000m / line.VolumetricDivisor) : 0;
+        var chargeable = RateCalculator.RoundUp(Math.Max(parcel.Grams, volumetric));
+        var fen = line.FirstFen + Math.Max(0, chargeable - line.FirstGrams) / 1000m * line.PerKgFen;
+        var list = (long)decimal.Round(fen / 100m, 0, MidpointRounding.AwayFromZero) * 100;
+        return (chargeable, list, (long)decimal.Round(list * (decimal)discountBps / 10_000m, 0, MidpointRounding.AwayFromZero));
+    }
+
+    [Fact]
+    public void Integer_prices_equal_the_decimal_definition_for_every_line_weight_size_and_discount()
+    {
+        var random = new Random(20261203);
+        var lines = RateCalculator.DefaultCard.Append(new RateLine("odd", "Guangdong", "Chengdu", 500, 1234, 777, 5000, 3, false)).ToList();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var line = lines[random.Next(lines.Count)];
+            var parcel = random.Next(4) == 0
+                ? new ParcelSpec(random.Next(1, 150_000))
+                : new ParcelSpec(random.Next(1, 150_000), random.Next(1, 301), random.Next(1, 301), random.Next(1, 301));
+            var discount = random.Next(0, 10_001);
+            var price = RateCalculator.Quote(line with { PerShipment = false }, [parcel], discount);
+            Assert.Equal(ByDefinition(line, parcel, discount), (price.ChargeableGrams, price.ListFen, price.NegotiatedFen));
+        }
+    }
 }

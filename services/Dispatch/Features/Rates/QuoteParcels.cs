@@ -33,10 +33,12 @@ public static class QuoteParcels
             .Date(request.OldestHarvestedOn, "oldestHarvestedOn");
         for (var i = 0; i < (request.Parcels?.Count ?? 0); i++)
         {
+            // A parcel's field names are made only for a parcel that fails: 60 valid parcels make no strings.
             var p = request.Parcels![i];
-            v.Kg(p.WeightKg, $"parcels[{i}].weightKg", 1000);
-            foreach (var (dim, name) in new[] { (p.LengthCm, "lengthCm"), (p.WidthCm, "widthCm"), (p.HeightCm, "heightCm") })
-                v.Check(dim is null or (> 0 and <= 300), $"parcels[{i}].{name}", "must be between 1 and 300 cm");
+            if (p.WeightKg is not (> 0 and <= 1000) || decimal.Round(p.WeightKg, 3) != p.WeightKg) v.Kg(p.WeightKg, $"parcels[{i}].weightKg", 1000);
+            CheckDimension(v, p.LengthCm, i, "lengthCm");
+            CheckDimension(v, p.WidthCm, i, "widthCm");
+            CheckDimension(v, p.HeightCm, i, "heightCm");
         }
         v.ThrowIfInvalid();
 
@@ -61,6 +63,11 @@ public static class QuoteParcels
         return TypedResults.Ok(new Quote(RateCalculator.NormalizeDestination(request.DestinationCity), prices
             .Select(p => new Option(p.Product, Weight.ToKg(p.ChargeableGrams), p.ListFen, p.NegotiatedFen, p.SavingFen, p.PromisedDays, p.PromisedDays <= daysLeft))
             .ToList()));
+    }
+
+    private static void CheckDimension(Validation v, int? cm, int parcel, string name)
+    {
+        if (cm is not (null or (> 0 and <= 300))) v.Fail($"parcels[{parcel}].{name}", "must be between 1 and 300 cm");
     }
 
     /// <summary>Days of ambient shelf life the oldest box has left (configured shelf life minus its age).</summary>
