@@ -24,22 +24,35 @@ public sealed class OutboxRelay(
     : BackgroundService
 {
     public const int BatchSize = 200;
+
+    /// <summary>
+    /// Batches in flight at once, each worker on its own channel: while one waits for the broker's confirms another
+    /// claims and publishes the next rows (SKIP LOCKED keeps them apart, as it keeps replicas apart).
+    /// </summary>
+    public const int Workers = 2;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     private sealed record Row(long Id, Guid MessageId, string MessageType, string Body, int Attempts);
 
+    private readonly BrokerChannel[] _channels = Enumerable.Range(0, Workers).Select(_ => new BrokerChannel(broker)).ToArray();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try { await topology.Ready.WaitAsync(stoppingToken); }
         catch (OperationCanceledException) { return; }
+        await Task.WhenAll(_channels.Select(channel => Task.Run(() => WorkAsync(channel, stoppingToken), CancellationToken.None)));
+    }
+
+    private async Task WorkAsync(BrokerChannel channel, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             int relayed;
             try
             {
-                relayed = await RelayBatchAsync(stoppingToken);
+                relayed = await RelayBatchAsync(channel, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -51,7 +64,8 @@ public sealed class OutboxRelay(
                 relayed = 0;
             }
 
-            // A full batch means more may be waiting: go again at once.
+            // A full batch means more may be waiting: go again at once, and wake the other worker to share it.
+            if (relayed == BatchSize) signal.Wake();
             if (relayed < BatchSize)
             {
                 try { await signal.WaitAsync(PollInterval, stoppingToken); }
@@ -60,8 +74,8 @@ public sealed class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes one batch; returns how many rows it claimed.</summary>
-    public async Task<int> RelayBatchAsync(CancellationToken ct)
+    /// <summary>Publishes one batch on the worker's channel; returns how many rows it claimed.</summary>
+    private async Task<int> RelayBatchAsync(BrokerChannel channel, CancellationToken ct)
     {
         await using var connection = await source.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -80,7 +94,7 @@ public sealed class OutboxRelay(
             return 0;
         }
 
-        var outcomes = await PublishAllAsync(rows, ct);
+        var outcomes = await channel.PublishAllAsync(rows.Select(r => (r.MessageId, r.MessageType, r.Body)).ToList(), ct);
         var published = rows.Where((_, i) => outcomes[i] is null).Select(r => r.Id).ToArray();
         var failed = rows.Select((r, i) => (Row: r, Error: outcomes[i])).Where(x => x.Error is not null).ToList();
 
@@ -104,79 +118,83 @@ public sealed class OutboxRelay(
         return rows.Count;
     }
 
-    private IConnection? _connection;
-    private IChannel? _channel;
-
-    /// <summary>Publishes every row at once and awaits the confirms together; per row, null or why it was not confirmed.</summary>
-    private async Task<string?[]> PublishAllAsync(IReadOnlyList<Row> rows, CancellationToken ct)
-    {
-        IChannel channel;
-        try { channel = await ChannelAsync(ct); }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            await ForgetChannelAsync();
-            return rows.Select(_ => (string?)("broker unreachable: " + ex.Message)).ToArray();
-        }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(PublishTimeout);
-        var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(channel, row, timeout.Token)));
-        if (!channel.IsOpen) await ForgetChannelAsync();
-        return outcomes;
-    }
-
-    private async Task<string?> PublishAsync(IChannel channel, Row row, CancellationToken ct)
-    {
-        try
-        {
-            var entry = EventCatalogue.Named(row.MessageType);
-            var properties = new BasicProperties
-            {
-                MessageId = row.MessageId.ToString(),
-                ContentType = MassTransitEnvelope.ContentType,
-                Persistent = true,
-            };
-            var body = MassTransitEnvelope.Wrap(row.MessageId, entry, row.Body, broker, DateTimeOffset.UtcNow);
-            await channel.BasicPublishAsync(entry.Name, "", mandatory: entry.Subscribers.Count > 0, properties, body, ct);
-            return null;
-        }
-        catch (PublishReturnException returned)
-        {
-            return $"returned by the broker: {returned.ReplyCode} {returned.ReplyText} (exchange {returned.Exchange})";
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested || ex is OperationCanceledException)
-        {
-            return ex.GetType().Name + ": " + ex.Message;
-        }
-    }
-
-    private async Task<IChannel> ChannelAsync(CancellationToken ct)
-    {
-        if (_channel is { IsOpen: true } open) return open;
-        await ForgetChannelAsync();
-        var factory = new ConnectionFactory
-        {
-            Uri = broker.AmqpUri,
-            AutomaticRecoveryEnabled = false,   // a lost connection is made again for the next batch
-            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
-            ClientProvidedName = "outbox-relay",
-        };
-        _connection = await factory.CreateConnectionAsync(ct);
-        _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(
-            publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
-        return _channel;
-    }
-
-    private async Task ForgetChannelAsync()
-    {
-        try { if (_channel is not null) await _channel.DisposeAsync(); } catch (Exception) { }
-        try { if (_connection is not null) await _connection.DisposeAsync(); } catch (Exception) { }
-        (_channel, _connection) = (null, null);
-    }
-
     public override async Task StopAsync(CancellationToken ct)
     {
         await base.StopAsync(ct);
-        await ForgetChannelAsync();
+        foreach (var channel in _channels) await channel.DisposeAsync();
+    }
+
+    /// <summary>One confirming RabbitMQ.Client channel of a relay worker; a lost connection is made again for the next batch.</summary>
+    private sealed class BrokerChannel(RabbitMqAddress broker) : IAsyncDisposable
+    {
+        private IConnection? _connection;
+        private IChannel? _channel;
+
+        /// <summary>Publishes every row at once and awaits the confirms together; per row, null or why it was not confirmed.</summary>
+        public async Task<string?[]> PublishAllAsync(IReadOnlyList<(Guid MessageId, string MessageType, string Body)> rows, CancellationToken ct)
+        {
+            IChannel channel;
+            try { channel = await ChannelAsync(ct); }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                await DisposeAsync();
+                return rows.Select(_ => (string?)("broker unreachable: " + ex.Message)).ToArray();
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(PublishTimeout);
+            var outcomes = await Task.WhenAll(rows.Select(row => PublishAsync(channel, row, timeout.Token)));
+            if (!channel.IsOpen) await DisposeAsync();
+            return outcomes;
+        }
+
+        private async Task<string?> PublishAsync(IChannel channel, (Guid MessageId, string MessageType, string Body) row, CancellationToken ct)
+        {
+            try
+            {
+                var entry = EventCatalogue.Named(row.MessageType);
+                var properties = new BasicProperties
+                {
+                    MessageId = row.MessageId.ToString(),
+                    ContentType = MassTransitEnvelope.ContentType,
+                    Persistent = true,
+                };
+                var body = MassTransitEnvelope.Wrap(row.MessageId, entry, row.Body, broker, DateTimeOffset.UtcNow);
+                await channel.BasicPublishAsync(entry.Name, "", mandatory: entry.Subscribers.Count > 0, properties, body, ct);
+                return null;
+            }
+            catch (PublishReturnException returned)
+            {
+                return $"returned by the broker: {returned.ReplyCode} {returned.ReplyText} (exchange {returned.Exchange})";
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested || ex is OperationCanceledException)
+            {
+                return ex.GetType().Name + ": " + ex.Message;
+            }
+        }
+
+        private async Task<IChannel> ChannelAsync(CancellationToken ct)
+        {
+            if (_channel is { IsOpen: true } open) return open;
+            await DisposeAsync();
+            var factory = new ConnectionFactory
+            {
+                Uri = broker.AmqpUri,
+                AutomaticRecoveryEnabled = false,   // a lost connection is made again for the next batch
+                RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+                ClientProvidedName = "outbox-relay",
+            };
+            _connection = await factory.CreateConnectionAsync(ct);
+            _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(
+                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+            return _channel;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try { if (_channel is not null) await _channel.DisposeAsync(); } catch (Exception) { }
+            try { if (_connection is not null) await _connection.DisposeAsync(); } catch (Exception) { }
+            (_channel, _connection) = (null, null);
+        }
     }
 }
 
