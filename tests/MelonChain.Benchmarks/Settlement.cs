@@ -34,11 +34,15 @@ public static class Settlement
 
             using var http = new HttpClient { BaseAddress = cooperative.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
             http.DefaultRequestHeaders.Authorization = BenchContext.Bearer(BenchContext.Token(Roles.Clerk, "clerk-1", coop));
+            await using var perf = context.Options.PerfDir is { } perfDir && receipts == context.Options.SettlementSizes[^1]
+                ? new PerfRecording(cooperative.ProcessId!.Value, Path.Combine(perfDir, "P5-Cooperative")) : null;
+            perf?.Start();
             var clock = Stopwatch.StartNew();
             using var response = await http.PostAsync("/api/v1/cooperative/settlements",
                 new StringContent("""{"from":"2026-06-01","to":"2026-06-30"}""", Encoding.UTF8, "application/json"));
             var body = await response.Content.ReadAsStringAsync();
             var seconds = clock.Elapsed.TotalSeconds;
+            if (perf is not null) await perf.ReportAsync();
             var (rss, peak) = Machine.Memory(cooperative.ProcessId!.Value);
             times.Add((receipts, seconds, peak));
             BenchContext.Log($"  P5 {receipts} receipts settled in {seconds:F2} s, peak RSS {peak:F0} MB");
@@ -51,6 +55,8 @@ public static class Settlement
                 continue;
             }
             await VerifyAsync(bar, database.ConnectionString, coop, receipts, orders, JsonDocument.Parse(body).RootElement);
+            if (context.Options.PerfDir is { } dir && receipts == context.Options.SettlementSizes[^1])
+                await ExplainAsync(database.ConnectionString, coop, Path.Combine(dir, "P5-settlement-queries.txt"));
         }
         if (context.Options.Runs(recall.Id))
         {
@@ -68,6 +74,30 @@ public static class Settlement
                 b.Seconds / a.Seconds, "×", "<=", 1.5 * b.Receipts / a.Receipts));
         }
         await cooperative.StopAsync();
+    }
+
+    /// <summary>
+    /// PostgreSQL's own profile of settlement's reads over the whole season (EXPLAIN ANALYZE of the same statements
+    /// SettlePeriod runs, for every order of the cooperative): where the database spends the settlement's time.
+    /// </summary>
+    private static async Task ExplainAsync(string connectionString, string coop, string file)
+    {
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 600 }.ConnectionString);
+        await db.OpenAsync();
+        var ids = (await db.QueryAsync<Guid>("select id from orders where cooperative_id = @Coop", new { Coop = coop })).ToArray();
+        var queries = new (string Name, string Sql)[]
+        {
+            ("orders with their box counts", "select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes, o.delivered_at from orders o where o.id = any(@Ids)"),
+            ("order lines", "select order_id, grade, grams, price_fen_per_kg from order_lines where order_id = any(@Ids)"),
+            ("growers' shares of each order", "select b.order_id, b.grade, l.grower_id, g.member_no, sum(s.grams)::bigint as grams from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id join growers g on g.id = l.grower_id where b.order_id = any(@Ids) group by b.order_id, b.grade, l.grower_id, g.member_no"),
+        };
+        var text = new StringBuilder($"# EXPLAIN (ANALYZE, BUFFERS) of settlement's reads, {ids.Length:N0} orders of {coop}\n");
+        foreach (var (name, sql) in queries)
+        {
+            var plan = await db.QueryAsync<string>("explain (analyze, buffers) " + sql, new { Ids = ids });
+            text.Append($"\n## {name}\n").AppendJoin('\n', plan).Append('\n');
+        }
+        await File.WriteAllTextAsync(file, text.ToString());
     }
 
     /// <summary>
