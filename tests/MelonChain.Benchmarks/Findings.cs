@@ -2,76 +2,91 @@ namespace MelonChain.Benchmarks;
 
 /// <summary>
 /// What profiling showed for each bar (kept with the code so the report says it next to the figures): what
-/// limits the bar, the profile that shows it, and what was tried. Written into the report for a missed bar.
+/// limits the bar, the profile that shows it (in <c>tests/MelonChain.Benchmarks/profiles/</c>, made with
+/// <c>--perf</c> and <c>--jit</c>), and what was tried. Written into the report for a missed bar.
 /// </summary>
 public static class Findings
 {
     private static readonly Dictionary<string, string> Notes = new()
     {
         ["P1"] = """
-            **What limits it.** The machine: every run so far had both cores 100% busy (see "machine busy" in the
-            table; load average 11–17 from other builds). The endpoint costs ~2 ms of service CPU and ~2 ms of
-            PostgreSQL CPU per request (the note column), pgbench's C client almost nothing, so on two shared cores
-            the endpoint cannot reach 60% of pgbench; the service also has 40 pooled connections for 64 clients.
-            The p99 follows from throughput: 64 requests in flight at ~200/s is ~300 ms each.
+            **What limits it.** Round trips to PostgreSQL, on the two cores PostgreSQL also needs. Profile
+            `profiles/P1-Cooperative.perf.txt` (measured window, JIT settled): 42% of the Cooperative's samples are
+            in the kernel; `__send` is 25.8% including callees and `NpgsqlCommand.ExecuteReader` 31% — each statement
+            of a receipt (idempotency key, grower, number in its own short transaction, receipt, outbox row, stored
+            response, commit) is a send and a wake-up; `PoolingDataSource.RentAsync` is 10.9% (two connections per
+            receipt: the number's transaction and the receipt's). Per receipt the service spends ~0.66 ms of CPU and
+            PostgreSQL ~1.5 ms, on two cores: at most ~900 receipts/s before anything else runs, against pgbench's
+            ~1,400–1,550 tx/s for the same statements. The p99 bar is below what pgbench itself reaches here at 64
+            connections (p99 100–125 ms in the same runs).
 
-            **What was tried.** (1) The (cooperative, day) receipt counter row was held to the request's commit and
-            serialised every receipt: pgbench with the exact statements ran 253–342 tx/s, p99 0.9–1.2 s. Numbering
-            now takes its own short transaction (synchronous_commit off, flushed by the receipt's commit):
-            pgbench 284 → 912–1,025 tx/s, the endpoint 133 → 162–236 req/s, p99 1,531 → 638–926 ms across runs.
-            (2) Npgsql auto-prepare: PostgreSQL CPU per receipt 2.28 → 1.60–1.83 ms. (3) OpenTelemetry off
-            without an exporter. Next: profile where the ~2 ms of service CPU goes (it is
-            mostly outside the handler: see P3/P4), and run on a quiet machine.
+            **What was tried.** Numbering in its own short transaction (pgbench 284 → ~1,000 tx/s, earlier stop);
+            auto-prepare (PostgreSQL CPU per receipt 2.28 → 1.6 ms); warming up until the JIT has tiered the
+            request path (0.21 → 0.40–0.44 of pgbench). Next: send the receipt, its outbox row and its stored
+            response as one `NpgsqlBatch` (one round trip instead of three), and take the number from the same
+            connection.
             """,
         ["P2"] = """
-            **What limits it.** The relay's consumers (ContractGrowing and Tracking) and RabbitMQ run on the same two
-            cores as the relay; the raw loop's consumer only acks. The 1,000 events/s latency run is limited by P1:
-            the API accepts ~300 receipts/s here, so requests queue before commit.
+            **What limits it.** The consumers, on the same two cores. Profile `profiles/P2-Cooperative.perf.txt`
+            (the Cooperative while the relay drains 20,000 events): 62% of its samples in the kernel and 34% in
+            `finish_task_switch` — the relay mostly waits, for its claim, the broker's confirms and its commit, while
+            ContractGrowing and Tracking write a row per event on the other core; the raw loop's consumer only acks.
+            The raw limit itself moved 41–80% within a run. Commit → effect at 1,000 events/s is bounded by P1: the
+            endpoint accepts 450–650 receipts/s here, so the 1,000/s requests queue before they commit.
 
-            **What was tried.** Publishing the stored JSON wrapped as text in MassTransit's envelope (743 B instead
-            of 1,554 B) on one RabbitMQ.Client channel with tracked confirms: relay / raw 0.14 → 0.42 (1,978/s
-            against 4,762/s). Not kept yet: an unroutable mandatory event was confirmed and its outbox row deleted
-            (UnroutableEventTests), so the relay still publishes through MassTransit until returns are matched.
-            """,
-        ["P7"] = """
-            **What limits it.** The Gateway spends 0.79 ms of CPU per proxied 60-parcel quote, against 0.94 ms for
-            Dispatch to answer it, on the same two cores as Dispatch and the load client, so the hop nearly halves
-            what the machine has left. Not profiled yet: next, perf of the Gateway under this load (its rate
-            limiter, token check and YARP's forwarder are the candidates).
+            **What was tried.** The stored JSON wrapped as text in MassTransit's envelope and published on a
+            confirming RabbitMQ.Client channel, confirms awaited per batch of 200, returns matched to their rows
+            (relay / raw 0.14 → 0.30–0.36); two relay workers, each with its own channel (no change beyond the
+            limit's drift); consumers at 32 prefetched, 8 at a time.
             """,
         ["P3"] = """
-            **What the profile showed.** The "~1 ms per authenticated request" was not the endpoint: it was the
-            tiered JIT. `perf record -g` of Dispatch (`DOTNET_PerfMapEnabled=1`, `DOTNET_EnableWriteXorExecute=0`)
-            under wrk in the first 10 s after start put 18% of all samples on the ".NET Tiered Compilation Worker"
-            thread and the request path in `[QuickJitted]` and `[InstrumentedTier]` code (e.g.
-            `TokenValidationParameters::Clone()[QuickJitted]`); `DOTNET_JitStdOutFile` with
-            `DOTNET_JitDisasmSummary=1` showed no method compiled per request — the DynamicMethods are the minimal-API
-            delegates and reflection stubs made once at start-up. Per-request CPU of a one-parcel quote in consecutive
-            6 s windows after a start: 0.48, 0.28, 0.077, 0.073 ms (3,800 → 22,500 req/s). The old benchmark measured
-            3 s after the first request, i.e. mostly the JIT. It now warms up until two 1-s slices agree within 10%.
-            `DOTNET_TieredPGO=0` settles sooner but at 0.12 ms, so the default is kept.
+            **What the profile showed.** The "~1 ms per authenticated request" was the tiered JIT, not the endpoint.
+            perf of the services over their measured windows put 14–26% of each service's CPU on the ".NET Tiered
+            Compilation Worker" thread, and `DOTNET_JitStdOutFile` listed 2,981 methods compiled while P1 was
+            measured (the JWT handler's among them at Instrumented Tier0): under load on two cores the background
+            tier-up runs tens of seconds behind. A load now also waits until that thread is quiet (`JIT tiering
+            thread … ms while measuring` in the note); then 27–57 methods compile while measuring
+            (`profiles/P3-Tracking.jit.txt`) and the GET costs Tracking 0.21 ms of CPU (it was 0.51 ms).
             """,
         ["P4"] = """
-            **What limits it.** Per quote: JSON reading of 60 parcels, validation and pricing in Dispatch; the raw
-            limit now validates the same JWT with the same policy. See P3 for the JIT warm-up that the old figures
-            measured.
+            **What limits it.** Reading 60 parcels of JSON into positional records and Kestrel's own work, against a
+            bare app that only validates the token and writes fixed bytes. Profile `profiles/P4-Dispatch.perf.txt`:
+            `System.Text.Json` `ObjectWithParameterizedConstructorConverter` and `Utf8JsonReader` are the hottest
+            frames now; before, `RateCalculator.Quote` (6.2%) and `Decimal+DecCalc.VarDecDiv` (5.7%) were
+            (`profiles/P4-Dispatch-before.perf.txt`).
 
-            **What was tried.** The rate card cached per cooperative for 10 s (forgotten after a PUT commits) and the
-            quote marked read-only so no transaction is opened: PostgreSQL CPU per quote 0.51 → 0.06 ms.
+            **What was tried.** The rate card cached per cooperative and the quote read-only (PostgreSQL CPU per
+            quote 0.51 → 0 ms, earlier stop); the tariff in integer grams and fen and no field-name strings for valid
+            parcels (Dispatch CPU per quote 0.139 → 0.111 ms, ratio 0.38 → 0.44). Next: a source-generated JSON
+            context for the request and response types.
             """,
         ["P5"] = """
-            Seeded in bulk with foreign-key triggers off; settled through the API by a Cooperative process of its
-            own. If missed: the time is in the per-grower INSERT round trips of SettlePeriod.Record.
+            **What limits it.** Grouping a season's million growers' shares. PostgreSQL's plan
+            (`profiles/P5-settlement-queries.txt`, EXPLAIN ANALYZE of settlement's reads) spent 2.8 s of a 7.0 s
+            settlement on the shares query, sorting on disk ("external merge") at the default 4 MB work_mem; the
+            Cooperative's profile (`profiles/P5-Cooperative.perf.txt`) is materialising the million rows:
+            `clear_page_erms` (fresh heap pages) 15%, libcoreclr (GC) 36%, `Lookup.Create` and
+            `NpgsqlDataReader.GetValue`.
+
+            **What was tried.** work_mem 128 MB for settlement's transaction, so the shares would be grouped in
+            memory: PostgreSQL then chose a single-process HashAggregate instead of the parallel sort (4.2 s instead
+            of 2.8 s, settlement 9.1 s), so it was taken out. Next: group the shares per grower and grade in SQL and
+            read per-order shares only for the freight split, so a million rows never cross the wire.
             """,
         ["P6"] = """
-            **What limits it.** The machine's load at the moment of the start: ready means database created or
-            migrated and the broker connected with its quorum queues declared, and all of it is CPU (JIT) on two
-            cores shared with other builds. At load average ≤ 15 every restart took 0.6–2.1 s and first starts
-            (which also create the database) 0.8–3.8 s; at load 21–25 restarts took up to 3.8 s and first starts
-            5.8 s. Idle memory is 94–136 MB everywhere.
-
-            **What was tried.** Nothing in code yet. Next: ReadyToRun images (the crossgen package is not in this
-            machine's NuGet mirror), and starting MassTransit's topology declaration without blocking readiness.
+            **What limits it.** The JIT at start-up: ready means the database created or migrated and the broker's
+            quorum queues declared, all of it first-time code on two cores; idle memory is 94–138 MB. The
+            ReadyToRun compiler (Microsoft.NETCore.App.Crossgen2) is now in this machine's NuGet mirror but the
+            services run from `dotnet build` output, which it does not compile; not tried yet.
+            """,
+        ["P7"] = """
+            **What limits it.** The hop itself, on the same two cores as Dispatch and the load client. Profile
+            `profiles/P7-Gateway.perf.txt`: flat — no user frame above 1.1%, 40% of the Gateway's samples in the
+            kernel (two TCP connections per proxied request: `finish_task_switch`, `tcp_ack`, `tcp_recvmsg`). The
+            Gateway spends ~0.13 ms of CPU per proxied quote, as much as Dispatch spends answering it, so the hop
+            halves what the machine has for Dispatch: through / direct ≈ D / (D + G) ≈ 0.5. Making Dispatch cheaper
+            lowers this ratio further. Next: HTTP/2 (one multiplexed connection) between the Gateway and the
+            services.
             """,
     };
 

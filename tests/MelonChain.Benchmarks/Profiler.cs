@@ -202,8 +202,15 @@ public sealed class PerfRecording(int pid, string basePath) : IAsyncDisposable
     public void Start()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(basePath)!);
-        _perf = Process.Start(new ProcessStartInfo("perf", ["record", "-F", "499", "-g", "-p", pid.ToString(), "-o", DataFile])
-            { RedirectStandardOutput = true, RedirectStandardError = true });
+        try
+        {
+            _perf = Process.Start(new ProcessStartInfo("perf", ["record", "-F", "499", "-g", "-p", pid.ToString(), "-o", DataFile])
+                { RedirectStandardOutput = true, RedirectStandardError = true });
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            BenchContext.Log("  perf is not installed (apt-get install linux-perf): no profile");
+        }
     }
 
     public void Stop()
@@ -230,7 +237,10 @@ public sealed class PerfRecording(int pid, string basePath) : IAsyncDisposable
             // Who makes the JIT compile during the measured window (it should have nothing left to do by then).
             var jit = await Cli.Run("perf", ["report", "-i", DataFile, "--stdio", "--no-children", "--dsos", "libclrjit.so", "--sort", "dso",
                 "-g", "caller,2,callee,function,percent", "--max-stack", "40", "--percent-limit", "1"], timeout: TimeSpan.FromMinutes(3));
-            static string Body(string report) => string.Join('\n', report.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')));
+            // perf pads each line to the terminal's width and lists unnamed native frames as bare addresses: neither says anything.
+            static string Body(string report) => string.Join('\n', report.Split('\n')
+                .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"(\s+-)*\s*$", ""))
+                .Where(l => l.Length > 0 && !l.StartsWith('#') && !System.Text.RegularExpressions.Regex.IsMatch(l, @"\[\.\] 0x[0-9a-f]+$")));
             await File.WriteAllTextAsync(basePath + ".perf.txt",
                 $"# own CPU by frame\n{Body(symbols)}\n\n# CPU by library\n{Body(libraries)}\n\n# CPU including callees (frames ≥ 3%)\n{Body(callers)}\n\n# what calls the JIT\n{Body(jit)}\n");
         }
