@@ -40,13 +40,20 @@ public static class Findings
             limit's drift); consumers at 32 prefetched, 8 at a time.
             """,
         ["P3"] = """
-            **What the profile showed.** The "~1 ms per authenticated request" was the tiered JIT, not the endpoint.
-            perf of the services over their measured windows put 14–26% of each service's CPU on the ".NET Tiered
+            **What limits it.** The two cores, shared by Tracking, PostgreSQL and the load client. Per GET Tracking
+            spends ~0.22 ms of CPU and PostgreSQL ~0.41 ms — about what the four SELECTs cost PostgreSQL under pgbench
+            — so the ratio can reach ~0.55 at most, and run to run it lands at 0.48–0.55 (met in one run, p99 19.8
+            ms). Profile `profiles/P3-Tracking.perf.txt`: 35% kernel (sockets), then Npgsql's
+            `SqlQueryParser.ParseRawQuery` (2.0%, the named parameters rewritten on every execution) and
+            `Marvin.ComputeHash32` (1.8%, the SQL text hashed for Dapper's and Npgsql's statement caches).
+
+            **What the profile showed first.** The "~1 ms per authenticated request" was the tiered JIT, not the
+            endpoint: perf over the measured windows put 14–26% of each service's CPU on the ".NET Tiered
             Compilation Worker" thread, and `DOTNET_JitStdOutFile` listed 2,981 methods compiled while P1 was
-            measured (the JWT handler's among them at Instrumented Tier0): under load on two cores the background
-            tier-up runs tens of seconds behind. A load now also waits until that thread is quiet (`JIT tiering
-            thread … ms while measuring` in the note); then 27–57 methods compile while measuring
-            (`profiles/P3-Tracking.jit.txt`) and the GET costs Tracking 0.21 ms of CPU (it was 0.51 ms).
+            measured (the JWT handler's among them at Instrumented Tier0). A load now also waits until that thread is
+            quiet; then 27–57 methods compile while measuring (`profiles/P3-Tracking.jit.txt`) and the GET costs
+            Tracking 0.21–0.25 ms of CPU (0.51 ms before). Next: positional parameters for the four SELECTs and one
+            batch instead of Dapper's multi-mapping.
             """,
         ["P4"] = """
             **What limits it.** Reading 60 parcels of JSON into positional records and Kestrel's own work, against a
@@ -74,10 +81,15 @@ public static class Findings
             read per-order shares only for the freight split, so a million rows never cross the wire.
             """,
         ["P6"] = """
-            **What limits it.** The JIT at start-up: ready means the database created or migrated and the broker's
-            quorum queues declared, all of it first-time code on two cores; idle memory is 94–138 MB. The
-            ReadyToRun compiler (Microsoft.NETCore.App.Crossgen2) is now in this machine's NuGet mirror but the
-            services run from `dotnet build` output, which it does not compile; not tried yet.
+            **What limits it.** The runtime at start-up. Profile `profiles/P6-Tracking-start.perf.txt` (one first
+            start, exec to ready): 46% of the samples in libcoreclr (type loading, binding) and 27% in libclrjit, only
+            2% in JIT-compiled code — ready means the database created or migrated and the broker's quorum queues
+            declared, all of it first-time code on two cores. Idle memory is 94–138 MB.
+
+            **What was tried.** Nothing in code yet. ReadyToRun images would take most of the JIT's part: the
+            compiler package (Microsoft.NETCore.App.Crossgen2) is now served here, but the services run from
+            `dotnet build` output, which ReadyToRun does not compile; that needs the dev script and the tests to run
+            published services.
             """,
         ["P7"] = """
             **What limits it.** The hop itself, on the same two cores as Dispatch and the load client. Profile
