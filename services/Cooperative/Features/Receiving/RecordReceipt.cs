@@ -10,11 +10,13 @@ namespace MelonChain.Cooperative.Features.Receiving;
 
 /// <summary>
 /// A clerk records a grower's delivery: harvest date (today or up to 7 days back), gross kg (up to 2,000 kg),
-/// crates. The receipt gets a readable number sequential per cooperative and day, e.g. CQ-20260612-0007 (the prefix is the cooperative's profile).
+/// crates, and whether the grower presented their own 承诺达标合格证 (with its number, if it has one; the collector
+/// keeps them). The receipt gets a readable number sequential per cooperative and day, e.g. CQ-20260612-0007 (the prefix is the cooperative's profile).
 /// </summary>
 public static class RecordReceipt
 {
-    public sealed record Request(Guid GrowerId, DateOnly? HarvestedOn, decimal GrossKg, int Crates, Guid? ContractId, string? Note);
+    public sealed record Request(Guid GrowerId, DateOnly? HarvestedOn, decimal GrossKg, int Crates, Guid? ContractId, string? Note,
+        GrowerCertificate? GrowerCertificate);
 
     public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt").Problems(409, ProblemTypes.ProfileRequired);
 
@@ -31,7 +33,10 @@ public static class RecordReceipt
             .Check(request.HarvestedOn is not null, "harvestedOn", "is required")
             .Kg(request.GrossKg, "grossKg", maxGrossKg)
             .Range(request.Crates, "crates", 0, 500)
-            .Text(request.Note, "note", 500, required: false);
+            .Text(request.Note, "note", 500, required: false)
+            .Text(request.GrowerCertificate?.Number, "growerCertificate.number", 40, required: false)
+            .Check(request.GrowerCertificate is not { Presented: false, Number: not null }, "growerCertificate.number",
+                "a certificate that was not presented has no number");
         if (request.HarvestedOn is { } day)
         {
             v.Check(day <= today, "harvestedOn", "must not be in the future")
@@ -60,14 +65,17 @@ public static class RecordReceipt
         var now = clock.GetUtcNow();
         var receiptNo = await numbers.NextAsync(coop, rules.ReceiptPrefix, ChinaTime.Today(clock), ct);
         var receipt = new Receipt(Guid.CreateVersion7(), receiptNo, request.GrowerId, grower.MemberNo, contractId,
-            request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), now);
+            request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), now,
+            request.GrowerCertificate?.Presented ?? false, request.GrowerCertificate?.Number?.Trim());
         await db.ExecuteAsync(
             """
-            insert into receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by)
-            values (@Id, @Coop, @ReceiptNo, @GrowerId, @ContractId, @HarvestedOn, @GrossGrams, @Crates, @Note, @ReceivedAt, @RecordedBy)
+            insert into receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by,
+                                  grower_certificate_presented, grower_certificate_no)
+            values (@Id, @Coop, @ReceiptNo, @GrowerId, @ContractId, @HarvestedOn, @GrossGrams, @Crates, @Note, @ReceivedAt, @RecordedBy,
+                    @GrowerCertificatePresented, @GrowerCertificateNo)
             """, new { receipt.Id, Coop = coop, receipt.ReceiptNo, receipt.GrowerId, receipt.ContractId, receipt.HarvestedOn,
                        GrossGrams = Weight.ToGrams(receipt.GrossKg), receipt.Crates, receipt.Note, receipt.ReceivedAt,
-                       RecordedBy = user.Subject() }, ct);
+                       RecordedBy = user.Subject(), receipt.GrowerCertificatePresented, receipt.GrowerCertificateNo }, ct);
         await db.Publish(new HarvestReceived(Guid.NewGuid(), now, coop, receipt.Id, receipt.ReceiptNo, receipt.GrowerId,
             receipt.MemberNo, receipt.ContractId, receipt.HarvestedOn, Weight.ToGrams(receipt.GrossKg), receipt.Crates, now), ct);
         return TypedResults.Created($"/api/v1/cooperative/receipts/{receipt.Id}", receipt);
