@@ -78,9 +78,7 @@ public static class Profiler
                     try
                     {
                         if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal)) continue;
-                        var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                        threads[Path.GetFileName(task)] = (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+                        threads[Path.GetFileName(task)] = StatCpuSeconds(Path.Combine(task, "stat"));
                     }
                     catch (IOException) { }   // the thread ended meanwhile
                 }
@@ -141,13 +139,16 @@ public static class Profiler
     /// <summary>utime + stime of a process, in seconds.</summary>
     public static double CpuSeconds(int pid)
     {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-        }
+        try { return StatCpuSeconds($"/proc/{pid}/stat"); }
         catch (IOException) { return 0; }
+    }
+
+    /// <summary>utime + stime from a <c>/proc/…/stat</c> file (a process's or a thread's), in seconds.</summary>
+    public static double StatCpuSeconds(string statFile)
+    {
+        var stat = File.ReadAllText(statFile);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
     }
 
     private static double PostgresCpuSeconds() =>

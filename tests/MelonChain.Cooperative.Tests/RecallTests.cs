@@ -14,12 +14,15 @@ public class RecallTests(CooperativeFixture f) : IClassFixture<CooperativeFixtur
 {
     private static DateOnly Today => CooperativeFixture.Today;
 
+    /// <summary>Waybill numbers unique across the class's tests, as the carrier's are.</summary>
+    private static long _waybillNo = 1_000_000;
+
     /// <summary>Packs the order and books it as Dispatch would, a waybill per box; returns the packed order.</summary>
     private async Task<JsonElement> PackAndBookAsync(ClerkSession c, Guid order)
     {
         var packed = await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
         var codes = packed.GetProperty("boxes").EnumerateArray().Select(b => b.GetProperty("traceCode").GetString()!).ToList();
-        var waybills = codes.Select((code, i) => new BookedWaybill($"SF{Math.Abs(order.GetHashCode()) % 100_000:D5}{i:D5}", code)).ToList();
+        var waybills = codes.Select(code => new BookedWaybill($"SF{Interlocked.Increment(ref _waybillNo):D10}", code)).ToList();
         await f.PublishAsync(new ShipmentBooked(Guid.NewGuid(), DateTimeOffset.UtcNow, c.CooperativeId, Guid.NewGuid(), order, Guid.NewGuid(), "SF", "express",
             waybills[0].WaybillNo, waybills, 10_000, 4_000, 3_000, DateTimeOffset.UtcNow.AddDays(2)));
         await Eventually.Until(() => f.CountAsync("select count(*) from boxes where order_id = @order and waybill_no is not null", new { order }),

@@ -49,6 +49,10 @@ public sealed class Validation
     }
 
     /// <summary>A weight in kg: positive, at most <paramref name="maxKg"/>, at most 3 decimals (whole grams).</summary>
+    /// <summary>Whether <see cref="Kg"/> would accept the value: a caller checking many can name a field only when it fails.</summary>
+    public static bool IsKg(decimal value, decimal maxKg, bool allowZero = false) =>
+        (value > 0 || (allowZero && value == 0)) && value <= maxKg && decimal.Round(value, 3) == value;
+
     public Validation Kg(decimal value, string field, decimal maxKg, bool allowZero = false)
     {
         if (value < 0 || (!allowZero && value == 0)) return Fail(field, allowZero ? "must not be negative" : "must be greater than 0");

@@ -17,5 +17,5 @@ public static class Recall
     }
 
     /// <summary>Clerks and admins: the cooperative's own staff, who may see buyers' personal data.</summary>
-    public static bool IsStaff(ClaimsPrincipal user) => user.IsInRole(Roles.Clerk) || user.IsInRole(Roles.Admin);
+    public static bool IsStaff(ClaimsPrincipal user) => user.HasRole(Roles.Clerk) || user.HasRole(Roles.Admin);
 }

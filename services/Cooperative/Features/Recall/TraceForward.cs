@@ -35,6 +35,10 @@ public static class TraceForward
     public sealed record Result(Selector Selector, Summary Summary, IReadOnlyList<Box> Boxes, IReadOnlyList<Order> Orders,
         IReadOnlyList<Buyer> Buyers, IReadOnlyList<string> Waybills);
 
+    private sealed record BoxRow(
+        string TraceCode, string Grade, decimal NetKg, decimal RecalledKg, Guid OrderId, string OrderStatus, Guid BuyerId, string DestCity,
+        string? WaybillNo, Guid? ShipmentId, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt);
+
     private sealed record BuyerRow(Guid Id, string Name, string City, string ContactName, string Phone, string Address);
 
     private static async Task<IResult> Handle(
@@ -50,10 +54,10 @@ public static class TraceForward
                    coalesce(sum(l.grams), 0) / 1000.0 as graded_kg, coalesce(sum(l.grams - l.allocated_grams), 0) / 1000.0 as in_stock_kg
             from lots l where l.cooperative_id = @Coop and {lotsWhere}
             """, args, ct);
-        var boxes = await db.QueryAsync<Box>(
+        var rows = await db.QueryAsync<BoxRow>(
             $"""
             select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, sum(s.grams) / 1000.0 as recalled_kg, o.id as order_id,
-                   {Orders.StatusSql} as order_status, o.buyer_id, b.waybill_no, o.shipment_id, o.packed_at, o.delivered_at
+                   {Orders.StatusSql} as order_status, o.buyer_id, o.dest_city, b.waybill_no, o.shipment_id, o.packed_at, o.delivered_at
             from lots l
             join box_sources s on s.lot_id = l.id
             join boxes b on b.trace_code = s.trace_code
@@ -62,17 +66,18 @@ public static class TraceForward
             group by b.trace_code, o.id
             order by o.placed_at, o.id, b.seq
             """, args, ct);
-        var orders = boxes.GroupBy(b => b.OrderId).Select(g => g.First()).ToList();
+        var boxes = rows.Select(b => new Box(b.TraceCode, b.Grade, b.NetKg, b.RecalledKg, b.OrderId, b.OrderStatus, b.BuyerId, b.WaybillNo,
+            b.ShipmentId, b.PackedAt, b.DeliveredAt)).ToList();
+        // Rows come ordered by order: each order's first row carries the order, the group's size is its box count.
+        var orders = rows.GroupBy(b => b.OrderId)
+            .Select(g => new Order(g.Key, g.First().OrderStatus, g.First().BuyerId, g.First().DestCity, g.Count(), g.First().ShipmentId, g.First().DeliveredAt))
+            .ToList();
         var buyers = await db.QueryAsync<BuyerRow>(
             "select id, name, city, contact_name, phone, address from buyers where id = any(@Ids) order by name",
             new { Ids = orders.Select(o => o.BuyerId).Distinct().ToArray() }, ct);
-        var cities = await db.QueryAsync<(Guid Id, string City)>(
-            "select id, dest_city from orders where id = any(@Ids)", new { Ids = orders.Select(o => o.OrderId).ToArray() }, ct);
-        var cityOf = cities.ToDictionary(c => c.Id, c => c.City);
 
         var staff = Recall.IsStaff(user);
-        var result = new Result(selector, summary, boxes,
-            orders.Select(o => new Order(o.OrderId, o.OrderStatus, o.BuyerId, cityOf[o.OrderId], boxes.Count(b => b.OrderId == o.OrderId), o.ShipmentId, o.DeliveredAt)).ToList(),
+        var result = new Result(selector, summary, boxes, orders,
             buyers.Select(b => new Buyer(b.Id, b.Name, b.City, staff ? b.ContactName : null, staff ? b.Phone : null, staff ? b.Address : null)).ToList(),
             boxes.Where(b => b.WaybillNo is not null).Select(b => b.WaybillNo!).Distinct().ToList());
         return Csv.Wanted(http) ? AsCsv(result) : TypedResults.Ok(result);

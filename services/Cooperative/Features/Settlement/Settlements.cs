@@ -117,7 +117,7 @@ public static class Settlements
             """, new { Orders = view.CarriedOver.Select(c => c.OrderId).ToArray(), GrowerId = growerId }, ct)).ToHashSet();
         var statement = new GrowerStatement(id, view.From, view.To, growerId, mine.MemberNo, name, receipts, mine.Lines, mine.PayoutFen, mine.TopUpFen,
             mine.PayoutFen + mine.TopUpFen, view.CarriedOver.Where(c => hisCarried.Contains(c.OrderId)).ToList());
-        return http.Headers.Accept.ToString().Contains("text/csv") ? Results.Text(Csv(statement), "text/csv; charset=utf-8") : TypedResults.Ok(statement);
+        return ServiceDefaults.Http.Csv.Wanted(http) ? Results.Text(Csv(statement), ServiceDefaults.Http.Csv.ContentType) : TypedResults.Ok(statement);
     }
 
     private static string Csv(GrowerStatement s)

@@ -35,7 +35,7 @@ public static class QuoteParcels
         {
             // A parcel's field names are made only for a parcel that fails: 60 valid parcels make no strings.
             var p = request.Parcels![i];
-            if (p.WeightKg is not (> 0 and <= 1000) || decimal.Round(p.WeightKg, 3) != p.WeightKg) v.Kg(p.WeightKg, $"parcels[{i}].weightKg", 1000);
+            if (!Validation.IsKg(p.WeightKg, 1000)) v.Kg(p.WeightKg, $"parcels[{i}].weightKg", 1000);
             CheckDimension(v, p.LengthCm, i, "lengthCm");
             CheckDimension(v, p.WidthCm, i, "widthCm");
             CheckDimension(v, p.HeightCm, i, "heightCm");
