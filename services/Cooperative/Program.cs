@@ -1,4 +1,5 @@
 using MelonChain.Cooperative.Consumers;
+using MelonChain.Cooperative.Features.Compliance;
 using MelonChain.Cooperative.Features.Grading;
 using MelonChain.Cooperative.Features.Members;
 using MelonChain.Cooperative.Features.Profile;
@@ -35,6 +36,7 @@ api.MapGrading();
 api.MapSales();
 api.MapSettlement();
 api.MapRecall();
+api.MapCompliance();
 
 app.Run();
 

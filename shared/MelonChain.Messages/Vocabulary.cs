@@ -28,6 +28,48 @@ public static class Products
     public static readonly IReadOnlyList<string> All = [Express, Standard, Cold, Land, Heavy];
 }
 
+/// <summary>What the cooperative sells, in the words of its trace page, certificates and labels.</summary>
+public static class Produce
+{
+    public const string Name = "杜阮凉瓜 Duruan bitter melon";
+
+    /// <summary>The product name a 承诺达标合格证 carries (fresh produce).</summary>
+    public const string CertificateName = "杜阮凉瓜 (鲜) fresh Duruan bitter melon";
+}
+
+/// <summary>Ambient: the box travels at outdoor temperature; cold: in a refrigerated chain.</summary>
+public static class Chains
+{
+    public const string Ambient = "ambient";
+    public const string Cold = "cold";
+}
+
+/// <summary>
+/// How a carrier product keeps bitter melon fresh: its chain, the longest promise of the default rate card (days to
+/// Beijing or Shanghai), the shelf life the fruit has in that chain (ambient 3–4 days: 4, as Dispatch's quotes count it;
+/// cold chain at 10–12.5 °C 1–3 weeks: 7, the safe end), and the coldest temperature the product holds, when it is cold. Below
+/// <see cref="ChillingBelowCelsius"/> bitter melon suffers chilling injury, so such a product is flagged.
+/// </summary>
+public sealed record ProductCare(string Product, string Chain, int PromisedDays, int ShelfLifeDays, int? ColdestCelsius)
+{
+    public const int ChillingBelowCelsius = 10;
+
+    public bool ChillingRisk => ColdestCelsius is { } c && c < ChillingBelowCelsius;
+
+    private static readonly IReadOnlyDictionary<string, ProductCare> ByProduct = new[]
+    {
+        new ProductCare(Products.Express, Chains.Ambient, 2, 4, null),
+        new ProductCare(Products.Standard, Chains.Ambient, 3, 4, null),
+        // SF's 冷运标快 runs at 2–8 °C: it keeps the fruit, but colder than bitter melon bears.
+        new ProductCare(Products.Cold, Chains.Cold, 2, 7, 2),
+        new ProductCare(Products.Land, Chains.Ambient, 4, 4, null),
+        new ProductCare(Products.Heavy, Chains.Ambient, 3, 4, null),
+    }.ToDictionary(c => c.Product);
+
+    public static ProductCare Of(string product) =>
+        ByProduct.TryGetValue(product, out var care) ? care : throw new ArgumentOutOfRangeException(nameof(product), product, "not a carrier product");
+}
+
 /// <summary>Where a shipment is, in MelonChain's words (each carrier's codes map to these inside its adapter).</summary>
 public static class ShipmentStatuses
 {

@@ -44,10 +44,11 @@ public class RecallTests(CooperativeFixture f) : IClassFixture<CooperativeFixtur
         var c = await f.NewCooperativeAsync();
         var (chen, _) = await c.Grower();
         var (li, _) = await c.Grower();
-        // Oldest first: Chen's three harvests go into the first three orders; the third order's second box mixes Chen and Li.
-        await c.Harvest(chen, Today.AddDays(-3), ("grade1", 10m));
+        // Oldest first (all fresh enough for express): Chen's three harvests go into the first three orders; the third
+        // order's second box mixes Chen and Li.
         await c.Harvest(chen, Today.AddDays(-2), ("grade1", 10m));
-        await c.Harvest(chen, Today.AddDays(-1), ("grade1", 7m));
+        await c.Harvest(chen, Today.AddDays(-1), ("grade1", 10m));
+        await c.Harvest(chen, Today, ("grade1", 7m));
         await c.Harvest(li, Today, ("grade1", 30m));
         var (beijing, shanghai) = (await c.Buyer("北京"), await c.Buyer("上海"));
         var orders = new[]

@@ -35,6 +35,9 @@ public sealed class CancellationAnsweredConsumer(Db db) : InboxConsumer<Cancella
             where l.id = t.lot_id
             """, m, ct);
         await db.ExecuteAsync("update orders set cancel_answer = @Outcome, cancelled_at = @OccurredAt where id = @OrderId", m, ct);
+        // The batch never left: its certificate stays on record (kept 6 months), marked revoked.
+        await db.ExecuteAsync("update certificates set revoked_at = @OccurredAt, revoked_reason = @Reason where order_id = @OrderId and revoked_at is null",
+            new { m.OccurredAt, m.OrderId, Reason = order.Reason ?? "cancelled by the cooperative" }, ct);
         await db.Publish(new OrderCancelled(Guid.NewGuid(), m.OccurredAt, m.CooperativeId, m.OrderId, order.Reason ?? "cancelled by the cooperative"), ct);
     }
 }

@@ -4,6 +4,7 @@ using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Security;
+using MelonChain.Cooperative.Features.Compliance;
 using static MelonChain.Cooperative.Features.Sales.Orders;
 
 namespace MelonChain.Cooperative.Features.Sales;
@@ -13,7 +14,11 @@ namespace MelonChain.Cooperative.Features.Sales;
 /// which lots — so which growers — make up every box. Not enough stock: 409 naming what is short, nothing
 /// allocated. The order row is locked first, so packing and cancelling one order end in exactly one outcome;
 /// packing of one cooperative is serialised, so two orders can never take the same kilogram.
-/// Hands the shipment to Dispatch with ShipmentRequested.
+/// Freshness: lots are taken oldest first among those the chosen product still delivers fresh (its promised days plus
+/// the lot's age within the product's shelf life, and no older than the profile's maximum lot age); when only older
+/// stock would fill the order, 409 <c>freshness-at-risk</c> until the clerk packs with <c>allowOldLots</c>, and the
+/// answer then carries the warning. A cold product colder than bitter melon bears is flagged.
+/// Issues the batch's 承诺达标合格证 and hands the shipment to Dispatch with ShipmentRequested.
 /// </summary>
 public static class PackOrder
 {
@@ -21,9 +26,14 @@ public static class PackOrder
 
     public sealed record Shortage(string Grade, decimal RequestedKg, decimal AvailableKg);
 
-    public sealed record Response(Guid OrderId, IReadOnlyList<Box> Boxes);
+    /// <summary>How fresh the batch reaches the buyer: the product's chain and promise against the oldest lot's age.</summary>
+    public sealed record Freshness(
+        string Product, string Chain, int PromisedDays, int ShelfLifeDays, DateOnly OldestHarvestedOn, int OldestLotAgeDays,
+        bool WithinShelfLife, bool ChillingRisk, IReadOnlyList<string> Warnings);
 
-    public static void Map(RouteGroupBuilder sales) => sales.MapPost("/orders/{id:guid}/pack", Pack).WithName("PackOrder").Problems(409, "insufficient-stock", "order-not-placed", ProblemTypes.ProfileRequired);
+    public sealed record Response(Guid OrderId, string CertificateNo, Freshness Freshness, IReadOnlyList<Box> Boxes);
+
+    public static void Map(RouteGroupBuilder sales) => sales.MapPost("/orders/{id:guid}/pack", Pack).WithName("PackOrder").Problems(409, "insufficient-stock", "freshness-at-risk", "order-not-placed", ProblemTypes.ProfileRequired);
 
     private sealed record OrderRow(string Status, Guid BuyerId, long BoxNetGrams, int BoxLengthCm, int BoxWidthCm, int BoxHeightCm, string Product,
         string DestCity, string DestAddress, string DestContact, string DestPhone);
@@ -43,7 +53,10 @@ public static class PackOrder
         await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('pack:' || @Coop))", new { Coop = coop }, ct);
 
         var maxLotAge = (await Profile.Profile.RulesAsync(db, coop, ct)).MaxLotAgeDays;
-        var cutoff = request?.AllowOldLots == true ? DateOnly.MinValue : ChinaTime.Today(clock).AddDays(-maxLotAge);
+        var care = ProductCare.Of(order.Product);
+        var today = ChinaTime.Today(clock);
+        var freshFrom = today.AddDays(-Math.Min(maxLotAge, care.ShelfLifeDays - care.PromisedDays));
+        var cutoff = request?.AllowOldLots == true ? DateOnly.MinValue : freshFrom;
         var lines = await db.QueryAsync<(string Grade, long Grams)>("select grade, grams from order_lines where order_id = @Id order by grade", new { Id = id }, ct);
         var lots = new Dictionary<Guid, LotRow>();
         var boxes = new List<Packing.PackedBox>();
@@ -62,6 +75,13 @@ public static class PackOrder
             if (taken is null) shortages.Add(new Shortage(grade, Weight.ToKg(grams), Weight.ToKg(available.Sum(l => l.Available))));
             else boxes.AddRange(Packing.FillBoxes(grade, order.BoxNetGrams, taken));
         }
+        if (shortages.Count > 0 && cutoff != DateOnly.MinValue && await OlderStockWouldFillAsync(db, coop, shortages, ct))
+            throw Problem.Conflict("freshness-at-risk",
+                $"Only lots harvested on or after {freshFrom:yyyy-MM-dd} reach the buyer fresh by {care.Product} ({care.PromisedDays} days promised, " +
+                $"{care.ShelfLifeDays} days {care.Chain} shelf life, lots at most {maxLotAge} days old): " +
+                string.Join("; ", shortages.Select(s => $"{s.Grade}: {s.RequestedKg} kg ordered, {s.AvailableKg} kg fresh enough")) +
+                ". Pack with allowOldLots to use older lots, or choose a faster or colder product.",
+                new Dictionary<string, object?> { ["shortages"] = shortages, ["freshFrom"] = freshFrom });
         if (shortages.Count > 0)
             throw Problem.Conflict("insufficient-stock", string.Join("; ", shortages.Select(s => $"{s.Grade}: {s.RequestedKg} kg ordered, {s.AvailableKg} kg available")),
                 new Dictionary<string, object?> { ["shortages"] = shortages });
@@ -82,6 +102,9 @@ public static class PackOrder
             "insert into box_sources (trace_code, lot_id, grams) select * from unnest(@Codes, @LotIds, @Grams)",
             new { Codes = slices.Select(s => s.Code).ToArray(), LotIds = slices.Select(s => s.LotId).ToArray(), Grams = slices.Select(s => s.Grams).ToArray() }, ct);
         await db.ExecuteAsync("update orders set packed_at = @Now where id = @Id", new { Id = id, Now = now }, ct);
+        var used = slices.Select(s => lots[s.LotId]).ToList();
+        var certificateNo = await IssueCertificate.IssueAsync(db, coop, id, boxes.Sum(b => b.NetGrams), boxes.Count, used.Select(l => l.Village), now, ct);
+        var freshness = FreshnessOf(care, used.Min(l => l.HarvestedOn), today);
 
         await db.Publish(new ShipmentRequested(Guid.NewGuid(), now, coop, id, order.BuyerId,
             new MelonChain.Messages.Cooperative.Destination(order.DestCity, order.DestAddress, order.DestContact, order.DestPhone), order.Product,
@@ -90,7 +113,33 @@ public static class PackOrder
                     ? new MelonChain.Messages.Cooperative.BoxSource(l.Id, l.ReceiptId, l.GrowerId, l.MemberNo, l.Village, l.ContractId, l.HarvestedOn, s.Grams)
                     : throw new InvalidOperationException()).ToList())).ToList()), ct);
 
-        return TypedResults.Ok(new Response(id, boxes.Select((b, i) => new Box(codes[i], b.Grade, Weight.ToKg(b.NetGrams),
+        return TypedResults.Ok(new Response(id, certificateNo, freshness, boxes.Select((b, i) => new Box(codes[i], b.Grade, Weight.ToKg(b.NetGrams),
             b.Sources.Select(s => new Orders.BoxSource(s.LotId, lots[s.LotId].ReceiptId, lots[s.LotId].GrowerId, Weight.ToKg(s.Grams))).ToList())).ToList()));
+    }
+
+    /// <summary>The product's promise plus the oldest lot's age against its shelf life, and the chilling flag.</summary>
+    public static Freshness FreshnessOf(ProductCare care, DateOnly oldestHarvest, DateOnly today)
+    {
+        var age = Math.Max(0, today.DayNumber - oldestHarvest.DayNumber);
+        var within = care.PromisedDays + age <= care.ShelfLifeDays;
+        var warnings = new List<string>();
+        if (!within)
+            warnings.Add($"The oldest lot (harvested {oldestHarvest:yyyy-MM-dd}, {age} days old) plus {care.PromisedDays} days by {care.Product} " +
+                         $"is beyond the {care.ShelfLifeDays}-day {care.Chain} shelf life.");
+        if (care.ChillingRisk)
+            warnings.Add($"{care.Product} runs as cold as {care.ColdestCelsius} °C: below {ProductCare.ChillingBelowCelsius} °C bitter melon suffers chilling injury.");
+        return new Freshness(care.Product, care.Chain, care.PromisedDays, care.ShelfLifeDays, oldestHarvest, age, within, care.ChillingRisk, warnings);
+    }
+
+    private static async Task<bool> OlderStockWouldFillAsync(Db db, string coop, IEnumerable<Shortage> shortages, CancellationToken ct)
+    {
+        foreach (var s in shortages)
+        {
+            var all = await db.ExecuteScalarAsync<long>(
+                "select coalesce(sum(grams - allocated_grams), 0) from lots where cooperative_id = @Coop and grade = @Grade and allocated_grams < grams",
+                new { Coop = coop, s.Grade }, ct);
+            if (all < Weight.ToGrams(s.RequestedKg)) return false;
+        }
+        return true;
     }
 }

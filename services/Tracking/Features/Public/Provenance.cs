@@ -16,8 +16,8 @@ namespace MelonChain.Tracking.Features.Public;
 /// </summary>
 public static class Provenance
 {
-    public const string Product = "杜阮凉瓜 Duruan bitter melon";
-    public const string ProductName = "杜阮凉瓜 (鲜) fresh Duruan bitter melon";
+    public const string Product = Produce.Name;
+    public const string ProductName = Produce.CertificateName;
     public const string Indication = "国家地理标志产品 National geographical indication product";
     public const string StorageAdvice = "Keep at 10–12.5 °C and 85–95% humidity, away from ethylene-producing fruit (apples, bananas); 3–4 days at room temperature. 10–12.5 °C 冷藏，远离释放乙烯的水果。";
 
