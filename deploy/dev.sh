@@ -35,6 +35,9 @@ install_missing() {
   command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
   command -v curl >/dev/null 2>&1 || need+=(curl)
   command -v jq >/dev/null 2>&1 || need+=(jq)
+  # Labels and certificates embed a CJK font; the tests render label pages with poppler to read their QR.
+  [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]} (apt)"
     as_root apt-get update -qq

@@ -12,6 +12,12 @@ public static class Grades
     public const string Offgrade = "offgrade";
 
     public static readonly IReadOnlyList<string> All = [Premium, Grade1, Grade2, Offgrade];
+
+    /// <summary>The grade as a label or certificate prints it.</summary>
+    public static string ChineseName(string grade) => grade switch
+    {
+        Premium => "特级", Grade1 => "一级", Grade2 => "二级", Offgrade => "等外", _ => grade,
+    };
 }
 
 /// <summary>The carrier products an order ships by (the rate card's products); express unless the clerk chooses.</summary>

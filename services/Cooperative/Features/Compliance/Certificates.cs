@@ -7,7 +7,7 @@ namespace MelonChain.Cooperative.Features.Compliance;
 
 /// <summary>
 /// 承诺达标合格证, box labels and the EPCIS export: what the law and the buyers' systems ask of a collector that mixes
-/// its growers' melons. Packing issues the certificate (<see cref="IssueCertificate"/>); the book lists and reads them.
+/// its growers' melons. Packing issues the certificate (<see cref="IssueCertificate"/>); the book lists and reads them, labels print them on every box.
 /// </summary>
 public static class Certificates
 {
@@ -18,6 +18,7 @@ public static class Certificates
     {
         var compliance = api.MapGroup("").RequireRoles(Roles.Clerk, Roles.Admin).WithTags("Compliance");
         ListCertificates.Map(compliance);
+        PrintLabels.Map(compliance);
         return api;
     }
 
