@@ -66,15 +66,21 @@ public class CertificateTests(CooperativeFixture f) : IClassFixture<CooperativeF
     }
 
     [Fact]
-    public async Task An_order_never_packed_has_no_certificate_and_a_list_needs_its_dates()
+    public async Task An_order_never_packed_has_no_certificate_and_a_list_ending_before_it_starts_is_422()
     {
         var c = await f.NewCooperativeAsync();
+        await c.Harvest((await c.Grower()).Id, Today, ("grade1", 10m));
+        var packed = await c.Order(await c.Buyer(), ("grade1", 10m, 800));
+        var number = (await c.Post($"/api/v1/cooperative/orders/{packed}/pack", new { })).GetProperty("certificateNo").GetString();
         var order = await c.Order(await c.Buyer(), ("grade1", 10m, 800));
 
         Assert.Equal(HttpStatusCode.NotFound, (await c.Http.GetAsync($"/api/v1/cooperative/orders/{order}/certificate")).StatusCode);
-        var missing = await c.Http.GetAsync("/api/v1/cooperative/certificates?from=2026-03-01");
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
-        Assert.True((await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("to", out _));
+        var backwards = await c.Http.GetAsync("/api/v1/cooperative/certificates?from=2026-03-01&to=2026-02-01");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, backwards.StatusCode);
+        Assert.True((await backwards.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("to", out _));
+        // Without dates, the book shows the last 6 months.
+        var book = await c.Http.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/certificates");
+        Assert.Equal(number, Assert.Single(book.GetProperty("items").EnumerateArray()).GetProperty("certificateNo").GetString());
     }
 
     [Fact]

@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using UglyToad.PdfPig;
-using ZXing;
-using ZXing.Common;
-using ZXing.QrCode;
 
 namespace MelonChain.Cooperative.Tests;
 
@@ -59,13 +56,10 @@ public class LabelTests(CooperativeFixture f) : IClassFixture<CooperativeFixture
         var (c, order, packed) = await PackedOrderAsync();
         var pdf = await c.Http.GetByteArrayAsync($"/api/v1/cooperative/orders/{order}/labels.pdf");
 
-        var (width, height, gray) = await RenderFirstPageAsync(pdf);
-        var result = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
-            new RGBLuminanceSource(gray, width, height, RGBLuminanceSource.BitmapFormat.Gray8))));
+        var (_, pgm) = await LabelImage.RenderFirstPageAsync(pdf);
 
-        Assert.NotNull(result);
         var code = packed.GetProperty("boxes")[0].GetProperty("traceCode").GetString();
-        Assert.Equal($"http://127.0.0.1:8080/trace/{code}", result.Text);
+        Assert.Equal($"http://127.0.0.1:8080/trace/{code}", LabelImage.DecodeQr(pgm));
     }
 
     [Fact]
@@ -75,26 +69,5 @@ public class LabelTests(CooperativeFixture f) : IClassFixture<CooperativeFixture
         var order = await c.Order(await c.Buyer(), ("grade1", 10m, 800));
         Assert.Equal(HttpStatusCode.NotFound, (await c.Http.GetAsync($"/api/v1/cooperative/orders/{order}/labels.pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await c.Http.GetAsync($"/api/v1/cooperative/orders/{order}/labels.pdf?sheet=a3")).StatusCode);
-    }
-
-    /// <summary>Poppler renders page 1 to an 8-bit grey PGM (P5), read here without an image library.</summary>
-    private static async Task<(int Width, int Height, byte[] Gray)> RenderFirstPageAsync(byte[] pdf)
-    {
-        var dir = Directory.CreateTempSubdirectory("melon-label").FullName;
-        await File.WriteAllBytesAsync(Path.Combine(dir, "labels.pdf"), pdf);
-        await Cli.Run("pdftoppm", ["-r", "200", "-gray", "-f", "1", "-l", "1", "-singlefile", Path.Combine(dir, "labels.pdf"), Path.Combine(dir, "page")]);
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(dir, "page.pgm"));
-        var fields = new List<string>();
-        var at = 0;
-        while (fields.Count < 4)
-        {
-            while (char.IsWhiteSpace((char)bytes[at])) at++;
-            var start = at;
-            while (!char.IsWhiteSpace((char)bytes[at])) at++;
-            fields.Add(System.Text.Encoding.ASCII.GetString(bytes, start, at - start));
-        }
-        Assert.Equal("P5", fields[0]);
-        var (width, height) = (int.Parse(fields[1]), int.Parse(fields[2]));
-        return (width, height, bytes[(at + 1)..(at + 1 + width * height)]);
     }
 }

@@ -51,6 +51,9 @@ public sealed class MelonSystem : IAsyncDisposable
             // Ports are known before anything starts, so the Gateway, Dispatch and the simulator can name each other.
             foreach (var (service, cluster) in Clusters)
                 system["Gateway"].Configure($"ReverseProxy:Clusters:{cluster}:Destinations:local:Address", system[service].BaseAddress.ToString());
+            // Labels' QR codes and the trace page's QR point at this system's Gateway.
+            system["Cooperative"].Configure("Documents:PublicTraceBaseUrl", system["Gateway"].BaseAddress.ToString());
+            system["Tracking"].Configure("Tracking:PublicBaseUrl", system["Gateway"].BaseAddress.ToString());
             system["Dispatch"].Configure("Dispatch:CarrierBaseUrl", system["CarrierSimulator"].BaseAddress.ToString());
             system["CarrierSimulator"].Configure("Simulator:RoutePushUrl", new Uri(system["Dispatch"].BaseAddress, "/api/v1/dispatch/carriers/sf/routes").ToString());
             foreach (var name in Services) await system[name].StartAsync();

@@ -17,30 +17,13 @@ public class BrowserTests(BrowserTests.Fixture f) : IClassFixture<BrowserTests.F
 
         protected override async Task BeforeStartAsync()
         {
-            await EnsureChromiumAsync();
+            await Chromium.EnsureInstalledAsync();
             var port = Cli.FreePort();
             Tracking.UseKestrel(port);
             BaseUrl = $"http://127.0.0.1:{port}";
         }
 
-        public ChromeDriver Browser()
-        {
-            var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-            service.SuppressInitialDiagnosticInformation = true;
-            var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
-            options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + Directory.CreateTempSubdirectory("melontest-chromium").FullName);
-            return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-        }
-
-        /// <summary>The test installs what it needs: Debian's chromium and chromium-driver.</summary>
-        private static async Task EnsureChromiumAsync()
-        {
-            if (File.Exists("/usr/bin/chromium") && File.Exists("/usr/bin/chromedriver")) return;
-            await Cli.Run("apt-get", ["install", "-y", "-qq", "chromium", "chromium-driver"],
-                new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" }, timeout: TimeSpan.FromMinutes(5));
-        }
+        public ChromeDriver Browser() => Chromium.Start();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Security;
@@ -6,7 +7,7 @@ using static MelonChain.Cooperative.Features.Compliance.Certificates;
 namespace MelonChain.Cooperative.Features.Compliance;
 
 /// <summary>
-/// The certificate book: <c>GET /certificates?from=&amp;to=</c> (issue dates, paged by number) and the certificate of one
+/// The certificate book: <c>GET /certificates?from=&amp;to=</c> (issue dates, the last 6 months by default, paged by number) and the certificate of one
 /// packed order. Every certificate of the last 6 months is always there: the table refuses to lose one earlier.
 /// </summary>
 public static class ListCertificates
@@ -20,12 +21,14 @@ public static class ListCertificates
             TypedResults.Ok(await OfOrderAsync(db, id, user.CooperativeId(), ct))).WithName("GetOrderCertificate");
     }
 
-    private static async Task<Ok<Page<Certificate>>> List(DateOnly? from, DateOnly? to, int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>Without dates: the last 6 months (China dates), the span the law asks to keep.</summary>
+    private static async Task<Ok<Page<Certificate>>> List(DateOnly? from, DateOnly? to, int? limit, string? after, Db db, ClaimsPrincipal user,
+        TimeProvider clock, CancellationToken ct)
     {
-        var v = new Validation().Check(from is not null, "from", "is required").Check(to is not null, "to", "is required");
-        if (from is { } f && to is { } t)
-            v.Check(f <= t, "to", "must not be before from").Check(t.DayNumber - f.DayNumber < MaxDays, "to", $"at most {MaxDays} days after from");
-        v.ThrowIfInvalid();
+        to ??= ChinaTime.Today(clock);
+        from ??= to.Value.AddMonths(-KeptMonths);
+        new Validation().Check(from <= to, "to", "must not be before from")
+            .Check(to.Value.DayNumber - from.Value.DayNumber < MaxDays, "to", $"at most {MaxDays} days after from").ThrowIfInvalid();
         var paging = Paging.From(limit, after);
         var page = await LoadAsync(db,
             """
