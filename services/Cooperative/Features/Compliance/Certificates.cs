@@ -25,7 +25,7 @@ public static class Certificates
     /// <summary>A grower's certificate the cooperative collected with a receipt that went into the batch.</summary>
     public sealed record GrowerCertificate(string ReceiptNo, string MemberNo, bool Presented, string? Number);
 
-    /// <summary>The cooperative's certificate of one order batch: every field DOMAIN.md names, as issued.</summary>
+    /// <summary>The cooperative's certificate of one order batch, as issued: every field the law asks for (services/Cooperative/README.md, "Certificates").</summary>
     public sealed record Certificate(
         string CertificateNo, Guid OrderId, string ProductName, decimal NetKg, int Boxes, string Producer, string Origin,
         string Contact, string Phone, string CommitmentBasis, DateOnly IssuedOn, DateTimeOffset IssuedAt, DateOnly KeepUntil,
