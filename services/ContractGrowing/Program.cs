@@ -14,6 +14,7 @@ builder.AddMessaging("growing", bus =>
 {
     bus.AddConsumer<HarvestReceivedConsumer>();
     bus.AddConsumer<HarvestGradedConsumer>();
+    bus.AddConsumer<HarvestGradingReversedConsumer>();
     bus.AddConsumer<GrowerRegisteredConsumer>();
 }).AddBrokerHealth();
 

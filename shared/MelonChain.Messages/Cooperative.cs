@@ -14,9 +14,18 @@ public sealed record HarvestReceived(
 
 public sealed record GradeLine(string Grade, long Grams, int? FruitCount);
 
+/// <summary>
+/// A receipt graded into lines per grade. <paramref name="GradingNo"/> counts the receipt's gradings (1, then 2 after a
+/// correction): a later grading replaces an earlier one only once that one is reversed, whichever event comes first.
+/// </summary>
 public sealed record HarvestGraded(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
-    Guid ReceiptId, Guid MemberId, Guid? ContractId, IReadOnlyList<GradeLine> Lines, long ShrinkGrams) : IEvent;
+    Guid ReceiptId, Guid MemberId, Guid? ContractId, IReadOnlyList<GradeLine> Lines, long ShrinkGrams, int GradingNo = 1) : IEvent;
+
+/// <summary>A grading was reversed (a correction, with its reason); its lines no longer count. A new grading may follow.</summary>
+public sealed record HarvestGradingReversed(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
+    Guid ReceiptId, Guid MemberId, Guid? ContractId, int GradingNo, string Reason, string ReversedBy) : IEvent;
 
 public sealed record Destination(string City, string Address, string ContactName, string Phone);
 

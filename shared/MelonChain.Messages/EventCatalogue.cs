@@ -22,6 +22,7 @@ public static class EventCatalogue
         new(typeof(GrowerRegistered), "grower-registered", ["growing-grower-registered"]),
         new(typeof(HarvestReceived), "harvest-received", ["growing-harvest-received"]),
         new(typeof(HarvestGraded), "harvest-graded", ["growing-harvest-graded"]),
+        new(typeof(HarvestGradingReversed), "harvest-grading-reversed", ["growing-harvest-grading-reversed"]),
         new(typeof(ShipmentRequested), "shipment-requested", ["dispatch-shipment-requested", "tracking-shipment-requested"]),
         new(typeof(OrderCancelled), "order-cancelled", ["tracking-order-cancelled"]),
         new(typeof(CancellationRequested), "cancellation-requested", ["dispatch-cancellation-requested"]),

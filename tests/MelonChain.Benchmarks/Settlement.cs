@@ -163,8 +163,11 @@ public static class Settlement
             select md5(@Coop || 'r' || r)::uuid, @Coop, 'R' || r, md5(@Coop || 'g' || (r % @G + 1))::uuid, null, date '2026-06-05', 2200, 1, null,
                    timestamptz '2026-06-05 02:00Z', 'bench'
             from generate_series(0, @R - 1) r;
-            insert into lots (id, cooperative_id, receipt_id, grower_id, contract_id, harvested_on, graded_at, grade, grams, fruit_count, allocated_grams)
-            select md5(@Coop || 'l' || r)::uuid, @Coop, md5(@Coop || 'r' || r)::uuid, md5(@Coop || 'g' || (r % @G + 1))::uuid, null, date '2026-06-05',
+            insert into gradings (id, receipt_id, grading_no, cooperative_id, graded_grams, shrink_grams, graded_at, graded_by)
+            select md5(@Coop || 'r' || r)::uuid, md5(@Coop || 'r' || r)::uuid, 1, @Coop, 2000, 200, timestamptz '2026-06-05 03:00Z', 'bench'
+            from generate_series(0, @R - 1) r;
+            insert into lots (id, cooperative_id, receipt_id, grading_id, grower_id, contract_id, harvested_on, graded_at, grade, grams, fruit_count, allocated_grams)
+            select md5(@Coop || 'l' || r)::uuid, @Coop, md5(@Coop || 'r' || r)::uuid, md5(@Coop || 'r' || r)::uuid, md5(@Coop || 'g' || (r % @G + 1))::uuid, null, date '2026-06-05',
                    timestamptz '2026-06-05 03:00Z', (array['premium','grade1','grade2'])[(r / 5) % 3 + 1], 2000, null, 2000
             from generate_series(0, @R - 1) r;
             insert into buyers (id, cooperative_id, name, city, address, contact_name, phone, created_at)

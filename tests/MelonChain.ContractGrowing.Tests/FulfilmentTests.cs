@@ -55,6 +55,42 @@ public class FulfilmentTests(GrowingFixture f) : IClassFixture<GrowingFixture>
     }
 
     [Fact]
+    public async Task A_corrected_grading_counts_only_its_live_grading_whatever_order_the_events_arrive_in()
+    {
+        var (grower, _, contract) = await f.DraftAsync(expectedKg: 1000m);
+        (await f.Officer.PostAsync($"/api/v1/growing/contracts/{contract}/sign", null)).EnsureSuccessStatusCode();
+        var receipt = Guid.NewGuid();
+        var harvested = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1);
+        var received = new HarvestReceived(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", receipt, "SX-20261122-0009", grower, "EP-001",
+            contract, harvested, 102_000, 5, DateTimeOffset.UtcNow);
+        var mistaken = new HarvestGraded(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", receipt, grower, contract,
+            [new GradeLine("grade1", 100_000, null)], 2_000, GradingNo: 1);
+        var reversed = new HarvestGradingReversed(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", receipt, grower, contract, 1, "应为特级", "clerk-1");
+        var corrected = new HarvestGraded(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", receipt, grower, contract,
+            [new GradeLine("premium", 99_000, null)], 3_000, GradingNo: 2);
+
+        // Worst order: the correction first, then the reversal, the mistaken grading last; each twice.
+        await Publish(corrected, reversed, reversed, mistaken, corrected, mistaken, received);
+
+        await Eventually.Until(() => f.CountAsync("select count(*) from inbox where message_id = any(@Ids)",
+                new { Ids = new[] { received.EventId, mistaken.EventId, reversed.EventId, corrected.EventId } }),
+            n => n == 4, TimeSpan.FromSeconds(30), "all four events applied");
+        var fulfilment = (await f.Officer.GetFromJsonAsync<JsonElement>($"/api/v1/growing/contracts/{contract}")).GetProperty("fulfilment");
+        Assert.Equal(99m, fulfilment.GetProperty("deliveredKg").GetDecimal());
+        Assert.Equal(["premium"], fulfilment.GetProperty("gradedKg").EnumerateObject().Select(g => g.Name));
+        Assert.Equal(99m, fulfilment.GetProperty("gradedKg").GetProperty("premium").GetDecimal());
+
+        // The correction reversed too, and nothing graded since: the delivery counts as received, ungraded.
+        var reversedAgain = new HarvestGradingReversed(Guid.NewGuid(), DateTimeOffset.UtcNow, "shangxiang", receipt, grower, contract, 2, "再次复核", "clerk-1");
+        await Publish(reversedAgain);
+        fulfilment = await Eventually.Until(
+            async () => (await f.Officer.GetFromJsonAsync<JsonElement>($"/api/v1/growing/contracts/{contract}")).GetProperty("fulfilment"),
+            j => j.GetProperty("gradedKg").EnumerateObject().Count() == 0, TimeSpan.FromSeconds(30), "the second reversal applied");
+        Assert.Equal(102m, fulfilment.GetProperty("deliveredKg").GetDecimal());
+        Assert.Equal(1, fulfilment.GetProperty("deliveries").GetInt32());
+    }
+
+    [Fact]
     public async Task Visits_and_field_logs_join_the_contracts_timeline_in_date_order()
     {
         var (_, _, contract) = await f.DraftAsync();

@@ -17,6 +17,7 @@ public sealed class CooperativeFixture : IAsyncLifetime
     public ServiceHost<Program> Cooperative { get; private set; } = null!;
     public string RequestedQueue { get; private set; } = "";
     public string GradedQueue { get; private set; } = "";
+    public string GradingReversedQueue { get; private set; } = "";
     public string CancelledQueue { get; private set; } = "";
     public string SettledQueue { get; private set; } = "";
     public string CancellationRequestedQueue { get; private set; } = "";
@@ -27,6 +28,7 @@ public sealed class CooperativeFixture : IAsyncLifetime
         Broker = await TestVirtualHost.CreateAsync("coop");
         RequestedQueue = await Broker.CaptureAsync(typeof(ShipmentRequested));
         GradedQueue = await Broker.CaptureAsync(typeof(HarvestGraded));
+        GradingReversedQueue = await Broker.CaptureAsync(typeof(HarvestGradingReversed));
         CancelledQueue = await Broker.CaptureAsync(typeof(OrderCancelled));
         SettledQueue = await Broker.CaptureAsync(typeof(SettlementClosed));
         CancellationRequestedQueue = await Broker.CaptureAsync(typeof(CancellationRequested));

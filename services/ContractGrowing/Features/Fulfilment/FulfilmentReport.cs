@@ -38,6 +38,19 @@ public static class FulfilmentReport
     private sealed record Totals(Guid ContractId, int Deliveries, long ReceivedGrams, long DeliveredGrams);
 
     /// <summary>
+    /// The graded lines that count: of each receipt's gradings, the newest one not reversed. A corrected receipt counts
+    /// its new grading; one whose only grading is reversed counts as received, ungraded.
+    /// </summary>
+    private const string LiveGradedLines =
+        """
+        select gd.receipt_id, gd.contract_id, gd.grade, gd.grams from graded_deliveries gd
+        where gd.cooperative_id = @Coop and gd.contract_id = any(@Ids)
+          and gd.grading_no = (select max(x.grading_no) from graded_deliveries x
+                               where x.receipt_id = gd.receipt_id
+                                 and not exists (select 1 from reversed_gradings r where r.receipt_id = x.receipt_id and r.grading_no = x.grading_no))
+        """;
+
+    /// <summary>
     /// Delivered = graded kg of each graded receipt, gross kg of a receipt not graded yet. Receipts and gradings
     /// are matched by receipt id, so either event may arrive first and a repeated event adds nothing.
     /// </summary>
@@ -49,10 +62,9 @@ public static class FulfilmentReport
             where contract_id = any(@Ids) order by contract_id, version desc
             """, new { Ids = ids }, ct)).ToDictionary(x => x.ContractId, x => x.ExpectedGrams);
         var totals = (await db.QueryAsync<Totals>(
-            """
-            with graded as (
-                select receipt_id, contract_id, sum(grams) as grams from graded_deliveries
-                where cooperative_id = @Coop and contract_id = any(@Ids) group by receipt_id, contract_id),
+            $"""
+            with live as ({LiveGradedLines}),
+            graded as (select receipt_id, contract_id, sum(grams) as grams from live group by receipt_id, contract_id),
             received as (
                 select receipt_id, contract_id, gross_grams from deliveries where cooperative_id = @Coop and contract_id = any(@Ids))
             select coalesce(r.contract_id, g.contract_id) as contract_id, count(*)::int as deliveries,
@@ -62,7 +74,7 @@ public static class FulfilmentReport
             group by 1
             """, new { Coop = coop, Ids = ids }, ct)).ToDictionary(t => t.ContractId);
         var grades = (await db.QueryAsync<(Guid ContractId, string Grade, long Grams)>(
-            "select contract_id, grade, sum(grams)::bigint from graded_deliveries where cooperative_id = @Coop and contract_id = any(@Ids) group by 1, 2",
+            $"with live as ({LiveGradedLines}) select contract_id, grade, sum(grams)::bigint from live group by 1, 2",
             new { Coop = coop, Ids = ids }, ct)).ToLookup(g => g.ContractId);
 
         return ids.Select(id =>

@@ -34,13 +34,13 @@ public static class IntakeReport
                    coalesce(sum(g.graded_grams), 0)::bigint as graded, coalesce(sum(g.shrink_grams), 0)::bigint as shrink,
                    (count(*) filter (where g.receipt_id is null))::int as ungraded_receipts,
                    coalesce(sum(r.gross_grams) filter (where g.receipt_id is null), 0)::bigint as ungraded
-            from receipts r left join gradings g on g.receipt_id = r.id
+            from receipts r left join gradings g on g.receipt_id = r.id and g.reversed_at is null
             where r.cooperative_id = @Coop and r.harvested_on between @From and @To
             """, args, ct);
         var grades = (await db.QueryAsync<(string Grade, long Graded, long Packed)>(
             """
             select grade, sum(grams)::bigint, sum(allocated_grams)::bigint from lots
-            where cooperative_id = @Coop and harvested_on between @From and @To group by grade
+            where cooperative_id = @Coop and harvested_on between @From and @To and withdrawn_at is null group by grade
             """, args, ct)).ToDictionary(r => r.Grade);
 
         return TypedResults.Ok(new Response(first, last, totals.Receipts, Weight.ToKg(totals.Received), Weight.ToKg(totals.Graded),

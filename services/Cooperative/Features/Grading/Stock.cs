@@ -24,7 +24,7 @@ public static class Stock
             select grade, sum(grams - allocated_grams)::bigint,
                    coalesce(sum(grams - allocated_grams) filter (where harvested_on >= @Cutoff), 0)::bigint,
                    count(*)::int, min(harvested_on)
-            from lots where cooperative_id = @Coop and allocated_grams < grams group by grade
+            from lots where cooperative_id = @Coop and allocated_grams < grams and withdrawn_at is null group by grade
             """, new { Coop = user.CooperativeId(), Cutoff = today.AddDays(-maxAge) }, ct)).ToDictionary(r => r.Grade);
         return TypedResults.Ok(new Response(today, maxAge, Grades.All.Select(g => rows.TryGetValue(g, out var r)
             ? new GradeStock(g, Weight.ToKg(r.Available), Weight.ToKg(r.Fresh), Weight.ToKg(r.Available - r.Fresh), r.Lots, r.Oldest)

@@ -52,7 +52,7 @@ public static class TraceForward
             $"""
             select count(*)::int as lots, count(distinct l.receipt_id)::int as receipts, count(distinct l.grower_id)::int as growers,
                    coalesce(sum(l.grams), 0) / 1000.0 as graded_kg, coalesce(sum(l.grams - l.allocated_grams), 0) / 1000.0 as in_stock_kg
-            from lots l where l.cooperative_id = @Coop and {lotsWhere}
+            from lots l where l.cooperative_id = @Coop and l.withdrawn_at is null and {lotsWhere}
             """, args, ct);
         var rows = await db.QueryAsync<BoxRow>(
             $"""

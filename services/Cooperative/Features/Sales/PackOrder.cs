@@ -50,7 +50,7 @@ public static class PackOrder
             from orders o where id = @Id and cooperative_id = @Coop for update
             """, new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("order");
         if (order.Status != "placed") throw Problem.Conflict("order-not-placed", $"The order is {order.Status}; only a placed order is packed.");
-        await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('pack:' || @Coop))", new { Coop = coop }, ct);
+        await LockStockAsync(db, coop, ct);
 
         var maxLotAge = (await Profile.Profile.RulesAsync(db, coop, ct)).MaxLotAgeDays;
         var care = ProductCare.Of(order.Product);
@@ -67,7 +67,7 @@ public static class PackOrder
                 """
                 select l.id, l.grams - l.allocated_grams as available, l.receipt_id, l.grower_id, g.member_no, g.village, l.contract_id, l.harvested_on
                 from lots l join growers g on g.id = l.grower_id
-                where l.cooperative_id = @Coop and l.grade = @Grade and l.allocated_grams < l.grams and l.harvested_on >= @Cutoff
+                where l.cooperative_id = @Coop and l.grade = @Grade and l.allocated_grams < l.grams and l.withdrawn_at is null and l.harvested_on >= @Cutoff
                 order by l.harvested_on, l.graded_at, l.id
                 """, new { Coop = coop, Grade = grade, Cutoff = cutoff }, ct);
             foreach (var lot in available) lots[lot.Id] = lot;
@@ -117,6 +117,13 @@ public static class PackOrder
             b.Sources.Select(s => new Orders.BoxSource(s.LotId, lots[s.LotId].ReceiptId, lots[s.LotId].GrowerId, Weight.ToKg(s.Grams))).ToList())).ToList()));
     }
 
+    /// <summary>
+    /// The cooperative's stock lock, held to the end of the transaction: packings of one cooperative, and a grading
+    /// reversal that withdraws lots, take it so that none of them allocates or withdraws lots another has just read.
+    /// </summary>
+    internal static Task LockStockAsync(Db db, string coop, CancellationToken ct) =>
+        db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('pack:' || @Coop))", new { Coop = coop }, ct);
+
     /// <summary>The product's promise plus the oldest lot's age against its shelf life, and the chilling flag.</summary>
     public static Freshness FreshnessOf(ProductCare care, DateOnly oldestHarvest, DateOnly today)
     {
@@ -136,7 +143,7 @@ public static class PackOrder
         foreach (var s in shortages)
         {
             var all = await db.ExecuteScalarAsync<long>(
-                "select coalesce(sum(grams - allocated_grams), 0) from lots where cooperative_id = @Coop and grade = @Grade and allocated_grams < grams",
+                "select coalesce(sum(grams - allocated_grams), 0) from lots where cooperative_id = @Coop and grade = @Grade and allocated_grams < grams and withdrawn_at is null",
                 new { Coop = coop, s.Grade }, ct);
             if (all < Weight.ToGrams(s.RequestedKg)) return false;
         }

@@ -107,7 +107,7 @@ public static class Settlements
         var receipts = await db.QuerySingleAsync<Receipts>(
             """
             select count(*)::int as count, coalesce(sum(r.gross_grams), 0) / 1000.0 as gross_kg, coalesce(sum(gr.graded_grams), 0) / 1000.0 as graded_kg
-            from receipts r left join gradings gr on gr.receipt_id = r.id
+            from receipts r left join gradings gr on gr.receipt_id = r.id and gr.reversed_at is null
             where r.grower_id = @GrowerId and r.cooperative_id = @Coop and r.harvested_on between @From and @To
             """, new { GrowerId = growerId, Coop = coop, view.From, view.To }, ct);
         var hisCarried = (await db.QueryAsync<Guid>(
