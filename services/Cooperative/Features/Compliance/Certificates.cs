@@ -19,6 +19,7 @@ public static class Certificates
         var compliance = api.MapGroup("").RequireRoles(Roles.Clerk, Roles.Admin).WithTags("Compliance");
         ListCertificates.Map(compliance);
         PrintLabels.Map(compliance);
+        ExportEpcis.Map(compliance);
         return api;
     }
 

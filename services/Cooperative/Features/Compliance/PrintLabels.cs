@@ -30,10 +30,16 @@ public static class PrintLabels
             where b.order_id = @Id order by b.seq, l.harvested_on
             """, new { Id = id }, ct);
         var boxes = rows.GroupBy(r => (r.TraceCode, r.Seq, r.Grade, r.NetGrams)).ToList();
-        var baseUrl = (config["Documents:PublicTraceBaseUrl"] ?? "http://127.0.0.1:8080").TrimEnd('/');
+        var baseUrl = TraceBaseUrl(config);
         CjkFont.Register(config["Documents:CjkFont"]);
-        var pdf = LabelSheet.Render(boxes.Select(b => new LabelSheet.Label($"{baseUrl}/trace/{b.Key.TraceCode}", b.Key.TraceCode, b.Key.Seq, boxes.Count,
+        var pdf = LabelSheet.Render(boxes.Select(b => new LabelSheet.Label(TraceUrl(baseUrl, b.Key.TraceCode), b.Key.TraceCode, b.Key.Seq, boxes.Count,
             b.Key.Grade, b.Key.NetGrams / 1000m, b.Select(r => r.HarvestedOn).Distinct().ToList(), name, certificate)).ToList(), sheet == "a4");
         return TypedResults.File(pdf, "application/pdf", $"labels-{certificate.CertificateNo}.pdf");
     }
+
+    /// <summary>Where the public trace pages are (<c>Documents:PublicTraceBaseUrl</c>): the Gateway's address people reach.</summary>
+    internal static string TraceBaseUrl(IConfiguration config) => (config["Documents:PublicTraceBaseUrl"] ?? "http://127.0.0.1:8080").TrimEnd('/');
+
+    /// <summary>A box's public trace page: what its label's QR carries and what names the box in an EPCIS export.</summary>
+    internal static string TraceUrl(string baseUrl, string traceCode) => $"{baseUrl}/trace/{traceCode}";
 }
