@@ -7,6 +7,7 @@ using MelonChain.Cooperative.Features.Recall;
 using MelonChain.Cooperative.Features.Receiving;
 using MelonChain.Cooperative.Features.Sales;
 using MelonChain.Cooperative.Features.Settlement;
+using MelonChain.Cooperative.Features.Surplus;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
 
@@ -35,6 +36,7 @@ api.MapReceiving();
 api.MapGrading();
 api.MapSales();
 api.MapSettlement();
+api.MapSurplus();
 api.MapRecall();
 api.MapCompliance();
 

@@ -52,8 +52,9 @@ public sealed record OrderCancelled(
 public sealed record CancellationRequested(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId, Guid OrderId, string Reason) : IEvent;
 
+/// <summary>A settlement's totals: Σ revenue = payout + freight + packaging + commission + catalogue deductions, to the fen.</summary>
 public sealed record SettlementTotals(
-    long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen);
+    long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen, long DeductionsFen = 0);
 
 public sealed record SettlementClosed(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,

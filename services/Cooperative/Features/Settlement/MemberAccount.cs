@@ -5,7 +5,8 @@ using MelonChain.ServiceDefaults.Security;
 namespace MelonChain.Cooperative.Features.Settlement;
 
 /// <summary>
-/// 成员往来: a grower's ledger — credits from settlements and guarantee top-ups, debits for payments made. The
+/// 成员往来: a grower's ledger — credits from settlements, guarantee top-ups and surplus returns, debits for catalogue
+/// deductions, advances and payments made. The
 /// balance is what the cooperative owes the grower. Yearly volume is kept for the surplus return.
 /// </summary>
 public static class MemberAccount
@@ -23,6 +24,8 @@ public static class MemberAccount
         var account = api.MapGroup("/growers/{id:guid}/account").RequireRoles(Roles.Clerk).WithTags("Settlement");
         account.MapGet("/", Get).WithName("GetMemberAccount");
         account.MapPost("/payments", Pay).WithName("RecordPayment");
+        RecordAdvance.Map(account);
+        DeductionCatalogue.Map(api);
     }
 
     private static async Task<Ok<Account>> Get(Guid id, Db db, ClaimsPrincipal user, CancellationToken ct)

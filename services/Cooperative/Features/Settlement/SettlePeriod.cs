@@ -13,6 +13,8 @@ namespace MelonChain.Cooperative.Features.Settlement;
 /// 统一结算: the clerk settles a period. Every order not yet settled whose delivery (carrier's time, China date) is on
 /// or before <c>to</c> and whose freight is known is pooled per grade — including orders delivered before <c>from</c>
 /// whose events arrived after an earlier settlement closed (carried over), so nothing delivered is left unpaid.
+/// The catalogue's deductions in force on <c>to</c> come off each grower's pool shares; outstanding advances are netted
+/// against what the statement pays (never below zero, the rest carried forward).
 /// Growers are credited their payouts and guarantee top-ups; each grower's volume is booked to the year of each
 /// order's delivery; the period closes (an overlapping period is 409; the same request with the same
 /// Idempotency-Key returns the same settlement).
@@ -59,6 +61,8 @@ public static class SettlePeriod
             from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id join growers g on g.id = l.grower_id
             where b.order_id = any(@Ids) group by b.order_id, b.grade, l.grower_id, g.member_no
             """, new { Ids = ids }, ct)).ToLookup(s => s.OrderId);
+        var boxesByGrade = (await db.QueryAsync<(Guid OrderId, string Grade, int Boxes)>(
+            "select order_id, grade, count(*)::int from boxes where order_id = any(@Ids) group by 1, 2", new { Ids = ids }, ct)).ToLookup(b => b.OrderId);
         var guarantees = (await db.QueryAsync<(Guid GrowerId, string MinPrice)>(
             """
             select g.id, t.min_price::text from growers g join contract_terms t on t.contract_id = g.contract_id
@@ -68,31 +72,64 @@ public static class SettlePeriod
 
         var profile = await Profile.Profile.RulesAsync(db, coop, ct);
         var rules = new Rules(profile.BoxFeeFen, profile.CommissionBps);
+        var deductions = await db.QueryAsync<Deductions.Rule>(
+            """
+            select id, name, basis, amount, grade from deduction_rules
+            where cooperative_id = @Coop and effective_from <= @To and (effective_to is null or effective_to >= @To) order by position
+            """, new { Coop = coop, r.To }, ct);
         var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id, o.FreightFen, o.Boxes,
             lines[o.Id].Select(l => new SoldLine(l.Grade, l.Grams, l.PriceFenPerKg)).ToList(),
-            shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams)).ToList())).ToList(), rules, guarantees);
+            shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams)).ToList(),
+            boxesByGrade[o.Id].ToDictionary(b => b.Grade, b => b.Boxes))).ToList(), rules, guarantees, deductions.ToList());
+        var advances = await NetAdvancesAsync(db, result, ct);
 
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         var deliveredYear = orders.ToDictionary(o => o.Id, o => ChinaTime.DateOf(o.DeliveredAt).Year);
         var gramsByYear = shares.SelectMany(g => g).GroupBy(s => (s.GrowerId, Year: deliveredYear[s.OrderId]))
             .Select(g => new YearGrams(g.Key.GrowerId, g.Key.Year, g.Sum(s => s.Grams))).ToList();
-        await Record(db, coop, id, r.From!.Value, r.To.Value, result, ids, VolumeByYear(result.Lines, gramsByYear), now, user.Subject(), ct);
+        await Record(db, coop, id, r.From!.Value, r.To.Value, result, advances, ids, VolumeByYear(result.Lines, gramsByYear), now, user.Subject(), ct);
         await db.Publish(new SettlementClosed(Guid.NewGuid(), now, coop, id, r.From.Value, r.To.Value,
-            new SettlementTotals(result.RevenueFen, result.FreightFen, result.PackagingFen, result.CommissionFen, result.PayoutFen, result.TopUpFen)), ct);
+            new SettlementTotals(result.RevenueFen, result.FreightFen, result.PackagingFen, result.CommissionFen, result.PayoutFen, result.TopUpFen,
+                result.DeductionsFen)), ct);
         return TypedResults.Created($"/api/v1/cooperative/settlements/{id}", await Settlements.Load(db, id, coop, ct));
     }
 
-    private static async Task Record(Db db, string coop, Guid id, DateOnly from, DateOnly to, Result result, Guid[] orderIds,
+    public sealed record AdvanceNetted(Guid GrowerId, long OutstandingFen, long NettedFen, long CarriedFen);
+
+    /// <summary>
+    /// Each grower's advances not yet netted (paid, less what earlier statements netted), netted against this
+    /// statement's payout after deductions plus top-up.
+    /// </summary>
+    private static async Task<IReadOnlyList<AdvanceNetted>> NetAdvancesAsync(Db db, Result result, CancellationToken ct)
+    {
+        var growers = result.Lines.Select(l => l.GrowerId).Distinct().ToArray();
+        var outstanding = await db.QueryAsync<(Guid GrowerId, long Fen)>(
+            """
+            select g.id, coalesce((select -sum(a.amount_fen) from account_entries a where a.grower_id = g.id and a.kind = 'advance'), 0)
+                       - coalesce((select sum(s.netted_fen) from statement_advances s where s.grower_id = g.id), 0)
+            from unnest(@Ids) as g(id)
+            """, new { Ids = growers }, ct);
+        return outstanding.Where(o => o.Fen > 0).Select(o =>
+        {
+            var due = result.Lines.Where(l => l.GrowerId == o.GrowerId).Sum(l => l.PayoutFen + l.TopUpFen)
+                      - result.Deductions.Where(d => d.GrowerId == o.GrowerId).Sum(d => d.AmountFen);
+            var (netted, carried) = Deductions.NetAdvance(o.Fen, due);
+            return new AdvanceNetted(o.GrowerId, o.Fen, netted, carried);
+        }).ToList();
+    }
+
+    private static async Task Record(Db db, string coop, Guid id, DateOnly from, DateOnly to, Result result, IReadOnlyList<AdvanceNetted> advances, Guid[] orderIds,
         IReadOnlyList<YearVolume> volume, DateTimeOffset now, string by, CancellationToken ct)
     {
         await db.ExecuteAsync(
             """
             insert into settlements (id, cooperative_id, period_from, period_to, revenue_fen, freight_fen, packaging_fen, commission_fen,
-                                     payout_fen, top_up_fen, orders, settled_at, settled_by)
-            values (@Id, @Coop, @From, @To, @Revenue, @Freight, @Packaging, @Commission, @Payout, @TopUp, @Orders, @Now, @By)
+                                     payout_fen, top_up_fen, deductions_fen, advances_netted_fen, orders, settled_at, settled_by)
+            values (@Id, @Coop, @From, @To, @Revenue, @Freight, @Packaging, @Commission, @Payout, @TopUp, @Deductions, @Netted, @Orders, @Now, @By)
             """, new { Id = id, Coop = coop, From = from, To = to, Revenue = result.RevenueFen, Freight = result.FreightFen, Packaging = result.PackagingFen,
-                       Commission = result.CommissionFen, Payout = result.PayoutFen, TopUp = result.TopUpFen, Orders = orderIds.Length, Now = now, By = by }, ct);
+                       Commission = result.CommissionFen, Payout = result.PayoutFen, TopUp = result.TopUpFen, Deductions = result.DeductionsFen,
+                       Netted = advances.Sum(a => a.NettedFen), Orders = orderIds.Length, Now = now, By = by }, ct);
         foreach (var p in result.Pools)
             await db.ExecuteAsync(
                 """
@@ -106,10 +143,25 @@ public static class SettlePeriod
             """, new { Id = id, Growers = result.Lines.Select(l => l.GrowerId).ToArray(), Grades = result.Lines.Select(l => l.Grade).ToArray(),
                        Grams = result.Lines.Select(l => l.Grams).ToArray(), Payouts = result.Lines.Select(l => l.PayoutFen).ToArray(),
                        TopUps = result.Lines.Select(l => l.TopUpFen).ToArray() }, ct);
+        await db.ExecuteAsync(
+            """
+            insert into statement_deductions (settlement_id, grower_id, rule_id, name, basis, amount_fen)
+            select @Id, * from unnest(@Growers, @Rules, @Names, @Bases, @Amounts)
+            """, new { Id = id, Growers = result.Deductions.Select(d => d.GrowerId).ToArray(), Rules = result.Deductions.Select(d => d.RuleId).ToArray(),
+                       Names = result.Deductions.Select(d => d.Name).ToArray(), Bases = result.Deductions.Select(d => d.Basis).ToArray(),
+                       Amounts = result.Deductions.Select(d => d.AmountFen).ToArray() }, ct);
+        await db.ExecuteAsync(
+            """
+            insert into statement_advances (settlement_id, grower_id, outstanding_fen, netted_fen, carried_fen)
+            select @Id, * from unnest(@Growers, @Outstanding, @Netted, @Carried)
+            """, new { Id = id, Growers = advances.Select(a => a.GrowerId).ToArray(), Outstanding = advances.Select(a => a.OutstandingFen).ToArray(),
+                       Netted = advances.Select(a => a.NettedFen).ToArray(), Carried = advances.Select(a => a.CarriedFen).ToArray() }, ct);
         // One statement per table for all growers (5,000 in a season), not three round trips per grower.
         var growers = result.Lines.GroupBy(l => l.GrowerId)
             .Select(g => (GrowerId: g.Key, Payout: g.Sum(l => l.PayoutFen), TopUp: g.Sum(l => l.TopUpFen))).ToList();
         var toppedUp = growers.Where(g => g.TopUp > 0).ToList();
+        var deducted = result.Deductions.GroupBy(d => d.GrowerId)
+            .Select(g => (GrowerId: g.Key, Amount: g.Sum(d => d.AmountFen), Note: string.Join("、", g.Select(d => d.Name)))).ToList();
         await db.ExecuteAsync(
             """
             insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
@@ -118,11 +170,12 @@ public static class SettlePeriod
             """, new
             {
                 Coop = coop, Id = id, Now = now,
-                EntryIds = growers.Concat(toppedUp).Select(_ => Guid.CreateVersion7()).ToArray(),
-                GrowerIds = growers.Concat(toppedUp).Select(g => g.GrowerId).ToArray(),
-                Kinds = growers.Select(_ => "settlement").Concat(toppedUp.Select(_ => "top_up")).ToArray(),
-                Amounts = growers.Select(g => g.Payout).Concat(toppedUp.Select(g => g.TopUp)).ToArray(),
-                Notes = growers.Select(_ => $"settlement {from:yyyy-MM-dd}–{to:yyyy-MM-dd}").Concat(toppedUp.Select(_ => "contract guarantee top-up")).ToArray(),
+                EntryIds = growers.Concat(toppedUp).Select(_ => Guid.CreateVersion7()).Concat(deducted.Select(_ => Guid.CreateVersion7())).ToArray(),
+                GrowerIds = growers.Concat(toppedUp).Select(g => g.GrowerId).Concat(deducted.Select(d => d.GrowerId)).ToArray(),
+                Kinds = growers.Select(_ => "settlement").Concat(toppedUp.Select(_ => "top_up")).Concat(deducted.Select(_ => "deduction")).ToArray(),
+                Amounts = growers.Select(g => g.Payout).Concat(toppedUp.Select(g => g.TopUp)).Concat(deducted.Select(d => -d.Amount)).ToArray(),
+                Notes = growers.Select(_ => $"settlement {from:yyyy-MM-dd}–{to:yyyy-MM-dd}").Concat(toppedUp.Select(_ => "contract guarantee top-up"))
+                    .Concat(deducted.Select(d => $"deductions {from:yyyy-MM-dd}–{to:yyyy-MM-dd}: {d.Note}")).ToArray(),
             }, ct);
         await db.ExecuteAsync(
             """

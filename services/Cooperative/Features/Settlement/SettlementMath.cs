@@ -12,7 +12,9 @@ public static class SettlementMath
     /// <summary>Grams a grower contributed to one order's boxes of one grade.</summary>
     public sealed record Share(string Grade, Guid GrowerId, string MemberNo, long Grams);
 
-    public sealed record DeliveredOrder(Guid OrderId, long FreightFen, int Boxes, IReadOnlyList<SoldLine> Lines, IReadOnlyList<Share> Shares);
+    /// <param name="BoxesByGrade">The order's boxes per grade, for per-box deductions of one grade.</param>
+    public sealed record DeliveredOrder(Guid OrderId, long FreightFen, int Boxes, IReadOnlyList<SoldLine> Lines, IReadOnlyList<Share> Shares,
+        IReadOnlyDictionary<string, int>? BoxesByGrade = null);
 
     public sealed record Rules(long BoxFeeFen, int CommissionBps);
 
@@ -20,13 +22,17 @@ public static class SettlementMath
 
     public sealed record GrowerLine(Guid GrowerId, string MemberNo, string Grade, long Grams, long PayoutFen, long TopUpFen);
 
-    public sealed record Result(IReadOnlyList<Pool> Pools, IReadOnlyList<GrowerLine> Lines)
+    /// <summary>Pools, each grower's share of each pool (<see cref="GrowerLine.PayoutFen"/>, before deductions) and the catalogue deductions.</summary>
+    public sealed record Result(IReadOnlyList<Pool> Pools, IReadOnlyList<GrowerLine> Lines, IReadOnlyList<Deductions.Line> Deductions)
     {
         public long RevenueFen => Pools.Sum(p => p.RevenueFen);
         public long FreightFen => Pools.Sum(p => p.FreightFen);
         public long PackagingFen => Pools.Sum(p => p.PackagingFen);
         public long CommissionFen => Pools.Sum(p => p.CommissionFen);
-        public long PayoutFen => Lines.Sum(l => l.PayoutFen);
+        public long PoolSharesFen => Lines.Sum(l => l.PayoutFen);
+        public long DeductionsFen => Deductions.Sum(d => d.AmountFen);
+        /// <summary>What the growers are credited from the pools: their shares less the catalogue deductions.</summary>
+        public long PayoutFen => PoolSharesFen - DeductionsFen;
         public long TopUpFen => Lines.Sum(l => l.TopUpFen);
     }
 
@@ -62,10 +68,12 @@ public static class SettlementMath
     /// <summary>
     /// Pools per grade (revenue, freight and packaging split over each order's grades by packed grams,
     /// commission per pool), growers' payouts split from each pool's net by contributed grams, and top-ups
-    /// where a contract's guaranteed minimum price bites. Checks the invariant
-    /// Σ revenue = Σ payouts + freight + packaging + commission to the fen.
+    /// where a contract's guaranteed minimum price bites (judged on the pool share, before catalogue deductions), then
+    /// the catalogue's deductions per grower. Checks the invariant
+    /// Σ revenue = Σ payouts + freight + packaging + commission + catalogue deductions to the fen.
     /// </summary>
-    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, long>> guarantees)
+    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, long>> guarantees,
+        IReadOnlyList<Deductions.Rule>? deductions = null)
     {
         var revenue = new Dictionary<string, long>();
         var freight = new Dictionary<string, long>();
@@ -113,8 +121,11 @@ public static class SettlementMath
             }
         }
 
-        var result = new Result(pools, lines);
-        if (result.RevenueFen != result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen)
+        var shared = new Result(pools, lines, []);
+        var result = shared with { Deductions = Settlement.Deductions.Apply(deductions ?? [], orders, shared) };
+        var perGrower = result.Lines.GroupBy(l => l.GrowerId).Sum(g => g.Sum(l => l.PayoutFen) - result.Deductions.Where(d => d.GrowerId == g.Key).Sum(d => d.AmountFen));
+        if (result.RevenueFen != perGrower + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen
+            || result.Deductions.Any(d => result.Lines.All(l => l.GrowerId != d.GrowerId)))
             throw new InvalidOperationException("Settlement does not balance to the fen.");
         return result;
     }

@@ -11,24 +11,23 @@ namespace MelonChain.Cooperative.Features.Settlement;
 /// <summary>A closed settlement and each grower's statement (JSON, or CSV with <c>Accept: text/csv</c>).</summary>
 public static class Settlements
 {
-    public sealed record Totals(long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen);
+    /// <summary>Σ revenue = payout + freight + packaging + commission + deductions (the catalogue's), to the fen.</summary>
+    public sealed record Totals(long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen,
+        long DeductionsFen, long AdvancesNettedFen);
 
     public sealed record Pool(string Grade, decimal SoldKg, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen, long PricePerKgFen);
 
     public sealed record StatementLine(string Grade, decimal Kg, long PoolPricePerKgFen, long PayoutFen, long TopUpFen);
 
-    public sealed record Statement(Guid GrowerId, string MemberNo, long PayoutFen, long TopUpFen, IReadOnlyList<StatementLine> Lines);
+    /// <summary>One grower's part: <see cref="PayoutFen"/> is the pool shares (the lines) less <see cref="DeductionsFen"/>.</summary>
+    public sealed record Statement(Guid GrowerId, string MemberNo, long PayoutFen, long TopUpFen, IReadOnlyList<StatementLine> Lines,
+        long DeductionsFen, long AdvanceNettedFen);
 
     /// <summary>An order delivered before the period whose delivery or booking event arrived after the earlier settlement closed.</summary>
     public sealed record CarriedOver(Guid OrderId, DateOnly DeliveredOn);
 
     public sealed record View(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, IReadOnlyList<Pool> Pools, IReadOnlyList<Statement> Statements,
         IReadOnlyList<CarriedOver> CarriedOver);
-
-    public sealed record Receipts(int Count, decimal GrossKg, decimal GradedKg);
-
-    public sealed record GrowerStatement(Guid SettlementId, DateOnly From, DateOnly To, Guid GrowerId, string MemberNo, string Name, Receipts Receipts,
-        IReadOnlyList<StatementLine> Lines, long PayoutFen, long TopUpFen, long TotalFen, IReadOnlyList<CarriedOver> CarriedOver);
 
     public static RouteGroupBuilder MapSettlement(this RouteGroupBuilder api)
     {
@@ -37,13 +36,13 @@ public static class Settlements
         settlements.MapGet("/", List).WithName("ListSettlements");
         settlements.MapGet("/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetSettlement");
-        settlements.MapGet("/{id:guid}/statements/{growerId:guid}", StatementOf).WithName("GetStatement");
+        GetStatement.Map(settlements);
         MemberAccount.Map(api);
         return api;
     }
 
     private sealed record Header(Guid Id, DateOnly PeriodFrom, DateOnly PeriodTo, int Orders, long RevenueFen, long FreightFen, long PackagingFen,
-        long CommissionFen, long PayoutFen, long TopUpFen);
+        long CommissionFen, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvancesNettedFen);
 
     private sealed record PoolRow(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen);
 
@@ -53,7 +52,8 @@ public static class Settlements
     {
         var h = await db.QuerySingleOrDefaultAsync<Header>(
             """
-            select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen
+            select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen,
+                   deductions_fen, advances_netted_fen
             from settlements where id = @Id and cooperative_id = @Coop
             """, new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("settlement");
         var pools = (await db.QueryAsync<PoolRow>(
@@ -66,20 +66,27 @@ public static class Settlements
             select s.grower_id, g.member_no, s.grade, s.grams, s.payout_fen, s.top_up_fen
             from statement_lines s join growers g on g.id = s.grower_id where s.settlement_id = @Id order by g.member_no, s.grade
             """, new { Id = id }, ct);
+        var deducted = (await db.QueryAsync<(Guid GrowerId, long Fen)>(
+            "select grower_id, sum(amount_fen)::bigint from statement_deductions where settlement_id = @Id group by 1", new { Id = id }, ct))
+            .ToDictionary(d => d.GrowerId, d => d.Fen);
+        var netted = (await db.QueryAsync<(Guid GrowerId, long Fen)>(
+            "select grower_id, netted_fen from statement_advances where settlement_id = @Id", new { Id = id }, ct)).ToDictionary(a => a.GrowerId, a => a.Fen);
         var statements = lines.GroupBy(l => (l.GrowerId, l.MemberNo)).Select(g => new Statement(g.Key.GrowerId, g.Key.MemberNo,
-            g.Sum(l => l.PayoutFen), g.Sum(l => l.TopUpFen),
-            g.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList())).ToList();
+            g.Sum(l => l.PayoutFen) - deducted.GetValueOrDefault(g.Key.GrowerId), g.Sum(l => l.TopUpFen),
+            g.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList(),
+            deducted.GetValueOrDefault(g.Key.GrowerId), netted.GetValueOrDefault(g.Key.GrowerId))).ToList();
         var carried = (await db.QueryAsync<(Guid OrderId, DateTimeOffset DeliveredAt)>(
             "select id, delivered_at from orders where settlement_id = @Id and delivered_at < @Start order by delivered_at, id",
             new { Id = id, Start = ChinaTime.StartOf(h.PeriodFrom) }, ct)).Select(o => new CarriedOver(o.OrderId, ChinaTime.DateOf(o.DeliveredAt))).ToList();
         return new View(h.Id, h.PeriodFrom, h.PeriodTo, h.Orders,
-            new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen), pools, statements, carried);
+            new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen, h.DeductionsFen, h.AdvancesNettedFen),
+            pools, statements, carried);
     }
 
     public sealed record Summary(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, DateTimeOffset SettledAt);
 
     private sealed record SummaryRow(Guid Id, DateOnly PeriodFrom, DateOnly PeriodTo, int Orders, long RevenueFen, long FreightFen,
-        long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen, DateTimeOffset SettledAt);
+        long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvancesNettedFen, DateTimeOffset SettledAt);
 
     /// <summary>The cooperative's settled periods, in the order they were settled.</summary>
     private static async Task<Ok<Page<Summary>>> List(int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
@@ -87,48 +94,16 @@ public static class Settlements
         var paging = Paging.From(limit, after);
         var rows = await db.QueryAsync<SummaryRow>(
             """
-            select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen, settled_at
+            select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen,
+                   deductions_fen, advances_netted_fen, settled_at
             from settlements where cooperative_id = @Coop and (@AfterId::uuid is null or id > @AfterId) order by id limit @Fetch
             """, new { Coop = user.CooperativeId(), paging.AfterId, paging.Fetch }, ct);
         var page = paging.ToPage(rows, r => r.Id);
         return TypedResults.Ok(new Page<Summary>(page.Items.Select(r => new Summary(r.Id, r.PeriodFrom, r.PeriodTo, r.Orders,
-            new Totals(r.RevenueFen, r.FreightFen, r.PackagingFen, r.CommissionFen, r.PayoutFen, r.TopUpFen), r.SettledAt)).ToList(), page.Next));
+            new Totals(r.RevenueFen, r.FreightFen, r.PackagingFen, r.CommissionFen, r.PayoutFen, r.TopUpFen, r.DeductionsFen, r.AdvancesNettedFen),
+            r.SettledAt)).ToList(), page.Next));
     }
 
-    private static long PricePerKg(long netFen, long grams) =>
+    internal static long PricePerKg(long netFen, long grams) =>
         grams == 0 ? 0 : (long)Math.Round((decimal)netFen * 1000 / grams, MidpointRounding.AwayFromZero);
-
-    private static async Task<IResult> StatementOf(Guid id, Guid growerId, HttpRequest http, Db db, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var coop = user.CooperativeId();
-        var view = await Load(db, id, coop, ct);
-        var mine = view.Statements.FirstOrDefault(s => s.GrowerId == growerId) ?? throw Problem.NotFound("statement");
-        var name = await db.QuerySingleAsync<string>("select name from growers where id = @Id", new { Id = growerId }, ct);
-        var receipts = await db.QuerySingleAsync<Receipts>(
-            """
-            select count(*)::int as count, coalesce(sum(r.gross_grams), 0) / 1000.0 as gross_kg, coalesce(sum(gr.graded_grams), 0) / 1000.0 as graded_kg
-            from receipts r left join gradings gr on gr.receipt_id = r.id and gr.reversed_at is null
-            where r.grower_id = @GrowerId and r.cooperative_id = @Coop and r.harvested_on between @From and @To
-            """, new { GrowerId = growerId, Coop = coop, view.From, view.To }, ct);
-        var hisCarried = (await db.QueryAsync<Guid>(
-            """
-            select distinct b.order_id from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id
-            where b.order_id = any(@Orders) and l.grower_id = @GrowerId
-            """, new { Orders = view.CarriedOver.Select(c => c.OrderId).ToArray(), GrowerId = growerId }, ct)).ToHashSet();
-        var statement = new GrowerStatement(id, view.From, view.To, growerId, mine.MemberNo, name, receipts, mine.Lines, mine.PayoutFen, mine.TopUpFen,
-            mine.PayoutFen + mine.TopUpFen, view.CarriedOver.Where(c => hisCarried.Contains(c.OrderId)).ToList());
-        return ServiceDefaults.Http.Csv.Wanted(http) ? Results.Text(Csv(statement), ServiceDefaults.Http.Csv.ContentType) : TypedResults.Ok(statement);
-    }
-
-    private static string Csv(GrowerStatement s)
-    {
-        var csv = new StringBuilder();
-        csv.AppendLine("member_no,grade,kg,pool_price_per_kg_fen,payout_fen,top_up_fen");
-        foreach (var l in s.Lines)
-            csv.AppendLine(string.Join(',', s.MemberNo, l.Grade, l.Kg.ToString(CultureInfo.InvariantCulture), l.PoolPricePerKgFen, l.PayoutFen, l.TopUpFen));
-        csv.AppendLine(string.Join(',', s.MemberNo, "total", s.Lines.Sum(l => l.Kg).ToString(CultureInfo.InvariantCulture), "", s.PayoutFen, s.TopUpFen));
-        foreach (var c in s.CarriedOver)
-            csv.AppendLine(string.Join(',', s.MemberNo, $"carried over: order {c.OrderId} delivered {c.DeliveredOn:yyyy-MM-dd}", "", "", "", ""));
-        return csv.ToString();
-    }
 }
