@@ -37,6 +37,7 @@ public static class Settlements
         settlements.MapGet("/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetSettlement");
         GetStatement.Map(settlements);
+        SeasonReport.Map(api);
         MemberAccount.Map(api);
         return api;
     }

@@ -48,7 +48,7 @@ public static class StatementPdf
     /// <summary>Fen as yuan with two decimals and thousands commas, invariant so a server culture never changes it.</summary>
     private static string Yuan(long fen) => (fen / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture);
 
-    private static string Kg(decimal kg) => kg.ToString("#,##0.###", CultureInfo.InvariantCulture);
+    private static string Kg(decimal kg) => kg.ToString("#,##0.0##", CultureInfo.InvariantCulture);
 
     private static double Mm(double mm) => XUnit.FromMillimeter(mm).Point;
 
