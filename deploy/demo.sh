@@ -14,7 +14,8 @@ set -euo pipefail
 
 GATEWAY="${GATEWAY:-http://127.0.0.1:8080}"
 COOP="shangxiang"
-DAY="$(TZ=Asia/Shanghai date +%F)"
+# The China day the season is played on; its Idempotency-Keys name it (DEMO_DAY replays a day even after midnight in Beijing).
+DAY="${DEMO_DAY:-$(TZ=Asia/Shanghai date +%F)}"
 WAIT_SECONDS="${DEMO_WAIT_SECONDS:-180}"
 command -v jq >/dev/null 2>&1 || { echo "demo: jq is required" >&2; exit 1; }
 
@@ -88,6 +89,9 @@ onboard "$CQ_ADMIN" '{"name":"江门市蓬江区杜阮镇长乔村农民专业�
   "receiptPrefix":"CQ","commissionBps":600,"boxFeeFen":350,"maxShrinkBps":300,"maxLotAgeDays":4,
   "certificate":{"producer":"江门市蓬江区杜阮镇长乔村农民专业合作社","origin":"广东省江门市蓬江区杜阮镇长乔村","contact":"0750-3111111","basis":"自行检测"}}' \
   '{"accounts":[{"carrier":"sf","account":"7559876543","discountBps":7500,"defaultFor":["北京","上海"]}]}'
+echo "demo: Shangxiang's admin keeps one catalogue deduction — a sorting fee of 0.20 yuan per kg sold (扣款目录)"
+put "$ADMIN" /api/v1/cooperative/deduction-rules \
+  "{\"rules\":[{\"name\":\"分拣费\",\"basis\":\"per_kg_sold\",\"amount\":20,\"effectiveFrom\":\"${DAY:0:4}-01-01\"}]}" >/dev/null
 
 echo "demo: Enping contract-growing programme (恩平订单种植)"
 BATCH="$(post "$OFFICER" /api/v1/growing/seedling-batches batch \
@@ -184,10 +188,21 @@ settled_order() { get "${2:-$CLERK}" "/api/v1/cooperative/orders/$1" | jq -e '(.
 until_true "the cooperative to see the Beijing order delivered" settled_order "$BJ_ORDER"
 until_true "the cooperative to see the Shanghai order delivered" settled_order "$SH_ORDER"
 
+echo "demo: two growers whose melons went to Beijing need cash at harvest — advances of 300 and 200 yuan (预付款)"
+mapfile -t ADVANCED < <(get "$CLERK" "/api/v1/cooperative/orders/$BJ_ORDER" | jq -r '[.boxes[].sources[].growerId] | unique | .[0:2][]')
+ADVANCED_NOS=()
+for i in 0 1; do
+  post "$CLERK" "/api/v1/cooperative/growers/${ADVANCED[$i]}/account/advances" "advance-$((i + 1))" \
+    "{\"amountFen\":$((30000 - i * 10000)),\"note\":\"采收预付\"}" >/dev/null
+  ADVANCED_NOS+=("$(get "$CLERK" "/api/v1/cooperative/growers/${ADVANCED[$i]}" | jq -r .memberNo)")
+done
+
 echo "demo: the clerk settles the week (统一结算)"
 LAST_DELIVERY="$(for o in "$BJ_ORDER" "$SH_ORDER"; do get "$CLERK" "/api/v1/cooperative/orders/$o" | jq -r .deliveredAt; done \
   | xargs -I{} env TZ=Asia/Shanghai date -d {} +%F | sort | tail -n1)"
 SETTLEMENT="$(post "$CLERK" /api/v1/cooperative/settlements settlement "{\"from\":\"$(ago 6)\",\"to\":\"$LAST_DELIVERY\"}")"
+echo "demo: the general assembly returns the year's surplus — 50,000 yuan distributable, 60% by volume (盈余返还)"
+SURPLUS="$(post "$ADMIN" /api/v1/cooperative/surplus-returns surplus "{\"year\":${DAY:0:4},\"distributableFen\":5000000,\"volumeShareBps\":6000}")"
 
 echo "demo: Changqiao's short season — members, two days of receipts, a Beijing order, collected, delivered, settled"
 CQ_MEMBERS=()
@@ -236,16 +251,26 @@ printf 'Beijing    %s boxes × 5 kg grade 1, SF express: list %s yuan, negotiate
 printf '           delivered %s h after pickup against the 48 h promise — %s (waybill %s)\n' "$(hours "$BJ_TRACK")" "$(on_time "$BJ_TRACK")" "$(echo "$BJ_TRACK" | jq -r .waybillNo)"
 printf 'Shanghai   delivered %s h after pickup against the 48 h promise — %s (waybill %s)\n' "$(hours "$SH_TRACK")" "$(on_time "$SH_TRACK")" "$(echo "$SH_TRACK" | jq -r .waybillNo)"
 T="$(echo "$SETTLEMENT" | jq .totals)"
-printf 'Settlement %s – %s, %s orders: revenue %s − freight %s − boxes %s − commission %s = %s yuan to growers, + %s yuan guarantee top-ups\n' \
+printf 'Settlement %s – %s, %s orders: revenue %s − freight %s − boxes %s − commission %s − sorting fee %s = %s yuan to growers, + %s yuan guarantee top-ups\n' \
   "$(echo "$SETTLEMENT" | jq -r .from)" "$(echo "$SETTLEMENT" | jq -r .to)" "$(echo "$SETTLEMENT" | jq .orders)" \
   "$(yuan "$(echo "$T" | jq .revenueFen)")" "$(yuan "$(echo "$T" | jq .freightFen)")" "$(yuan "$(echo "$T" | jq .packagingFen)")" \
-  "$(yuan "$(echo "$T" | jq .commissionFen)")" "$(yuan "$(echo "$T" | jq .payoutFen)")" "$(yuan "$(echo "$T" | jq .topUpFen)")"
-echo "Payouts per grower:"
-echo "$SETTLEMENT" | jq -r '.statements | sort_by(.memberNo)[] | "\(.memberNo) \(.payoutFen) \(.topUpFen) \([.lines[].kg] | add * 1000 | round / 1000)"' |
-  while read -r member payout topup sold; do
+  "$(yuan "$(echo "$T" | jq .commissionFen)")" "$(yuan "$(echo "$T" | jq .deductionsFen)")" "$(yuan "$(echo "$T" | jq .payoutFen)")" \
+  "$(yuan "$(echo "$T" | jq .topUpFen)")"
+printf 'Advances   %s 300 yuan and %s 200 yuan paid at harvest: %s yuan netted on this week'"'"'s statements, the rest carried forward\n' \
+  "${ADVANCED_NOS[0]}" "${ADVANCED_NOS[1]}" "$(yuan "$(echo "$T" | jq .advancesNettedFen)")"
+printf 'Surplus    %s: %s yuan distributable, %s%% by volume = %s yuan to %s members, %s yuan retained for the assembly\n' \
+  "$(echo "$SURPLUS" | jq .year)" "$(yuan "$(echo "$SURPLUS" | jq .distributableFen)")" "$(($(echo "$SURPLUS" | jq .volumeShareBps) / 100))" \
+  "$(yuan "$(echo "$SURPLUS" | jq .byVolumeFen)")" "$(echo "$SURPLUS" | jq '.members | length')" "$(yuan "$(echo "$SURPLUS" | jq .retainedFen)")"
+echo "Payouts per grower (sold, credited after the sorting fee, advance netted, surplus return):"
+echo "$SETTLEMENT" | jq -r --argjson surplus "$SURPLUS" '($surplus.members | map({(.memberNo): .amountFen}) | add) as $back
+  | .statements | sort_by(.memberNo)[]
+  | "\(.memberNo) \(.payoutFen) \(.topUpFen) \([.lines[].kg] | add * 1000 | round / 1000) \(.deductionsFen) \(.advanceNettedFen) \($back[.memberNo] // 0)"' |
+  while read -r member payout topup sold fee netted back; do
     printf '  %-8s %8s kg sold  %9s yuan' "$member" "$sold" "$(yuan "$((payout + topup))")"
     if [ "$topup" -gt 0 ]; then printf '  (%s from the pools + %s guarantee top-up)' "$(yuan "$payout")" "$(yuan "$topup")"; fi
-    echo
+    printf '  fee −%s' "$(yuan "$fee")"
+    if [ "$netted" -gt 0 ]; then printf '  advance −%s' "$(yuan "$netted")"; fi
+    printf '  surplus +%s\n' "$(yuan "$back")"
   done
 CQ_INTAKE="$(get "$CQ_CLERK" "/api/v1/cooperative/reports/intake?from=$(ago 1)&to=$DAY")"
 CQ_SHIP="$(get "$CQ_COURIER" "/api/v1/dispatch/shipments/$CQ_SHIPMENT")"

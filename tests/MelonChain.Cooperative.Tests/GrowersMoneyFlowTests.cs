@@ -116,6 +116,8 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         var admin = Admin(c);
         (await admin.PutAsJsonAsync("/api/v1/cooperative/deduction-rules", Catalogue)).EnsureSuccessStatusCode();
         var before = await admin.GetStringAsync("/api/v1/cooperative/deduction-rules");
+        (await admin.PutAsJsonAsync("/api/v1/cooperative/deduction-rules", Catalogue)).EnsureSuccessStatusCode();
+        Assert.Equal(before, await admin.GetStringAsync("/api/v1/cooperative/deduction-rules"));   // the same catalogue again: nothing changes
 
         var response = await admin.PutAsJsonAsync("/api/v1/cooperative/deduction-rules",
             new { rules = new[] { new { name = "新规则", basis, amount, grade, effectiveFrom = from, effectiveTo = to } } });
@@ -204,5 +206,24 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         Assert.True(await ChartImage.SaturatedShareAsync(bytes) > 0.01, "the intake chart has bars");
         var empty = await (await f.NewCooperativeAsync()).Http.GetByteArrayAsync("/api/v1/cooperative/reports/season.pdf");
         Assert.True(await ChartImage.SaturatedShareAsync(empty) < 0.001, "a season with no data draws no bars");
+    }
+
+    [Fact]
+    public async Task A_year_returned_by_requests_racing_each_other_is_returned_exactly_once()
+    {
+        var c = await f.NewCooperativeAsync();
+        var (grower, _) = await c.Grower();
+        await c.Harvest(grower, Today, ("grade2", 12m));
+        var order = await c.Order(await c.Buyer(), ("grade2", 12m, 500));
+        await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
+        await f.DeliverAsync(c, order, 1_000, new DateTimeOffset(2037, 6, 2, 12, 0, 0, TimeSpan.FromHours(8)));
+        await Settle(c, "2037-06-01", "2037-06-07");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Admin(c).PostAsJsonAsync("/api/v1/cooperative/surplus-returns",
+            new { year = 2037, distributableFen = 10_000 + i, volumeShareBps = 6_000 })));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(1, await f.CountAsync("select count(*) from account_entries where grower_id = @grower and kind = 'surplus_return'", new { grower }));
     }
 }

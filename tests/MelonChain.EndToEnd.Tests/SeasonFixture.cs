@@ -12,6 +12,7 @@ namespace MelonChain.EndToEnd.Tests;
 public sealed class SeasonFixture : IAsyncLifetime
 {
     private TestVirtualHost _broker = null!;
+    private readonly DateOnly _day = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
 
     public MelonSystem System { get; private set; } = null!;
     public string FirstPlay { get; private set; } = "";
@@ -39,7 +40,11 @@ public sealed class SeasonFixture : IAsyncLifetime
 
     private async Task<string> PlayAsync(bool replay)
     {
-        var env = new Dictionary<string, string> { ["GATEWAY"] = System.Gateway.ToString().TrimEnd('/'), ["DEMO_WAIT_SECONDS"] = "120" };
+        // Both plays are the same China day, even when the replay starts after midnight in Beijing: its keys name the day.
+        var env = new Dictionary<string, string>
+        {
+            ["GATEWAY"] = System.Gateway.ToString().TrimEnd('/'), ["DEMO_WAIT_SECONDS"] = "120", ["DEMO_DAY"] = _day.ToString("yyyy-MM-dd"),
+        };
         if (replay) env["DEMO_REPLAY"] = "1";
         try
         {

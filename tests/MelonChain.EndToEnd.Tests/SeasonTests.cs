@@ -106,7 +106,7 @@ public partial class SeasonTests(SeasonFixture f) : IClassFixture<SeasonFixture>
         var shipments = await SeasonFixture.AllAsync(f.Dispatcher, "/api/v1/tracking/shipments");
         long Fen(string name) => totals.GetProperty(name).GetInt64();
 
-        Assert.Equal(Fen("revenueFen"), Fen("payoutFen") + Fen("freightFen") + Fen("packagingFen") + Fen("commissionFen"));
+        Assert.Equal(Fen("revenueFen"), Fen("payoutFen") + Fen("freightFen") + Fen("packagingFen") + Fen("commissionFen") + Fen("deductionsFen"));
         Assert.Equal(orders.SelectMany(o => o.GetProperty("lines").EnumerateArray()).Sum(l => (long)(l.GetProperty("kg").GetDecimal() * l.GetProperty("priceFenPerKg").GetInt64())),
             Fen("revenueFen"));
         long freight = 0;

@@ -53,6 +53,10 @@ public static class DeductionCatalogue
 
         var coop = user.CooperativeId();
         var saved = entries.Select(r => new Rule(Guid.CreateVersion7(), r.Name!.Trim(), r.Basis!, r.Amount, r.Grade, r.EffectiveFrom!.Value, r.EffectiveTo)).ToList();
+        // Saving the same catalogue again changes nothing (a PUT repeated, a replayed script).
+        var current = (await Get(db, user, ct)).Value!.Rules;
+        if (current.Select(r => r with { Id = Guid.Empty }).SequenceEqual(saved.Select(r => r with { Id = Guid.Empty })))
+            return TypedResults.Ok(new Catalogue(current));
         await db.ExecuteAsync("delete from deduction_rules where cooperative_id = @Coop", new { Coop = coop }, ct);
         await db.ExecuteAsync(
             """

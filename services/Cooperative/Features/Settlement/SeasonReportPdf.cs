@@ -1,6 +1,7 @@
 using System.Globalization;
 using MelonChain.Cooperative.Features.Compliance;
 using MelonChain.Messages;
+using MelonChain.ServiceDefaults;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -160,9 +161,9 @@ public static class SeasonReportPdf
     private static Color ColorOf(string grade, List<string> grades) =>
         GradeColors.TryGetValue(grade, out var c) ? c : new ScottPlot.Palettes.Category10().GetColor(grades.IndexOf(grade));
 
-    private static string Yuan(long fen) => (fen / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture);
+    private static string Yuan(long fen) => Money.Yuan(fen);
 
-    private static string Kg(decimal kg) => kg.ToString("#,##0.0##", CultureInfo.InvariantCulture);
+    private static string Kg(decimal kg) => Weight.Printed(kg);
 
     private static double Mm(double mm) => XUnit.FromMillimeter(mm).Point;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MelonChain.Cooperative.Features.Compliance;
 using MelonChain.Messages;
+using MelonChain.ServiceDefaults;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -46,9 +47,9 @@ public static class StatementPdf
     }
 
     /// <summary>Fen as yuan with two decimals and thousands commas, invariant so a server culture never changes it.</summary>
-    private static string Yuan(long fen) => (fen / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture);
+    private static string Yuan(long fen) => Money.Yuan(fen);
 
-    private static string Kg(decimal kg) => kg.ToString("#,##0.0##", CultureInfo.InvariantCulture);
+    private static string Kg(decimal kg) => Weight.Printed(kg);
 
     private static double Mm(double mm) => XUnit.FromMillimeter(mm).Point;
 
