@@ -9,8 +9,9 @@ namespace MelonChain.Cooperative.Features.Settlement;
 
 /// <summary>
 /// <c>GET /reports/season.pdf?from=&amp;to=</c>: the season for the general assembly — intake per grade per harvest day
-/// (live gradings), the pool price per grade and every grower's payout over the settlements that lie within the
-/// period, each as a chart with its figures. Without dates: the 90 days to today (China dates); at most a year.
+/// (live gradings), the pool price per grade and every grower's payout over the settlements settled in the period (a
+/// settlement's own period may run past it: it reaches the carrier's last delivery), each as a chart with its figures.
+/// Without dates: the 90 days to today (China dates); at most a year.
 /// </summary>
 public static class SeasonReport
 {
@@ -25,7 +26,7 @@ public static class SeasonReport
         var first = from ?? last.AddDays(-89);
         new Validation().Period(first, last).ThrowIfInvalid();
         var coop = user.CooperativeId();
-        var args = new { Coop = coop, From = first, To = last };
+        var args = new { Coop = coop, From = first, To = last, Start = ChinaTime.StartOf(first), End = ChinaTime.StartOf(last.AddDays(1)) };
 
         var name = await db.ExecuteScalarAsync<string>("select name from cooperative_profiles where cooperative_id = @Coop", args, ct)
             ?? throw Profile.Profile.Required();
@@ -39,11 +40,11 @@ public static class SeasonReport
             """
             select p.grade, sum(p.sold_grams)::bigint, sum(p.net_fen)::bigint
             from settlement_pools p join settlements s on s.id = p.settlement_id
-            where s.cooperative_id = @Coop and s.period_from >= @From and s.period_to <= @To group by 1 order by 1
+            where s.cooperative_id = @Coop and s.settled_at >= @Start and s.settled_at < @End group by 1 order by 1
             """, args, ct);
         var payouts = await db.QueryAsync<(string MemberNo, string Name, long Grams, long SharesFen, long TopUpFen, long DeductionsFen)>(
             """
-            with settled as (select id from settlements where cooperative_id = @Coop and period_from >= @From and period_to <= @To),
+            with settled as (select id from settlements where cooperative_id = @Coop and settled_at >= @Start and settled_at < @End),
                  lines as (select grower_id, sum(grams) as grams, sum(payout_fen) as shares, sum(top_up_fen) as top_up
                            from statement_lines where settlement_id in (select id from settled) group by 1),
                  deducted as (select grower_id, sum(amount_fen) as fen from statement_deductions where settlement_id in (select id from settled) group by 1)
