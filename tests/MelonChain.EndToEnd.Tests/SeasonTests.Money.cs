@@ -42,7 +42,7 @@ public partial class SeasonTests
         Assert.Equal([20_000L, 30_000L], advances.Order());
         Assert.Equal(advanced.Sum(s => s.GetProperty("advanceNettedFen").GetInt64()), settlement.GetProperty("totals").GetProperty("advancesNettedFen").GetInt64());
 
-        var surplus = Assert.Single((await f.Clerk.GetFromJsonAsync<JsonElement>($"{Cooperative}/surplus-returns")).EnumerateArray());
+        var surplus = Assert.Single((await f.Clerk.GetFromJsonAsync<JsonElement>($"{Cooperative}/surplus-returns")).GetProperty("items").EnumerateArray());
         var returned = await f.Clerk.GetFromJsonAsync<JsonElement>($"{Cooperative}/surplus-returns/{surplus.GetProperty("id").GetGuid()}");
         Assert.Equal(3_000_000, returned.GetProperty("byVolumeFen").GetInt64());
         Assert.Equal(2_000_000, returned.GetProperty("retainedFen").GetInt64());

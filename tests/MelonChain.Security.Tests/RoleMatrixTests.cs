@@ -99,6 +99,7 @@ public class RoleMatrixTests(SecuredSystem f)
     private static readonly string[] NoSeededRow =
     [
         "/api/v1/cooperative/settlements/{id}/statements/{growerId}", // the seeded settlement settled no delivered order: no statements
+        "/api/v1/cooperative/settlements/{id}/statements/{growerId}.pdf",
     ];
 
     /// <summary>A token of the role for the seeded rows' cooperative; the buyer and the courier are the seeded ones.</summary>

@@ -129,6 +129,12 @@ public sealed class SecuredSystem : IAsyncLifetime
         Ids["dispatch/shipments/{id}"] = shipment.GetProperty("id").GetString()!;
         Ids["{waybillNo}"] = MasterWaybillNo;
         Ids["{traceCode}"] = TraceCode;
+        // A surplus return needs a year of settled volume, which the seeded season (booked, never delivered) has none of.
+        Ids["cooperative/surplus-returns/{id}"] = (await System.ScalarAsync<Guid>("Cooperative",
+            """
+            insert into surplus_returns (id, cooperative_id, year, distributable_fen, volume_share_bps, by_volume_fen, retained_fen, returned_at, returned_by)
+            values (gen_random_uuid(), @Coop, 2024, 100000, 6000, 60000, 40000, now(), 'seed') returning id
+            """, new { Coop = MelonSystem.Cooperative })).ToString();
         await Eventually.Found(Scenario.Clerk, $"/api/v1/tracking/shipments/{MasterWaybillNo}", _ => true, TimeSpan.FromSeconds(30), "Tracking to know the shipment");
     }
 

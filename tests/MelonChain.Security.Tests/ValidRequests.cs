@@ -26,6 +26,13 @@ public static class ValidRequests
         ["POST /api/v1/cooperative/orders/{id}/cancel"] = _ => Obj(new { reason = "buyer changed plans" }),
         ["POST /api/v1/cooperative/settlements"] = _ => Obj(new { from = "2025-01-01", to = "2025-01-31" }),
         ["POST /api/v1/cooperative/growers/{id}/account/payments"] = _ => Obj(new { amountFen = 10_000, note = "现金" }),
+        ["POST /api/v1/cooperative/growers/{id}/account/advances"] = _ => Obj(new { amountFen = 20_000, note = "采收预付" }),
+        ["POST /api/v1/cooperative/receipts/{id}/grading/reversal"] = _ => Obj(new { reason = "复核更正" }),
+        ["PUT /api/v1/cooperative/deduction-rules"] = _ => Obj(new
+        {
+            rules = new object[] { new { name = "分拣费", basis = "per_kg_sold", amount = 20, effectiveFrom = "2026-01-01", effectiveTo = "2026-12-31" } },
+        }),
+        ["POST /api/v1/cooperative/surplus-returns"] = _ => Obj(new { year = 2025, distributableFen = 100_000, volumeShareBps = 6_000 }),
         ["POST /api/v1/growing/growers"] = f => Sample(f, "/api/v1/growing/growers"),
         ["POST /api/v1/growing/plots"] = f => Obj(new { growerId = f.GrowingGrowerId, areaM2 = 2000m, location = "朗北村西侧" }),
         ["POST /api/v1/growing/contracts"] = Contract,

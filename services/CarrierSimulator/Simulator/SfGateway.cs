@@ -100,9 +100,16 @@ public static class SfGateway
     private static IResult Routes(SfSearchRoutes q, OrderBook book)
     {
         if (q.TrackingNumber is not { Count: > 0 and <= 10 }) return Gateway(SfProtocol.MissingParameters, "trackingNumber: 1 to 10 waybills");
-        var resps = q.TrackingNumber.Select(no => book.ByWaybill(no) is { Cancelled: false } order
-            ? new SfRouteResp(no, book.Due(order).Select(r => new SfRoute(SfProtocol.ChinaTimeText(OrderBook.StampOf(order, r)), r.Address, r.Remark, r.OpCode)).ToList())
-            : new SfRouteResp(no, [])).ToList();
+        if (q.TrackingType is not (1 or 2)) return Gateway(SfProtocol.MissingParameters, "trackingType: 1 (waybill) or 2 (order id)");
+        IReadOnlyList<SfRoute> Of(SimOrder? order) => order is { Cancelled: false }
+            ? book.Due(order).Select(r => new SfRoute(SfProtocol.ChinaTimeText(OrderBook.StampOf(order, r)), r.Address, r.Remark, r.OpCode)).ToList()
+            : [];
+        // By order id: every waybill of that order, each with the order's routes (the boxes travel as one).
+        var resps = q.TrackingType == 2
+            ? q.TrackingNumber.SelectMany(id => book.Find(id) is { } order
+                ? order.Waybills.Select(w => new SfRouteResp(w, Of(order)))
+                : []).ToList()
+            : q.TrackingNumber.Select(no => new SfRouteResp(no, Of(book.ByWaybill(no)))).ToList();
         return Business(true, "S0000", null, new SfRoutesResult(resps));
     }
 

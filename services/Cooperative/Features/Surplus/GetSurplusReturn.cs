@@ -18,13 +18,18 @@ public static class GetSurplusReturn
             TypedResults.Ok(await LoadAsync(db, id, user.CooperativeId(), ct))).RequireRoles(Roles.Clerk, Roles.Admin).WithName("GetSurplusReturn");
     }
 
-    private static async Task<Ok<IReadOnlyList<Summary>>> List(Db db, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok((IReadOnlyList<Summary>)(await db.QueryAsync<Summary>(
+    /// <summary>The cooperative's surplus returns in the order they were made, paged.</summary>
+    private static async Task<Ok<Page<Summary>>> List(int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var paging = Paging.From(limit, after);
+        var rows = await db.QueryAsync<Summary>(
             """
             select r.id, r.year, r.distributable_fen, r.volume_share_bps, r.by_volume_fen, r.retained_fen,
                    (select count(*)::int from surplus_return_shares s where s.surplus_return_id = r.id) as members
-            from surplus_returns r where r.cooperative_id = @Coop order by r.year
-            """, new { Coop = user.CooperativeId() }, ct)).ToList());
+            from surplus_returns r where r.cooperative_id = @Coop and (@AfterId::uuid is null or r.id > @AfterId) order by r.id limit @Fetch
+            """, new { Coop = user.CooperativeId(), paging.AfterId, paging.Fetch }, ct);
+        return TypedResults.Ok(paging.ToPage(rows.ToList(), r => r.Id));
+    }
 
     private sealed record Header(Guid Id, int Year, long DistributableFen, int VolumeShareBps, long ByVolumeFen, long RetainedFen, DateTimeOffset ReturnedAt, string ReturnedBy);
 

@@ -10,8 +10,9 @@ public sealed record SfResult<T>(bool Success, string? ErrorCode, string? ErrorM
 
 public sealed record SfCargo(string Name, int Count, decimal Weight);
 
-/// <summary>contactType 1 = sender, 2 = receiver.</summary>
-public sealed record SfContact(int ContactType, string Contact, string Tel, string Province, string City, string? County, string Address, string? Company = null);
+/// <summary>contactType 1 = sender, 2 = receiver; SF's clients send the phone as <c>tel</c>, <c>mobile</c> or both.</summary>
+public sealed record SfContact(int ContactType, string Contact, string? Tel, string Province, string City, string? County, string Address, string? Company = null,
+    string? Mobile = null);
 
 public sealed record SfCreateOrder(
     string OrderId, string Language, IReadOnlyList<SfCargo> CargoDetails, IReadOnlyList<SfContact> ContactInfoList,
@@ -28,7 +29,7 @@ public sealed record SfSearchOrder(string OrderId, string Language);
 /// <summary>dealType 1 = confirm, 2 = cancel.</summary>
 public sealed record SfUpdateOrder(string OrderId, int DealType, string Language);
 
-/// <summary>trackingType 1 = by waybill number.</summary>
+/// <summary>trackingType 1 = by waybill number, 2 = by the customer's order id (the routes of that order's waybills).</summary>
 public sealed record SfSearchRoutes(int TrackingType, IReadOnlyList<string> TrackingNumber, int MethodType, string Language);
 
 public sealed record SfRoute(string AcceptTime, string AcceptAddress, string Remark, string OpCode);

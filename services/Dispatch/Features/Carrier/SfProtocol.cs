@@ -33,11 +33,30 @@ public static class SfProtocol
     public const string PushDigestHeader = "X-Sf-Digest";
     public const string PushTimestampHeader = "X-Sf-Timestamp";
 
+    /// <summary>
+    /// The payloads' JSON: SF's own SDK samples write every number as a Java double (<c>"count": 1.0</c>,
+    /// <c>"parcelQty": 2.0</c>), so a whole number may come with a fraction of zero; unknown fields are ignored.
+    /// </summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new WholeNumberConverter() },
     };
+
+    /// <summary>Reads an <see cref="int"/> written as <c>1</c> or <c>1.0</c>; a real fraction (<c>1.5</c>) is still an error.</summary>
+    private sealed class WholeNumberConverter : JsonConverter<int>
+    {
+        public override int Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.Number) throw new JsonException($"a number was expected, not {reader.TokenType}");
+            if (reader.TryGetInt32(out var whole)) return whole;
+            if (reader.TryGetDecimal(out var value) && value == decimal.Truncate(value) && value is >= int.MinValue and <= int.MaxValue) return (int)value;
+            throw new JsonException($"{Encoding.UTF8.GetString(reader.ValueSpan)} is not a whole number");
+        }
+
+        public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
+    }
 
     /// <summary>Java's <c>URLEncoder.encode(s, "UTF-8")</c>: keeps A–Z a–z 0–9 . - * _, space → +, every other UTF-8 byte → %XX.</summary>
     public static string JavaUrlEncode(string value)
