@@ -80,6 +80,19 @@ public sealed class Validation
             "to", $"must be on or after from, within {maxDays} days");
     }
 
+    /// <summary>
+    /// A report's period of whole days: <paramref name="to"/> defaults to <paramref name="today"/>, <paramref name="from"/>
+    /// to the <paramref name="defaultDays"/> days ending on it; both checked as <see cref="Period"/> does, or 422.
+    /// </summary>
+    public static (DateOnly First, DateOnly Last) ReportPeriod(DateOnly? from, DateOnly? to, DateOnly today, int defaultDays)
+    {
+        new Validation().Date(from, "from").Date(to, "to").ThrowIfInvalid();
+        var last = to ?? today;
+        var first = from ?? last.AddDays(1 - defaultDays);
+        new Validation().Period(first, last).ThrowIfInvalid();
+        return (first, last);
+    }
+
     public void ThrowIfInvalid()
     {
         if (!IsValid)

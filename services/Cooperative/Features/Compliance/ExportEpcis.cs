@@ -30,10 +30,7 @@ public static class ExportEpcis
 
     private static async Task<IResult> Export(DateOnly? from, DateOnly? to, Db db, ClaimsPrincipal user, IConfiguration config, TimeProvider clock, CancellationToken ct)
     {
-        new Validation().Date(from, "from").Date(to, "to").ThrowIfInvalid();
-        var last = to ?? ChinaTime.Today(clock);
-        var first = from ?? last.AddDays(-6);
-        new Validation().Period(first, last).ThrowIfInvalid();
+        var (first, last) = Validation.ReportPeriod(from, to, ChinaTime.Today(clock), defaultDays: 7);
         var args = new { Coop = user.CooperativeId(), Start = ChinaTime.StartOf(first), End = ChinaTime.StartOf(last.AddDays(1)) };
 
         var receipts = await db.QueryAsync<Receipt>(

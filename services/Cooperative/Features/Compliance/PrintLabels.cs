@@ -21,8 +21,7 @@ public static class PrintLabels
         new Validation().OneOf(sheet ?? "label", "sheet", ["label", "a4"]).ThrowIfInvalid();
         var coop = user.CooperativeId();
         var certificate = await Certificates.OfOrderAsync(db, id, coop, ct);
-        var name = await db.ExecuteScalarAsync<string>("select name from cooperative_profiles where cooperative_id = @Coop", new { Coop = coop }, ct)
-            ?? throw Profile.Profile.Required();
+        var name = await Profile.Profile.NameAsync(db, coop, ct);
         var rows = await db.QueryAsync<BoxRow>(
             """
             select distinct b.trace_code, b.seq, b.grade, b.net_grams, l.harvested_on

@@ -22,10 +22,7 @@ public static class IntakeReport
 
     public static async Task<Ok<Response>> Get(DateOnly? from, DateOnly? to, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        new Validation().Date(from, "from").Date(to, "to").ThrowIfInvalid();
-        var last = to ?? ChinaTime.Today(clock);
-        var first = from ?? last.AddDays(-6);
-        new Validation().Period(first, last).ThrowIfInvalid();
+        var (first, last) = Validation.ReportPeriod(from, to, ChinaTime.Today(clock), defaultDays: 7);
         var args = new { Coop = user.CooperativeId(), From = first, To = last };
 
         var totals = await db.QuerySingleAsync<Totals>(

@@ -39,6 +39,10 @@ public static class Profile
             from cooperative_profiles where cooperative_id = @Coop
             """, new { Coop = coop }, ct) ?? throw Required();
 
+    /// <summary>The cooperative's name as its documents print it; 409 <c>profile-required</c> without a profile.</summary>
+    public static async Task<string> NameAsync(Db db, string coop, CancellationToken ct) =>
+        await db.ExecuteScalarAsync<string>("select name from cooperative_profiles where cooperative_id = @Coop", new { Coop = coop }, ct) ?? throw Required();
+
     public static ProblemException Required() => Problem.Conflict("profile-required",
         "This cooperative has no profile yet: its admin saves it first (PUT /api/v1/cooperative/profile).");
 }

@@ -44,9 +44,7 @@ public static class GetStatement
         return Csv.Wanted(http) ? AsCsv(statement) : TypedResults.Ok(statement);
     }
 
-    private static async Task<string> CooperativeName(Db db, ClaimsPrincipal user, CancellationToken ct) =>
-        await db.ExecuteScalarAsync<string>("select name from cooperative_profiles where cooperative_id = @Coop", new { Coop = user.CooperativeId() }, ct)
-        ?? throw Profile.Profile.Required();
+    private static Task<string> CooperativeName(Db db, ClaimsPrincipal user, CancellationToken ct) => Profile.Profile.NameAsync(db, user.CooperativeId(), ct);
 
     public static async Task<GrowerStatement> LoadAsync(Db db, Guid id, Guid growerId, string coop, CancellationToken ct)
     {

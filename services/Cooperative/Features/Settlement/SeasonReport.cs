@@ -21,15 +21,11 @@ public static class SeasonReport
 
     private static async Task<IResult> Get(DateOnly? from, DateOnly? to, Db db, ClaimsPrincipal user, IConfiguration config, TimeProvider clock, CancellationToken ct)
     {
-        new Validation().Date(from, "from").Date(to, "to").ThrowIfInvalid();
-        var last = to ?? ChinaTime.Today(clock);
-        var first = from ?? last.AddDays(-89);
-        new Validation().Period(first, last).ThrowIfInvalid();
+        var (first, last) = Validation.ReportPeriod(from, to, ChinaTime.Today(clock), defaultDays: 90);
         var coop = user.CooperativeId();
         var args = new { Coop = coop, From = first, To = last, Start = ChinaTime.StartOf(first), End = ChinaTime.StartOf(last.AddDays(1)) };
 
-        var name = await db.ExecuteScalarAsync<string>("select name from cooperative_profiles where cooperative_id = @Coop", args, ct)
-            ?? throw Profile.Profile.Required();
+        var name = await Profile.Profile.NameAsync(db, coop, ct);
         var intake = await db.QueryAsync<(DateOnly Day, string Grade, long Grams)>(
             """
             select harvested_on, grade, sum(grams)::bigint from lots
