@@ -29,9 +29,23 @@ public static class Products
     public const string Land = "land";
     public const string Heavy = "heavy";
 
+    /// <summary>The JD-style carrier's 特快 and its cold chain (冷链, held at 10–12 °C).</summary>
+    public const string JdExpress = "jd_express";
+    public const string JdCold = "jd_cold";
+
     public const string Default = Express;
 
-    public static readonly IReadOnlyList<string> All = [Express, Standard, Cold, Land, Heavy];
+    public static readonly IReadOnlyList<string> All = [Express, Standard, Cold, Land, Heavy, JdExpress, JdCold];
+}
+
+/// <summary>The carriers MelonChain books with, by the name shipments, rate cards and carrier accounts record.</summary>
+public static class Carriers
+{
+    /// <summary>SF Express-style open platform (顺丰).</summary>
+    public const string Sf = "sf";
+
+    /// <summary>JD Logistics-style open platform (京东物流), with its cold chain.</summary>
+    public const string Jd = "jd";
 }
 
 /// <summary>What the cooperative sells, in the words of its trace page, certificates and labels.</summary>
@@ -70,6 +84,9 @@ public sealed record ProductCare(string Product, string Chain, int PromisedDays,
         new ProductCare(Products.Cold, Chains.Cold, 2, 7, 2),
         new ProductCare(Products.Land, Chains.Ambient, 4, 4, null),
         new ProductCare(Products.Heavy, Chains.Ambient, 3, 4, null),
+        new ProductCare(Products.JdExpress, Chains.Ambient, 2, 4, null),
+        // JD's 冷链 holds 10–12 °C: cold without chilling injury.
+        new ProductCare(Products.JdCold, Chains.Cold, 2, 7, 10),
     }.ToDictionary(c => c.Product);
 
     public static ProductCare Of(string product) =>

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using MelonChain.Messages.Cooperative;
 using MelonChain.Testing;
-using SfProtocol = dispatch::MelonChain.Dispatch.Features.Carrier.SfProtocol;
+using SfProtocol = dispatch::MelonChain.Dispatch.Features.Carrier.Sf.SfProtocol;
 
 namespace MelonChain.Dispatch.Tests;
 

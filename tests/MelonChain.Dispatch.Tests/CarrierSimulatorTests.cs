@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using dispatch::MelonChain.Dispatch.Features.Carrier;
+using dispatch::MelonChain.Dispatch.Features.Carrier.Sf;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MelonChain.Dispatch.Tests;
@@ -70,7 +71,7 @@ public class CarrierSimulatorTests(LoneSimulator sim) : IClassFixture<LoneSimula
             monthlyCard = "7551234567", payMethod = 1, expressTypeId = 1, parcelQty = 1, totalWeight = 5, isDocall = 1,
         }, SfProtocol.Json));
         var rebooked = await Carrier().BookAsync(Booking(orderId, 5), CancellationToken.None);
-        var found = await Carrier().FindOrderAsync(orderId, CancellationToken.None);
+        var found = await Carrier().FindOrderAsync(orderId, "7551234567", CancellationToken.None);
 
         Assert.Equal(5, booking.WaybillNos.Count);
         Assert.Equal(booking.MasterWaybillNo, booking.WaybillNos[0]);
@@ -88,10 +89,10 @@ public class CarrierSimulatorTests(LoneSimulator sim) : IClassFixture<LoneSimula
         var orderId = "MC-SIM-" + Guid.NewGuid().ToString("N");
         await Carrier().BookAsync(Booking(orderId, 1), CancellationToken.None);
 
-        await Carrier().CancelAsync(orderId, CancellationToken.None);
+        await Carrier().CancelAsync(orderId, "7551234567", CancellationToken.None);
 
         Assert.True((await sim.Host.OrderAsync(orderId))!.Value.GetProperty("cancelled").GetBoolean());
-        Assert.Null(await Carrier().FindOrderAsync("MC-NOPE-" + Guid.NewGuid().ToString("N"), CancellationToken.None));
+        Assert.Null(await Carrier().FindOrderAsync("MC-NOPE-" + Guid.NewGuid().ToString("N"), "7551234567", CancellationToken.None));
     }
 
     [Fact]

@@ -15,8 +15,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using RoutePlayer = simulator::MelonChain.CarrierSimulator.Simulator.RoutePlayer;
-using SfProtocol = dispatch::MelonChain.Dispatch.Features.Carrier.SfProtocol;
-using SfPushRoute = dispatch::MelonChain.Dispatch.Features.Carrier.SfPushRoute;
+using SfProtocol = dispatch::MelonChain.Dispatch.Features.Carrier.Sf.SfProtocol;
+using SfPushRoute = dispatch::MelonChain.Dispatch.Features.Carrier.Sf.SfPushRoute;
 
 namespace MelonChain.Dispatch.Tests;
 

@@ -98,7 +98,7 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         Assert.True(delivered.GetProperty("onTime").GetBoolean());
         Assert.True(delivered.GetProperty("deliveredAt").GetDateTimeOffset() <= promisedBy);
         var timeline = delivered.GetProperty("timeline").EnumerateArray().ToList();
-        Assert.Equal(["50", "30", "31", "36", "31", "44", "80"], timeline.Select(r => r.GetProperty("opCode").GetString()));
+        Assert.Equal(["50", "30", "31", "36", "31", "44", "80"], timeline.Select(r => r.GetProperty("carrierCode").GetString()));
         Assert.Equal(timeline.Select(r => r.GetProperty("at").GetDateTimeOffset()).Order(), timeline.Select(r => r.GetProperty("at").GetDateTimeOffset()));
 
         var changes = await Eventually.Until(async () => (await f.Events.PeekAsync("ShipmentStatusChanged"))
@@ -167,7 +167,7 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
             Assert.Equal("delivered", shipment.GetProperty("status").GetString());
             Assert.True(shipment.GetProperty("onTime").GetBoolean());
             var timeline = shipment.GetProperty("timeline").EnumerateArray().ToList();
-            Assert.Equal(["50", "31", "9999", "44", "80"], timeline.Select(r => r.GetProperty("opCode").GetString()));
+            Assert.Equal(["50", "31", "9999", "44", "80"], timeline.Select(r => r.GetProperty("carrierCode").GetString()));
             Assert.Equal(JsonValueKind.Null, timeline[2].GetProperty("status").ValueKind); // unknown code kept raw
             // Every event the pushes caused has left the outbox (relayed and confirmed): what the counter holds is all of them.
             await Eventually.Until(() => f.ScalarAsync<long>("select count(*) from outbox"), n => n == 0, what: "the outbox to drain");
@@ -240,7 +240,7 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         Assert.False(lateShipment.GetProperty("onTime").GetBoolean());
         Assert.True(lateShipment.GetProperty("deliveredAt").GetDateTimeOffset() > lateShipment.GetProperty("promisedBy").GetDateTimeOffset());
         Assert.Equal(JsonValueKind.Null, failedShipment.GetProperty("deliveredAt").ValueKind);
-        Assert.Equal("70", failedShipment.GetProperty("timeline").EnumerateArray().Last().GetProperty("opCode").GetString());
+        Assert.Equal("70", failedShipment.GetProperty("timeline").EnumerateArray().Last().GetProperty("carrierCode").GetString());
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public class RateCalculatorTests
     public void Integer_prices_equal_the_decimal_definition_for_every_line_weight_size_and_discount()
     {
         var random = new Random(20261203);
-        var lines = RateCalculator.DefaultCard.Append(new RateLine("odd", "Guangdong", "Chengdu", 500, 1234, 777, 5000, 3, false)).ToList();
+        var lines = RateCalculator.DefaultCard.Append(new RateLine("sf", "odd", "Guangdong", "Chengdu", 500, 1234, 777, 5000, 3, false)).ToList();
         for (var i = 0; i < 20_000; i++)
         {
             var line = lines[random.Next(lines.Count)];

@@ -39,7 +39,7 @@ public class RoutePollingTests(PollingFixture f) : IClassFixture<PollingFixture>
                 TimeSpan.FromSeconds(40), "delivery through polling");
 
             Assert.True(delivered.GetProperty("onTime").GetBoolean());
-            Assert.Equal("80", delivered.GetProperty("timeline").EnumerateArray().Last().GetProperty("opCode").GetString());
+            Assert.Equal("80", delivered.GetProperty("timeline").EnumerateArray().Last().GetProperty("carrierCode").GetString());
         }
         finally
         {

@@ -1,6 +1,7 @@
 extern alias dispatch;
 using System.Text.Json;
 using dispatch::MelonChain.Dispatch.Features.Carrier;
+using dispatch::MelonChain.Dispatch.Features.Carrier.Sf;
 
 namespace MelonChain.Dispatch.Tests;
 
@@ -62,7 +63,7 @@ public class SfProtocolTests
         Assert.True(good.Authentic);
         Assert.False(good.Stale);
         var route = Assert.Single(good.Routes);
-        Assert.Equal(("SF1234567890123", "50", new DateTimeOffset(2026, 6, 12, 2, 0, 0, TimeSpan.Zero)), (route.WaybillNo, route.OpCode, route.At.ToUniversalTime()));
+        Assert.Equal(("SF1234567890123", "50", new DateTimeOffset(2026, 6, 12, 2, 0, 0, TimeSpan.Zero)), (route.WaybillNo, route.CarrierCode, route.At.ToUniversalTime()));
         Assert.True(stale.Stale);
         Assert.Empty(stale.Routes);
         Assert.False(forged.Authentic);

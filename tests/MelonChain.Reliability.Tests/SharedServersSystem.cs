@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MelonChain.Testing;
 using dispatch::MelonChain.Dispatch.Features.Carrier;
+using dispatch::MelonChain.Dispatch.Features.Carrier.Sf;
 
 namespace MelonChain.Reliability.Tests;
 

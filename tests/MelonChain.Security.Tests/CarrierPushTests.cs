@@ -2,7 +2,7 @@ extern alias dispatch;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using SfProtocol = dispatch::MelonChain.Dispatch.Features.Carrier.SfProtocol;
+using SfProtocol = dispatch::MelonChain.Dispatch.Features.Carrier.Sf.SfProtocol;
 
 namespace MelonChain.Security.Tests;
 

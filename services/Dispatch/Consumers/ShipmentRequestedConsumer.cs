@@ -1,5 +1,7 @@
 using MelonChain.Messages;
 using MelonChain.Dispatch.Features.Cancellation;
+using MelonChain.Dispatch.Features.Carrier;
+using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Messaging;
@@ -8,11 +10,11 @@ namespace MelonChain.Dispatch.Consumers;
 
 /// <summary>
 /// A packed order becomes an open pickup at the cooperative with a suggested window, keeping the boxes (trace
-/// codes, dimensions), destination, buyer and product. The shipment id is decided here, once, because the
+/// codes, dimensions), destination, buyer, and the carrier and product it goes by (<see cref="CarrierChoice"/>). The shipment id is decided here, once, because the
 /// carrier order id derives from it. A repeated request or one for an order already cancelled opens nothing; the
 /// order's lock makes this and a cancellation handled at the same moment on the other queue come out in one order.
 /// </summary>
-public sealed class ShipmentRequestedConsumer(Db db, TimeProvider clock) : InboxConsumer<ShipmentRequested>(db)
+public sealed class ShipmentRequestedConsumer(Db db, CarrierRegistry carriers, TimeProvider clock) : InboxConsumer<ShipmentRequested>(db)
 {
     protected override async Task Handle(ShipmentRequested m, Db db, CancellationToken ct)
     {
@@ -24,17 +26,19 @@ public sealed class ShipmentRequestedConsumer(Db db, TimeProvider clock) : Inbox
         var now = clock.GetUtcNow();
         var (windowStart, windowEnd) = SuggestedWindow(now);
         var pickupId = Guid.CreateVersion7();
+        var choice = await CarrierChoice.ForOrderAsync(db, carriers, m.CooperativeId,
+            string.IsNullOrEmpty(m.Product) ? Products.Default : m.Product, m.Destination.City, ct);
         var opened = await db.ExecuteAsync(
             """
-            insert into pickups (id, cooperative_id, order_id, shipment_id, buyer_id, product, destination_city, address,
+            insert into pickups (id, cooperative_id, order_id, shipment_id, buyer_id, carrier, product, destination_city, address,
                                  contact_name, phone, status, window_start, window_end, box_count, oldest_harvest, opened_at, updated_at)
-            values (@Id, @Coop, @OrderId, @ShipmentId, @BuyerId, @Product, @City, @Address, @Contact, @Phone, 'open',
+            values (@Id, @Coop, @OrderId, @ShipmentId, @BuyerId, @Carrier, @Product, @City, @Address, @Contact, @Phone, 'open',
                     @WindowStart, @WindowEnd, @Boxes, @OldestHarvest, @Now, @Now)
             on conflict (order_id) do nothing
             """, new
             {
                 Id = pickupId, Coop = m.CooperativeId, m.OrderId, ShipmentId = Guid.CreateVersion7(), m.BuyerId,
-                Product = string.IsNullOrEmpty(m.Product) ? Products.Default : m.Product,
+                choice.Carrier, choice.Product,
                 m.Destination.City, m.Destination.Address, Contact = m.Destination.ContactName, m.Destination.Phone,
                 WindowStart = windowStart, WindowEnd = windowEnd, Boxes = m.Boxes.Count,
                 OldestHarvest = m.Boxes.SelectMany(b => b.Sources).Select(s => (DateOnly?)s.HarvestedOn).Min(), Now = now,

@@ -18,10 +18,10 @@ public static class SaveCarrierAccounts
     public static void Map(RouteGroupBuilder accounts) =>
         accounts.MapPut("/", Handle).RequireRoles(Roles.Admin).WithName("SaveCarrierAccounts");
 
-    private static async Task<Ok<View>> Handle(Request request, Db db, ICarrier carrier, RateCardCache cache, HttpContext http,
+    private static async Task<Ok<View>> Handle(Request request, Db db, CarrierRegistry carriers, RateCardCache cache, HttpContext http,
         ClaimsPrincipal user, CancellationToken ct)
     {
-        string[] known = [carrier.Name];
+        var known = carriers.Names;
         var accounts = request.Accounts ?? [];
         var v = new Validation().Check(accounts.Count is > 0 and <= 10, "accounts", "must hold 1 to 10 accounts");
         for (var i = 0; i < accounts.Count; i++)

@@ -43,7 +43,7 @@ public sealed class CancellationWorker(
         var lease = TimeSpan.FromSeconds(config.GetValue("Dispatch:Cancellations:BookingLeaseSeconds", 120.0));
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Db>();
-        var carrier = scope.ServiceProvider.GetRequiredService<ICarrier>();
+        var carriers = scope.ServiceProvider.GetRequiredService<CarrierRegistry>();
 
         // Claim a few due requests by pushing their next try out; a replica that dies leaves them due again.
         await db.BeginAsync(ct);
@@ -60,7 +60,7 @@ public sealed class CancellationWorker(
 
         foreach (var request in due)
         {
-            try { await AnswerAsync(db, carrier, request, lease, ct); }
+            try { await AnswerAsync(db, carriers, request, lease, ct); }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 await db.ResetAsync();
@@ -79,7 +79,7 @@ public sealed class CancellationWorker(
     /// <summary>1, 2, 4 … seconds, at most 30: the carrier's circuit break is 15 s, so a recovered carrier is asked soon.</summary>
     private static TimeSpan Backoff(int tries) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, Math.Clamp(tries - 1, 0, 5))));
 
-    private async Task AnswerAsync(Db db, ICarrier carrier, Pending request, TimeSpan lease, CancellationToken ct)
+    private async Task AnswerAsync(Db db, CarrierRegistry carriers, Pending request, TimeSpan lease, CancellationToken ct)
     {
         await db.BeginAsync(ct);
         await Cancellations.LockOrderAsync(db, request.OrderId, ct);
@@ -100,18 +100,22 @@ public sealed class CancellationWorker(
             await db.CommitAsync(ct);
             return;
         }
+        var account = await db.QuerySingleOrDefaultAsync<string?>(
+            "select account from carrier_accounts where cooperative_id = @Coop and carrier = @Carrier",
+            new { Coop = request.CooperativeId, pickup.Carrier }, ct) ?? "";
         await db.CommitAsync(ct);
         await db.ReleaseConnectionAsync();
 
         // Outside any transaction: every carrier order the collection may have created (an unknown order is fine).
+        var carrier = carriers.Get(pickup.Carrier);
         for (var part = 1; part <= CollectPickup.CarrierOrderCount(pickup.BoxCount); part++)
         {
-            try { await carrier.CancelAsync(CollectPickup.CarrierOrderId(pickup.ShipmentId, part), ct); }
-            catch (ProblemException e) when (e.Status == 502)
+            try { await carrier.CancelAsync(CollectPickup.CarrierOrderId(pickup.ShipmentId, part), account, ct); }
+            catch (CarrierRejectedException e)
             {
                 // The carrier refuses: it has picked the parcels up. The shipment goes on.
-                logger.LogWarning("Carrier refused to cancel order {OrderId} part {Part}: {Detail}", request.OrderId, part, e.Detail);
-                await FinishAsync(db, request, CancellationOutcomes.AlreadyCollected, $"The carrier refused the cancellation: {e.Detail}", ct);
+                logger.LogWarning("Carrier refused to cancel order {OrderId} part {Part}: {Detail}", request.OrderId, part, e.Message);
+                await FinishAsync(db, request, CancellationOutcomes.AlreadyCollected, $"The carrier refused the cancellation: {e.Message}", ct);
                 return;
             }
         }

@@ -18,7 +18,7 @@ public static class Cancellations
     public static Task LockOrderAsync(Db db, Guid orderId, CancellationToken ct) =>
         db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('dispatch-order:' || @OrderId::text))", new { OrderId = orderId }, ct);
 
-    public sealed record PickupState(Guid Id, Guid ShipmentId, string Status, int BoxCount, DateTimeOffset? BookingStartedAt);
+    public sealed record PickupState(Guid Id, Guid ShipmentId, string Status, int BoxCount, DateTimeOffset? BookingStartedAt, string Carrier);
 
     /// <summary>What the request comes to now, inside the order's lock; null while only the carrier can tell.</summary>
     public sealed record Decision(string? Outcome, PickupState? Pickup);
@@ -27,7 +27,7 @@ public static class Cancellations
     {
         var pickup = await db.QuerySingleOrDefaultAsync<PickupState>(
             """
-            select id, shipment_id, status, box_count, booking_started_at from pickups
+            select id, shipment_id, status, box_count, booking_started_at, carrier from pickups
             where order_id = @OrderId and cooperative_id = @Coop for update
             """, new { OrderId = orderId, Coop = coop }, ct);
         if (pickup is null)

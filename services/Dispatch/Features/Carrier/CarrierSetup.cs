@@ -1,23 +1,44 @@
 using System.Net;
+using MelonChain.Dispatch.Features.Carrier.Jd;
+using MelonChain.Dispatch.Features.Carrier.Sf;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
 namespace MelonChain.Dispatch.Features.Carrier;
 
 /// <summary>
-/// The carrier adapter and its HttpClient: Polly v8 pipeline (Microsoft.Extensions.Http.Resilience) of total
-/// timeout → retry (idempotent calls only) → circuit breaker → per-attempt timeout. Settings under
-/// <c>Carrier:Sf</c> and <c>Carrier:Resilience</c>; switching to the real SF endpoint is configuration only.
+/// The carrier adapters and their HttpClients. Each client has the same Polly v8 pipeline (Microsoft.Extensions.Http.Resilience)
+/// of total timeout → retry (idempotent calls only) → circuit breaker (one per carrier) → per-attempt timeout, settings under
+/// <c>Carrier:Resilience</c>. Each adapter's settings are under <c>Carrier:{Name}</c>; switching to a real endpoint is
+/// configuration only. SF is always on; JD is on when <c>Carrier:Jd:AppKey</c> is set.
+/// Adding a carrier: an adapter folder beside Sf/ and Jd/, one <c>AddAdapter</c> line here, its rate-card lines and
+/// its name in <see cref="MelonChain.Messages.Carriers"/> (services/Dispatch/CARRIERS.md, "Adding a carrier").
 /// </summary>
 public static class CarrierSetup
 {
+    /// <summary>Marks a request the pipeline may send again (reads, cancels): creating an order is retried by its adapter.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Idempotent = new("melonchain.idempotent");
+
     public static WebApplicationBuilder AddCarrier(this WebApplicationBuilder builder)
     {
-        var settings = SfSettings.From(builder.Configuration);
+        var config = builder.Configuration;
+        var sf = SfSettings.From(config);
+        builder.Services.AddSingleton(sf);
+        AddAdapter<SfCarrier>(builder, "sf", sf.BaseUrl);
+        if (JdSettings.From(config) is { } jd)
+        {
+            builder.Services.AddSingleton(jd);
+            AddAdapter<JdCarrier>(builder, "jd", jd.BaseUrl);
+        }
+        builder.Services.AddTransient<CarrierRegistry>();
+        return builder;
+    }
+
+    private static void AddAdapter<TCarrier>(WebApplicationBuilder builder, string name, string baseUrl) where TCarrier : class, ICarrier
+    {
         var r = builder.Configuration.GetSection("Carrier:Resilience");
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddHttpClient<ICarrier, SfCarrier>(c => c.BaseAddress = new Uri(settings.BaseUrl.TrimEnd('/') + "/"))
-            .AddResilienceHandler("sf", pipeline =>
+        builder.Services.AddHttpClient<TCarrier>(c => c.BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"))
+            .AddResilienceHandler(name, pipeline =>
             {
                 pipeline.AddTimeout(TimeSpan.FromSeconds(r.GetValue("TotalTimeoutSeconds", 20.0)));
                 pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -26,9 +47,8 @@ public static class CarrierSetup
                     Delay = TimeSpan.FromMilliseconds(r.GetValue("RetryDelayMs", 200)),
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
-                    // Reads (search, routes, cancel) are safe to repeat; creating an order is retried by SfCarrier itself.
                     ShouldHandle = args => ValueTask.FromResult(
-                        args.Context.GetRequestMessage()?.Options.TryGetValue(SfCarrier.Idempotent, out var idempotent) == true && idempotent
+                        args.Context.GetRequestMessage()?.Options.TryGetValue(Idempotent, out var idempotent) == true && idempotent
                         && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                 });
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
@@ -43,6 +63,6 @@ public static class CarrierSetup
                 });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(r.GetValue("AttemptTimeoutSeconds", 5.0)));
             });
-        return builder;
+        builder.Services.AddTransient<ICarrier>(sp => sp.GetRequiredService<TCarrier>());
     }
 }

@@ -1,13 +1,8 @@
 namespace MelonChain.Dispatch.Features.Carrier;
 
-// The unified carrier model: what Dispatch needs from any carrier, in its own words. Adapters (SfCarrier)
-// map it to and from the carrier's payloads.
-
-/// <summary>The carriers Dispatch speaks, by the name shipments, accounts and rate cards record.</summary>
-public static class Carriers
-{
-    public const string Sf = "sf";
-}
+// The unified carrier model: what Dispatch needs from any carrier, in its own words. Each adapter (Sf/, Jd/) maps it
+// to and from its carrier's payloads, maps the carrier's route codes to ShipmentStatuses and raises the errors below;
+// nothing outside an adapter knows a carrier's field names, codes or products' own ids.
 
 /// <summary>A sender or receiver: the person, their phone and address, and for a sender its company.</summary>
 public sealed record Party(string Name, string Phone, string Province, string City, string Address, string? County = null, string? Company = null);
@@ -23,45 +18,68 @@ public sealed record BookingRequest(
     string CarrierOrderId, string Product, Party Sender, Party Receiver, IReadOnlyList<BookingParcel> Parcels,
     DateTimeOffset PickupFrom, string? Remark, string Account, bool MayExist = false);
 
-/// <summary>The carrier's order: the master waybill first, then the children, one per parcel.</summary>
+/// <summary>
+/// The carrier's order: its master tracking number and one tracking number per parcel, in the parcels' order. For a
+/// carrier that numbers each parcel with its own waybill (SF) the master is the first of them; for one that gives the
+/// order one waybill and each parcel a package code (JD) the master is that waybill and not among the parcels'.
+/// </summary>
 public sealed record CarrierBooking(string CarrierOrderId, string MasterWaybillNo, IReadOnlyList<string> WaybillNos);
 
-/// <summary>One route record as the carrier reported it; <see cref="Raw"/> keeps the carrier's own JSON.</summary>
-public sealed record RouteEvent(string WaybillNo, string? CarrierOrderId, string OpCode, DateTimeOffset At, string Location, string Remark, string Raw);
+/// <summary>
+/// One route record as the carrier reported it: the carrier's own code, the status the adapter mapped it to
+/// (null = a code it does not know: keep the previous status), and <see cref="Raw"/>, the carrier's own JSON.
+/// </summary>
+public sealed record RouteEvent(
+    string WaybillNo, string? CarrierOrderId, string CarrierCode, string? Status, DateTimeOffset At, string Location, string Remark, string Raw);
 
 /// <summary>The carrier's own price and promised delivery time for one product.</summary>
 public sealed record CarrierQuote(string Product, DateTimeOffset DeliverBy, long ListFen);
 
-/// <summary>A parsed push: <c>Authentic</c> when its digest matches, <c>Stale</c> when it was signed too long ago (or in the future).</summary>
+/// <summary>A parsed push: <c>Authentic</c> when its signature matches, <c>Stale</c> when it was signed too long ago (or in the future).</summary>
 public sealed record RoutePush(bool Authentic, IReadOnlyList<RouteEvent> Routes, bool Stale = false);
 
 public interface ICarrier
 {
+    /// <summary>The carrier's name in <see cref="MelonChain.Messages.Carriers"/>.</summary>
     string Name { get; }
+
+    /// <summary>The MelonChain products (<see cref="MelonChain.Messages.Products"/>) this carrier carries.</summary>
+    IReadOnlyCollection<string> Products { get; }
+
+    /// <summary>True when the carrier pushes route records (Dispatch then polls only quiet shipments); false when they are only pulled.</summary>
+    bool PushesRoutes { get; }
 
     /// <summary>Creates the order, or finds it when an earlier attempt with the same order id already did.</summary>
     Task<CarrierBooking> BookAsync(BookingRequest request, CancellationToken ct);
 
-    /// <summary>The carrier's price and promise for a weight to a destination city (its own tariff, for comparison with the card).</summary>
+    /// <summary>The carrier's price and promise for a weight to a destination city (its own tariff), or null when it has no such query.</summary>
     Task<CarrierQuote?> QuoteAsync(string product, long grams, string destinationCity, DateTimeOffset shipAt, CancellationToken ct);
 
-    Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, CancellationToken ct);
+    /// <summary>The order booked under <paramref name="carrierOrderId"/> by the cooperative's <paramref name="account"/>, or null.</summary>
+    Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, string account, CancellationToken ct);
 
-    Task CancelAsync(string carrierOrderId, CancellationToken ct);
+    /// <summary>Cancels the order before pickup (an order the carrier does not have is fine); <see cref="CarrierRejectedException"/> once picked up.</summary>
+    Task CancelAsync(string carrierOrderId, string account, CancellationToken ct);
 
-    /// <summary>Route records of up to 10 waybills.</summary>
-    Task<IReadOnlyList<RouteEvent>> RoutesAsync(IReadOnlyList<string> waybillNos, CancellationToken ct);
+    /// <summary>Route records of up to 10 master waybills.</summary>
+    Task<IReadOnlyList<RouteEvent>> RoutesAsync(IReadOnlyList<string> masterWaybillNos, CancellationToken ct);
 
-    /// <summary>Checks a push's authenticity and reads its records; <see cref="PushAcknowledgement"/> is the answer.</summary>
+    /// <summary>Checks a push's authenticity and reads its records; <see cref="PushAcknowledgement"/> is the answer. A carrier that does not push returns <c>Authentic = false</c>.</summary>
     RoutePush ParsePush(string body, IDictionary<string, string?> headers);
 
     object PushAcknowledgement { get; }
 }
 
-/// <summary>The carrier did not answer usefully (network, timeout, 5xx, rate limit, system error): safe to retry.</summary>
-public sealed class CarrierUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// The carrier did not answer usefully (network, timeout, 5xx, rate limit, system error): safe to retry.
+/// <see cref="CircuitOpen"/>: calls are paused after repeated failures.
+/// </summary>
+public sealed class CarrierUnavailableException(string message, Exception? inner = null, bool circuitOpen = false) : Exception(message, inner)
+{
+    public bool CircuitOpen { get; } = circuitOpen;
+}
 
-/// <summary>The carrier refused the call for a reason a retry will not fix (bad parameters, permission, digest).</summary>
+/// <summary>The carrier refused the call for a reason a retry will not fix (bad parameters, permission, signature, already picked up).</summary>
 public sealed class CarrierRejectedException(string code, string message) : Exception($"{code}: {message}")
 {
     public string Code { get; } = code;

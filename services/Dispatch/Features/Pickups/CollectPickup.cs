@@ -10,7 +10,7 @@ namespace MelonChain.Dispatch.Features.Pickups;
 
 /// <summary>
 /// At the village the courier scans every box: the scanned set must equal the packed set (422 names the
-/// missing and unknown codes). Then the shipment is booked with the carrier — a parcel per box, at most 300 per
+/// missing and unknown codes). Then the shipment is booked with the pickup's carrier — a parcel per box, at most 300 per
 /// carrier order (a larger shipment is several orders, each with its master and child waybills), door pickup,
 /// monthly account, sender pays — priced from the rate card, promised by collection + the product's days, and
 /// ShipmentBooked is published.
@@ -52,7 +52,7 @@ public static class CollectPickup
     public static int CarrierOrderCount(int boxes) => Math.Max(1, (boxes + MaxParcelsPerCarrierOrder - 1) / MaxParcelsPerCarrierOrder);
 
     private static async Task<Ok<Shipment>> Handle(
-        Guid id, Request request, Db db, ClaimsPrincipal user, ICarrier carrier, TimeProvider clock, CancellationToken ct)
+        Guid id, Request request, Db db, ClaimsPrincipal user, CarrierRegistry carriers, TimeProvider clock, CancellationToken ct)
     {
         var scanned = request.TraceCodes ?? [];
         new Validation()
@@ -79,10 +79,11 @@ public static class CollectPickup
         if (await db.ExecuteScalarAsync<bool>(
                 "select exists (select 1 from cancellation_requests where order_id = @OrderId and answered_at is null)", new { pickup.OrderId }, ct))
             throw Problem.Conflict("cancellation-requested", "The cooperative asked to cancel this order; do not collect it.");
-        var line = RateCalculator.Find(await Rates.Rates.CardAsync(db, coop, ct), pickup.Product, pickup.DestinationCity)
-            ?? throw Problem.Unprocessable("no-rate", $"The rate card has no {pickup.Product} rate to {pickup.DestinationCity}.");
+        var carrier = carriers.Get(pickup.Carrier);
+        var line = RateCalculator.Find((await Rates.Rates.CardAsync(db, coop, ct)).Where(l => l.Carrier == carrier.Name), pickup.Product, pickup.DestinationCity)
+            ?? throw Problem.Unprocessable("no-rate", $"The rate card has no {carrier.Name} {pickup.Product} rate to {pickup.DestinationCity}.");
         var price = RateCalculator.Quote(line, boxes.Select(b => new ParcelSpec(b.NetGrams, b.LengthCm, b.WidthCm, b.HeightCm)).ToList(),
-            await Rates.Rates.DiscountBpsAsync(db, coop, carrier.Name, ct));
+            Rates.Rates.DiscountBps(await Rates.Rates.DiscountsAsync(db, coop, ct), carrier.Name));
         var (sender, account) = await Accounts.CarrierAccounts.ForBookingAsync(db, coop, carrier.Name, ct);
         var now = clock.GetUtcNow();
         // An earlier request that began booking may have reached the carrier even though its answer never came back.
@@ -98,9 +99,9 @@ public static class CollectPickup
         var bookings = new List<(CarrierOrder Order, IReadOnlyList<Waybill> Waybills)>();
         foreach (var (part, i) in parts.Select((p, i) => (p, i + 1)))
         {
-            var booking = await carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, from, receiver,
+            var booking = await CarrierRegistry.Guard(() => carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, from, receiver,
                 part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now > pickup.WindowStart ? now : pickup.WindowStart,
-                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), account, MayExist: bookedBefore), ct);
+                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), account, MayExist: bookedBefore), ct));
             if (booking.WaybillNos.Count != part.Length)
                 throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
                     $"The carrier issued {booking.WaybillNos.Count} waybills for {part.Length} parcels.");
@@ -137,7 +138,9 @@ public static class CollectPickup
             """, new { Ids = bookings.Select(b => b.Order.CarrierOrderId).ToArray(), Shipments = bookings.Select(_ => pickup.ShipmentId).ToArray(),
                        Parts = bookings.Select(b => b.Order.Part).ToArray(), Masters = bookings.Select(b => b.Order.MasterWaybillNo).ToArray(),
                        Parcels = bookings.Select(b => b.Order.Parcels).ToArray() }, ct);
-        var waybills = bookings.SelectMany(b => b.Waybills.Select((w, i) => (b.Order.Part, w.WaybillNo, w.TraceCode, Kind: i == 0 ? "master" : "child"))).ToList();
+        // A parcel's waybill is the master when the carrier numbers parcels by waybill (SF); JD's parcels are all package codes of the order's waybill.
+        var waybills = bookings.SelectMany(b => b.Waybills.Select(w => (b.Order.Part, w.WaybillNo, w.TraceCode,
+            Kind: w.WaybillNo == b.Order.MasterWaybillNo ? "master" : "child"))).ToList();
         await db.ExecuteAsync(
             """
             insert into waybills (waybill_no, shipment_id, trace_code, kind, part)

@@ -8,7 +8,7 @@ namespace MelonChain.Dispatch.Features.Pickups;
 /// <summary>A booked shipment with its waybills and route timeline (by event time). Couriers see the ones they collected.</summary>
 public static class GetShipment
 {
-    public sealed record RouteRecord(DateTimeOffset At, string WaybillNo, string OpCode, string? Status, string Location, string Remark);
+    public sealed record RouteRecord(DateTimeOffset At, string WaybillNo, string CarrierCode, string? Status, string Location, string Remark);
 
     public sealed record Details(
         Guid Id, Guid OrderId, Guid PickupId, string Carrier, string CarrierOrderId, string Product, string MasterWaybillNo,
@@ -36,7 +36,7 @@ public static class GetShipment
         var waybills = await WaybillsAsync(db, id, ct);
         var timeline = await db.QueryAsync<RouteRecord>(
             """
-            select accept_time as at, waybill_no, op_code, status, accept_address as location, remark
+            select accept_time as at, waybill_no, op_code as carrier_code, status, accept_address as location, remark
             from route_records where shipment_id = @Id order by accept_time, id
             """, new { Id = id }, ct);
         return TypedResults.Ok(new Details(s.Id, s.OrderId, s.PickupId, s.Carrier, s.CarrierOrderId, s.Product, s.MasterWaybillNo, waybills,

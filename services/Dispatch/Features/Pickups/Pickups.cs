@@ -5,8 +5,9 @@ using MelonChain.ServiceDefaults.Security;
 namespace MelonChain.Dispatch.Features.Pickups;
 
 /// <summary>
-/// 揽收: a packed order waits as an open pickup; a courier accepts it (first one wins), schedules a window and
-/// collects it by scanning every box, which books the shipment with the carrier.
+/// 揽收: a packed order waits as an open pickup, with the carrier it will be booked with (a dispatcher may choose
+/// another before collection); a courier accepts it (first one wins), schedules a window and collects it by scanning
+/// every box, which books the shipment with that carrier.
 /// </summary>
 public static class Pickups
 {
@@ -17,6 +18,7 @@ public static class Pickups
         AcceptPickup.Map(pickups);
         SchedulePickup.Map(pickups);
         CollectPickup.Map(pickups);
+        ChooseCarrier.Map(pickups);
         var shipments = api.MapGroup("/shipments").RequireRoles(Roles.Dispatcher, Roles.Courier).WithTags("Shipments");
         GetShipment.Map(shipments);
         return api;
@@ -25,10 +27,10 @@ public static class Pickups
     public sealed record Pickup(
         Guid Id, Guid OrderId, Guid ShipmentId, Guid BuyerId, string Status, string? CourierId, string Product,
         string DestinationCity, string Address, string ContactName, string Phone, int BoxCount, DateOnly? OldestHarvest,
-        DateTimeOffset WindowStart, DateTimeOffset WindowEnd, DateTimeOffset OpenedAt);
+        DateTimeOffset WindowStart, DateTimeOffset WindowEnd, DateTimeOffset OpenedAt, string Carrier);
 
     public const string PickupColumns =
-        "id, order_id, shipment_id, buyer_id, status, courier_id, product, destination_city, address, contact_name, phone, box_count, oldest_harvest, window_start, window_end, opened_at";
+        "id, order_id, shipment_id, buyer_id, status, courier_id, product, destination_city, address, contact_name, phone, box_count, oldest_harvest, window_start, window_end, opened_at, carrier";
 
     /// <summary>The courier acting: the token's <c>courier</c> claim (an admin acts as itself).</summary>
     public static string Courier(ClaimsPrincipal user) =>

@@ -1,3 +1,4 @@
+using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -7,28 +8,30 @@ using MelonChain.ServiceDefaults.Security;
 namespace MelonChain.Dispatch.Features.Rates;
 
 /// <summary>
-/// Prices parcels to a destination: list, negotiated (the account's discount) and saving, per product; with no
-/// product, every product the card serves, cheapest first. Freshness: bitter melon keeps 3–4 days at ambient
+/// Prices parcels to a destination: list, negotiated (the carrier account's discount) and saving, per carrier and
+/// product. With no product, every product the card serves, cheapest first: of the given carrier, or with no carrier of
+/// every carrier the cooperative has an account with (every configured carrier before it has any). Freshness: bitter melon keeps 3–4 days at ambient
 /// temperature, so a product promising more days than the oldest box has left is flagged.
 /// </summary>
 public static class QuoteParcels
 {
     public sealed record Parcel(decimal WeightKg, int? LengthCm, int? WidthCm, int? HeightCm);
 
-    public sealed record Request(string DestinationCity, string? Product, IReadOnlyList<Parcel> Parcels, DateOnly? OldestHarvestedOn);
+    public sealed record Request(string DestinationCity, string? Product, IReadOnlyList<Parcel> Parcels, DateOnly? OldestHarvestedOn, string? Carrier = null);
 
-    public sealed record Option(string Product, decimal ChargeableKg, long ListFen, long NegotiatedFen, long SavingFen, int PromisedDays, bool FreshnessOk);
+    public sealed record Option(string Carrier, string Product, decimal ChargeableKg, long ListFen, long NegotiatedFen, long SavingFen, int PromisedDays, bool FreshnessOk);
 
     public sealed record Quote(string DestinationCity, IReadOnlyList<Option> Options);
 
     public static void Map(RouteGroupBuilder quotes) => quotes.MapPost("/", Handle).WithName("Quote").Problems(422, "no-rate").ReadOnly();
 
-    private static async Task<Ok<Quote>> Handle(Request request, RateCardCache cards, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    private static async Task<Ok<Quote>> Handle(Request request, RateCardCache cards, CarrierRegistry carriers, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
         var v = new Validation()
             .Text(request.DestinationCity, "destinationCity", 40)
             .Check(request.Product is null || Products.All.Contains(request.Product), "product",
                 $"must be one of: {string.Join(", ", Products.All)}")
+            .Check(request.Carrier is null || carriers.Find(request.Carrier) is not null, "carrier", $"must be one of: {string.Join(", ", carriers.Names)}")
             .Check(request.Parcels is { Count: > 0 and <= 500 }, "parcels", "must hold 1 to 500 parcels")
             .Date(request.OldestHarvestedOn, "oldestHarvestedOn");
         for (var i = 0; i < (request.Parcels?.Count ?? 0); i++)
@@ -43,25 +46,29 @@ public static class QuoteParcels
         v.ThrowIfInvalid();
 
         var coop = user.CooperativeId();
-        var (card, discount) = await cards.GetAsync(coop, ct);
+        var (card, discounts) = await cards.GetAsync(coop, ct);
+        // The carriers to quote: the one asked for; with no product, those the cooperative has accounts with (all before it has any).
+        IReadOnlySet<string> quoted = request.Carrier is { } asked ? new HashSet<string> { asked }
+            : carriers.Names.Where(c => request.Product is not null || discounts.Count == 0 || discounts.ContainsKey(c)).ToHashSet();
+        card = card.Where(l => quoted.Contains(l.Carrier)).ToList();
         var parcels = request.Parcels!.Select(p => new ParcelSpec(Weight.ToGrams(p.WeightKg), p.LengthCm, p.WidthCm, p.HeightCm)).ToList();
         IReadOnlyList<Price> prices;
         if (request.Product is { } product)
         {
             var line = RateCalculator.Find(card, product, request.DestinationCity)
                 ?? throw Problem.Unprocessable("no-rate", $"The rate card has no {product} rate to {request.DestinationCity}.");
-            prices = [RateCalculator.Quote(line, parcels, discount)];
+            prices = [RateCalculator.Quote(line, parcels, Rates.DiscountBps(discounts, line.Carrier))];
         }
         else
         {
-            prices = RateCalculator.QuoteAll(card, request.DestinationCity, parcels, discount);
+            prices = RateCalculator.QuoteAll(card, request.DestinationCity, parcels, c => Rates.DiscountBps(discounts, c));
             if (prices.Count == 0)
                 throw Problem.Unprocessable("no-rate", $"The rate card has no rate to {request.DestinationCity}.");
         }
 
         var daysLeft = FreshDaysLeft(config, clock, request.OldestHarvestedOn);
         return TypedResults.Ok(new Quote(RateCalculator.NormalizeDestination(request.DestinationCity), prices
-            .Select(p => new Option(p.Product, Weight.ToKg(p.ChargeableGrams), p.ListFen, p.NegotiatedFen, p.SavingFen, p.PromisedDays, p.PromisedDays <= daysLeft))
+            .Select(p => new Option(p.Carrier, p.Product, Weight.ToKg(p.ChargeableGrams), p.ListFen, p.NegotiatedFen, p.SavingFen, p.PromisedDays, p.PromisedDays <= daysLeft))
             .ToList()));
     }
 

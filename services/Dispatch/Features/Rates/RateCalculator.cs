@@ -6,21 +6,21 @@ namespace MelonChain.Dispatch.Features.Rates;
 /// chargeable weight once instead of each parcel.
 /// </summary>
 public sealed record RateLine(
-    string Product, string OriginProvince, string Destination, long FirstGrams, long FirstFen, long PerKgFen,
+    string Carrier, string Product, string OriginProvince, string Destination, long FirstGrams, long FirstFen, long PerKgFen,
     int VolumetricDivisor, int PromisedDays, bool PerShipment);
 
 /// <summary>A parcel as the quote sees it: actual grams and optional outer dimensions in cm.</summary>
 public sealed record ParcelSpec(long Grams, int? LengthCm = null, int? WidthCm = null, int? HeightCm = null);
 
-/// <summary>The price of a set of parcels by one product.</summary>
-public sealed record Price(string Product, long ChargeableGrams, long ListFen, long NegotiatedFen, int PromisedDays)
+/// <summary>The price of a set of parcels by one carrier's product.</summary>
+public sealed record Price(string Carrier, string Product, long ChargeableGrams, long ListFen, long NegotiatedFen, int PromisedDays)
 {
     public long SavingFen => ListFen - NegotiatedFen;
 }
 
 /// <summary>
-/// The carrier's tariff arithmetic, pure and in one place: Dispatch quotes and books with it and the
-/// CarrierSimulator (which compiles this same file) prices with it, so both always agree.
+/// The tariff arithmetic, pure and in one place: Dispatch quotes and books with it, whatever the carrier (the rate
+/// card's figures are the contract's; the arithmetic is the same for every carrier).
 /// </summary>
 public static class RateCalculator
 {
@@ -28,25 +28,23 @@ public static class RateCalculator
     public const int DefaultDiscountBps = 7500;
 
 
-    /// <summary>The carrier's own product code (expressTypeId) for each MelonChain product.</summary>
-    public static readonly IReadOnlyDictionary<string, int> ExpressTypeIds = new Dictionary<string, int>
-    {
-        ["express"] = 1, ["standard"] = 2, ["cold"] = 201, ["land"] = 231, ["heavy"] = 154,
-    };
-
     /// <summary>The illustrative default card of services/Dispatch/CARRIERS.md (origin Guangdong), used until a cooperative sets its own.</summary>
     public static readonly IReadOnlyList<RateLine> DefaultCard =
     [
-        new("express", "Guangdong", "Beijing", 1000, 2200, 1200, 6000, 2, false),
-        new("express", "Guangdong", "Shanghai", 1000, 2000, 1000, 6000, 2, false),
-        new("standard", "Guangdong", "Beijing", 1000, 1800, 600, 6000, 3, false),
-        new("standard", "Guangdong", "Shanghai", 1000, 1600, 500, 6000, 3, false),
-        new("cold", "Guangdong", "Beijing", 1000, 3000, 1500, 6000, 2, false),
-        new("cold", "Guangdong", "Shanghai", 1000, 2800, 1300, 6000, 2, false),
-        new("land", "Guangdong", "Beijing", 1000, 1500, 300, 6000, 4, false),
-        new("land", "Guangdong", "Shanghai", 1000, 1300, 250, 6000, 3, false),
-        new("heavy", "Guangdong", "Beijing", 20000, 9000, 400, 6000, 3, true),
-        new("heavy", "Guangdong", "Shanghai", 20000, 8000, 350, 6000, 3, true),
+        new("sf", "express", "Guangdong", "Beijing", 1000, 2200, 1200, 6000, 2, false),
+        new("sf", "express", "Guangdong", "Shanghai", 1000, 2000, 1000, 6000, 2, false),
+        new("sf", "standard", "Guangdong", "Beijing", 1000, 1800, 600, 6000, 3, false),
+        new("sf", "standard", "Guangdong", "Shanghai", 1000, 1600, 500, 6000, 3, false),
+        new("sf", "cold", "Guangdong", "Beijing", 1000, 3000, 1500, 6000, 2, false),
+        new("sf", "cold", "Guangdong", "Shanghai", 1000, 2800, 1300, 6000, 2, false),
+        new("sf", "land", "Guangdong", "Beijing", 1000, 1500, 300, 6000, 4, false),
+        new("sf", "land", "Guangdong", "Shanghai", 1000, 1300, 250, 6000, 3, false),
+        new("sf", "heavy", "Guangdong", "Beijing", 20000, 9000, 400, 6000, 3, true),
+        new("sf", "heavy", "Guangdong", "Shanghai", 20000, 8000, 350, 6000, 3, true),
+        new("jd", "jd_express", "Guangdong", "Beijing", 1000, 2300, 1100, 6000, 2, false),
+        new("jd", "jd_express", "Guangdong", "Shanghai", 1000, 2100, 900, 6000, 2, false),
+        new("jd", "jd_cold", "Guangdong", "Beijing", 1000, 3200, 1600, 6000, 2, false),
+        new("jd", "jd_cold", "Guangdong", "Shanghai", 1000, 3000, 1400, 6000, 2, false),
     ];
 
     private static readonly Dictionary<string, string> CityNames = new(StringComparer.OrdinalIgnoreCase)
@@ -111,7 +109,7 @@ public static class RateCalculator
                 list += ListFen(line, grams);
             }
         }
-        return new Price(line.Product, chargeable, list, NegotiatedFen(list, discountBps), line.PromisedDays);
+        return new Price(line.Carrier, line.Product, chargeable, list, NegotiatedFen(list, discountBps), line.PromisedDays);
     }
 
     /// <summary>The card's line for a product and destination, or null when the card does not serve it.</summary>
@@ -121,13 +119,17 @@ public static class RateCalculator
         return card.FirstOrDefault(l => l.Product == product && string.Equals(l.Destination, destination, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Every product the card serves to the destination, cheapest (negotiated) first.</summary>
-    public static IReadOnlyList<Price> QuoteAll(IEnumerable<RateLine> card, string destinationCity, IReadOnlyList<ParcelSpec> parcels, int discountBps = DefaultDiscountBps)
+    /// <summary>
+    /// Every product the card serves to the destination, cheapest (negotiated) first; each carrier's lines at that
+    /// carrier's discount (<paramref name="discountBps"/>, the town's 75% when null).
+    /// </summary>
+    public static IReadOnlyList<Price> QuoteAll(IEnumerable<RateLine> card, string destinationCity, IReadOnlyList<ParcelSpec> parcels,
+        Func<string, int>? discountBps = null)
     {
         var destination = NormalizeDestination(destinationCity);
         return card.Where(l => string.Equals(l.Destination, destination, StringComparison.OrdinalIgnoreCase))
-            .Select(l => Quote(l, parcels, discountBps))
-            .OrderBy(p => p.NegotiatedFen).ThenBy(p => p.PromisedDays).ThenBy(p => p.Product, StringComparer.Ordinal)
+            .Select(l => Quote(l, parcels, discountBps?.Invoke(l.Carrier) ?? DefaultDiscountBps))
+            .OrderBy(p => p.NegotiatedFen).ThenBy(p => p.PromisedDays).ThenBy(p => p.Carrier, StringComparer.Ordinal).ThenBy(p => p.Product, StringComparer.Ordinal)
             .ToList();
     }
 }

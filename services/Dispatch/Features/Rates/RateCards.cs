@@ -1,3 +1,4 @@
+using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -8,13 +9,14 @@ namespace MelonChain.Dispatch.Features.Rates;
 
 /// <summary>
 /// The cooperative's rate card: read by dispatchers and couriers, replaced whole by a dispatcher when the
-/// contract with the carrier changes (the figures are the contract's, so they are data, not code). The negotiated
-/// discount belongs to the cooperative's carrier account (carrier-accounts).
+/// contract with a carrier changes (the figures are the contract's, so they are data, not code). Each line names its
+/// carrier (given, or the carrier of its product); a carrier the cooperative has no lines for is priced by the default
+/// card. The negotiated discount belongs to the cooperative's carrier account (carrier-accounts).
 /// </summary>
 public static class RateCards
 {
     public sealed record Line(
-        string Product, string OriginProvince, string Destination, decimal FirstKg, long FirstFen, long PerKgFen,
+        string? Carrier, string Product, string OriginProvince, string Destination, decimal FirstKg, long FirstFen, long PerKgFen,
         int VolumetricDivisor, int PromisedDays, bool PerShipment);
 
     public sealed record Card(IReadOnlyList<Line> Lines);
@@ -25,7 +27,7 @@ public static class RateCards
         cards.MapPut("/", Put).RequireRoles(Roles.Dispatcher).WithName("PutRateCards");
     }
 
-    private static Line ToApi(RateLine l) => new(l.Product, l.OriginProvince, l.Destination, Weight.ToKg(l.FirstGrams),
+    private static Line ToApi(RateLine l) => new(l.Carrier, l.Product, l.OriginProvince, l.Destination, Weight.ToKg(l.FirstGrams),
         l.FirstFen, l.PerKgFen, l.VolumetricDivisor, l.PromisedDays, l.PerShipment);
 
     private static async Task<Ok<Card>> Get(Db db, ClaimsPrincipal user, CancellationToken ct)
@@ -35,7 +37,7 @@ public static class RateCards
         return TypedResults.Ok(new Card(card.Select(ToApi).ToList()));
     }
 
-    private static async Task<Ok<Card>> Put(Card request, Db db, RateCardCache cache, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<Card>> Put(Card request, Db db, RateCardCache cache, CarrierRegistry carriers, HttpContext http, ClaimsPrincipal user, CancellationToken ct)
     {
         var v = new Validation()
             .Check(request.Lines is { Count: > 0 and <= 200 }, "lines", "must hold 1 to 200 lines");
@@ -43,7 +45,10 @@ public static class RateCards
         {
             var l = request.Lines![i];
             var at = $"lines[{i}]";
+            var carrier = l.Carrier ?? (l.Product is null ? null : carriers.Carrying(l.Product)?.Name);
             v.OneOf(l.Product, $"{at}.product", Products.All)
+             .Check(l.Product is null || (carrier is not null && carriers.Find(carrier)?.Products.Contains(l.Product) == true), $"{at}.carrier",
+                 $"must be a configured carrier ({string.Join(", ", carriers.Names)}) that carries the product")
              .Text(l.OriginProvince, $"{at}.originProvince", 40)
              .Text(l.Destination, $"{at}.destination", 40)
              .Kg(l.FirstKg, $"{at}.firstKg", 1000)
@@ -53,7 +58,7 @@ public static class RateCards
              .Range(l.PromisedDays, $"{at}.promisedDays", 1, 30);
         }
         if (request.Lines is not null)
-            v.Check(request.Lines.DistinctBy(l => (l.Product, l.OriginProvince, RateCalculator.NormalizeDestination(l.Destination ?? ""))).Count() == request.Lines.Count,
+            v.Check(request.Lines.DistinctBy(l => (l.Carrier, l.Product, l.OriginProvince, RateCalculator.NormalizeDestination(l.Destination ?? ""))).Count() == request.Lines.Count,
                 "lines", "must not repeat a product, origin and destination");
         v.ThrowIfInvalid();
 
@@ -62,10 +67,10 @@ public static class RateCards
         foreach (var l in request.Lines!)
             await db.ExecuteAsync(
                 """
-                insert into rate_cards (cooperative_id, product, origin_province, destination, first_grams, first_fen,
+                insert into rate_cards (cooperative_id, carrier, product, origin_province, destination, first_grams, first_fen,
                                         per_kg_fen, volumetric_divisor, promised_days, per_shipment)
-                values (@Coop, @Product, @Origin, @Destination, @FirstGrams, @FirstFen, @PerKgFen, @Divisor, @Days, @PerShipment)
-                """, new { Coop = coop, l.Product, Origin = l.OriginProvince.Trim(), Destination = RateCalculator.NormalizeDestination(l.Destination),
+                values (@Coop, @Carrier, @Product, @Origin, @Destination, @FirstGrams, @FirstFen, @PerKgFen, @Divisor, @Days, @PerShipment)
+                """, new { Coop = coop, Carrier = l.Carrier ?? carriers.Carrying(l.Product)!.Name, l.Product, Origin = l.OriginProvince.Trim(), Destination = RateCalculator.NormalizeDestination(l.Destination),
                            FirstGrams = Weight.ToGrams(l.FirstKg), l.FirstFen, l.PerKgFen, Divisor = l.VolumetricDivisor,
                            Days = l.PromisedDays, l.PerShipment }, ct);
         // After the unit of work commits, so no quote caches the old card in between.

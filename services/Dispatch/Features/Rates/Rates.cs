@@ -1,4 +1,3 @@
-using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Caching.Memory;
@@ -20,22 +19,27 @@ public static class Rates
     }
 
     public const string LineColumns =
-        "product, origin_province, destination, first_grams, first_fen, per_kg_fen, volumetric_divisor, promised_days, per_shipment";
+        "carrier, product, origin_province, destination, first_grams, first_fen, per_kg_fen, volumetric_divisor, promised_days, per_shipment";
 
-    /// <summary>The cooperative's own card, or the default card when it has none.</summary>
+    /// <summary>The cooperative's own lines for each carrier, or the default card's lines for a carrier it has none for.</summary>
     public static async Task<IReadOnlyList<RateLine>> CardAsync(Db db, string coop, CancellationToken ct) =>
         await db.QueryAsync<RateLine>(
             $"""
-            select {LineColumns} from rate_cards
-            where cooperative_id = case when exists (select 1 from rate_cards where cooperative_id = @Coop) then @Coop else '*' end
-            order by product, destination
+            select {LineColumns} from rate_cards r
+            where cooperative_id = case when exists (select 1 from rate_cards o where o.cooperative_id = @Coop and o.carrier = r.carrier)
+                                        then @Coop else '*' end
+            order by carrier, product, destination
             """, new { Coop = coop }, ct);
 
-    /// <summary>The cooperative's negotiated discount with the carrier (its carrier account), or the town's 75% before it has one.</summary>
-    public static async Task<int> DiscountBpsAsync(Db db, string coop, string carrier, CancellationToken ct) =>
-        await db.QuerySingleOrDefaultAsync<int?>(
-            "select discount_bps from carrier_accounts where cooperative_id = @Coop and carrier = @Carrier", new { Coop = coop, Carrier = carrier }, ct)
-        ?? RateCalculator.DefaultDiscountBps;
+    /// <summary>The cooperative's negotiated discount with each carrier it has an account with.</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> DiscountsAsync(Db db, string coop, CancellationToken ct) =>
+        (await db.QueryAsync<(string Carrier, int DiscountBps)>(
+            "select carrier, discount_bps from carrier_accounts where cooperative_id = @Coop", new { Coop = coop }, ct))
+        .ToDictionary(a => a.Carrier, a => a.DiscountBps);
+
+    /// <summary>The discount with <paramref name="carrier"/> (its carrier account), or the town's 75% before it has one.</summary>
+    public static int DiscountBps(IReadOnlyDictionary<string, int> discounts, string carrier) =>
+        discounts.TryGetValue(carrier, out var bps) ? bps : RateCalculator.DefaultDiscountBps;
 }
 
 /// <summary>
@@ -47,17 +51,18 @@ public sealed class RateCardCache(NpgsqlDataSource source, IMemoryCache memory)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
-    private sealed record Entry(IReadOnlyList<RateLine> Card, int DiscountBps);
+    private sealed record Entry(IReadOnlyList<RateLine> Card, IReadOnlyDictionary<string, int> Discounts);
 
-    public async ValueTask<(IReadOnlyList<RateLine> Card, int DiscountBps)> GetAsync(string coop, CancellationToken ct)
+    /// <summary>The card (every carrier's lines) and the cooperative's discount per carrier it has an account with.</summary>
+    public async ValueTask<(IReadOnlyList<RateLine> Card, IReadOnlyDictionary<string, int> Discounts)> GetAsync(string coop, CancellationToken ct)
     {
         var entry = await memory.GetOrCreateAsync(Key(coop), async e =>
         {
             e.AbsoluteExpirationRelativeToNow = Lifetime;
             await using var db = new Db(source, new OutboxSignal());
-            return new Entry(await Rates.CardAsync(db, coop, ct), await Rates.DiscountBpsAsync(db, coop, Carriers.Sf, ct));
+            return new Entry(await Rates.CardAsync(db, coop, ct), await Rates.DiscountsAsync(db, coop, ct));
         });
-        return (entry!.Card, entry.DiscountBps);
+        return (entry!.Card, entry.Discounts);
     }
 
     public void Forget(string coop) => memory.Remove(Key(coop));

@@ -17,7 +17,7 @@ public static class RouteIngest
 {
     private sealed record ShipmentRow(Guid Id, string CooperativeId, Guid OrderId, string Status, DateTimeOffset PromisedBy, int Parts);
 
-    private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string OpCode, string AcceptAddress, string Remark, int Part);
+    private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string CarrierCode, string AcceptAddress, string Remark, int Part);
 
     /// <summary>Returns how many records were new.</summary>
     /// <remarks>
@@ -27,13 +27,18 @@ public static class RouteIngest
     /// (in id order), and only then the route records, whose foreign key would otherwise share-lock the shipment
     /// before this transaction asks to update it.
     /// </remarks>
-    public static async Task<int> ApplyAsync(Db db, IReadOnlyList<RouteEvent> events, TimeProvider clock, CancellationToken ct)
+    public static async Task<int> ApplyAsync(Db db, string carrier, IReadOnlyList<RouteEvent> events, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var waybillNos = events.Select(e => e.WaybillNo).Distinct().Order(StringComparer.Ordinal).ToArray();
         await LockWaybillsAsync(db, waybillNos, ct);
+        // A record names a parcel's waybill or a carrier order's master waybill (JD's one waybill per order).
         var shipmentOf = (await db.QueryAsync<(string WaybillNo, Guid ShipmentId)>(
-            "select waybill_no, shipment_id from waybills where waybill_no = any(@WaybillNos)", new { WaybillNos = waybillNos }, ct))
+            """
+            select waybill_no, shipment_id from waybills where waybill_no = any(@WaybillNos)
+            union
+            select master_waybill_no, shipment_id from carrier_orders where master_waybill_no = any(@WaybillNos)
+            """, new { WaybillNos = waybillNos }, ct))
             .ToDictionary(w => w.WaybillNo, w => w.ShipmentId);
         var touched = shipmentOf.Values.Distinct().Order().ToArray();
         await db.ExecuteAsync("select id from shipments where id = any(@Ids) order by id for update", new { Ids = touched }, ct);
@@ -51,20 +56,20 @@ public static class RouteIngest
                 // up to a bound, so pushes for waybills that are not ours cannot grow storage without end (they also age out).
                 await db.ExecuteAsync(
                     """
-                    insert into unmatched_route_records (waybill_no, op_code, accept_time, accept_address, remark, raw, received_at)
-                    select @WaybillNo, @OpCode, @At, @Location, @Remark, @Raw::jsonb, @Now
+                    insert into unmatched_route_records (carrier, waybill_no, op_code, status, accept_time, accept_address, remark, raw, received_at)
+                    select @Carrier, @WaybillNo, @CarrierCode, @Status, @At, @Location, @Remark, @Raw::jsonb, @Now
                     where (select count(*) from unmatched_route_records) < @Limit
                     on conflict do nothing
-                    """, new { e.WaybillNo, e.OpCode, e.At, Location = Bound(e.Location), Remark = Bound(e.Remark), e.Raw, Now = now,
-                               Limit = UnmatchedLimit }, ct);
+                    """, new { Carrier = carrier, e.WaybillNo, e.CarrierCode, e.Status, e.At, Location = Bound(e.Location), Remark = Bound(e.Remark),
+                               e.Raw, Now = now, Limit = UnmatchedLimit }, ct);
                 continue;
             }
             fresh += await db.ExecuteAsync(
                 """
                 insert into route_records (shipment_id, waybill_no, op_code, status, accept_time, accept_address, remark, raw, received_at)
-                values (@ShipmentId, @WaybillNo, @OpCode, @Status, @At, @Location, @Remark, @Raw::jsonb, @Now)
+                values (@ShipmentId, @WaybillNo, @CarrierCode, @Status, @At, @Location, @Remark, @Raw::jsonb, @Now)
                 on conflict (waybill_no, op_code, accept_time) do nothing
-                """, new { ShipmentId = shipmentId, e.WaybillNo, e.OpCode, Status = SfProtocol.StatusOf(e.OpCode), e.At,
+                """, new { ShipmentId = shipmentId, e.WaybillNo, e.CarrierCode, e.Status, e.At,
                            Location = Bound(e.Location), Remark = Bound(e.Remark), e.Raw, Now = now }, ct);
         }
         foreach (var id in touched)
@@ -84,23 +89,27 @@ public static class RouteIngest
             await db.ExecuteAsync("select pg_advisory_xact_lock(hashtextextended('waybill:' || @WaybillNo, 0))", new { WaybillNo = waybillNo }, ct);
     }
 
-    private sealed record Unmatched(string WaybillNo, string OpCode, DateTimeOffset AcceptTime, string AcceptAddress, string Remark, string Raw);
+    private sealed record Unmatched(string Carrier, string WaybillNo, string CarrierCode, string? Status, DateTimeOffset AcceptTime, string AcceptAddress, string Remark, string Raw);
 
     /// <summary>Applies the records that arrived for a shipment's waybills before its booking was committed.</summary>
     public static async Task AdoptAsync(Db db, Guid shipmentId, TimeProvider clock, CancellationToken ct)
     {
         // The pushes' lock on each waybill: a push still storing an early record finishes first, and one that comes
         // later waits for this booking to commit and then finds the waybill booked.
-        await LockWaybillsAsync(db, (await db.QueryAsync<string>(
-            "select waybill_no from waybills where shipment_id = @ShipmentId", new { ShipmentId = shipmentId }, ct)).Order(StringComparer.Ordinal), ct);
-        var early = await db.QueryAsync<Unmatched>(
+        const string ShipmentWaybills =
             """
-            delete from unmatched_route_records u using waybills w
-            where w.waybill_no = u.waybill_no and w.shipment_id = @ShipmentId
-            returning u.waybill_no, u.op_code, u.accept_time, u.accept_address, u.remark, u.raw::text as raw
+            select waybill_no from waybills where shipment_id = @ShipmentId
+            union select master_waybill_no from carrier_orders where shipment_id = @ShipmentId
+            """;
+        await LockWaybillsAsync(db, (await db.QueryAsync<string>(ShipmentWaybills, new { ShipmentId = shipmentId }, ct)).Order(StringComparer.Ordinal), ct);
+        var early = await db.QueryAsync<Unmatched>(
+            $"""
+            delete from unmatched_route_records u where u.waybill_no in ({ShipmentWaybills})
+            returning u.carrier, u.waybill_no, u.op_code as carrier_code, u.status, u.accept_time, u.accept_address, u.remark, u.raw::text as raw
             """, new { ShipmentId = shipmentId }, ct);
-        if (early.Count > 0)
-            await ApplyAsync(db, early.Select(r => new RouteEvent(r.WaybillNo, null, r.OpCode, r.AcceptTime, r.AcceptAddress, r.Remark, r.Raw)).ToList(), clock, ct);
+        foreach (var carrier in early.GroupBy(r => r.Carrier))
+            await ApplyAsync(db, carrier.Key, carrier.Select(r => new RouteEvent(r.WaybillNo, null, r.CarrierCode, r.Status, r.AcceptTime, r.AcceptAddress,
+                r.Remark, r.Raw)).ToList(), clock, ct);
     }
 
     private static string Bound(string text) => text.Length > 500 ? text[..500] : text;
@@ -115,15 +124,17 @@ public static class RouteIngest
             """, new { Id = shipmentId }, ct);
         var records = await db.QueryAsync<Timeline>(
             """
-            select r.id, r.status, r.accept_time as at, r.waybill_no, r.op_code, r.accept_address, r.remark, coalesce(w.part, 1) as part
-            from route_records r left join waybills w on w.waybill_no = r.waybill_no where r.shipment_id = @Id
+            select r.id, r.status, r.accept_time as at, r.waybill_no, r.op_code as carrier_code, r.accept_address, r.remark, coalesce(w.part, o.part, 1) as part
+            from route_records r left join waybills w on w.waybill_no = r.waybill_no
+                 left join carrier_orders o on o.master_waybill_no = r.waybill_no and w.waybill_no is null
+            where r.shipment_id = @Id
             """, new { Id = shipmentId }, ct);
         await db.ExecuteAsync("update shipments set last_route_at = @Now where id = @Id", new { Id = shipmentId, Now = now }, ct);
         var implied = RouteStatus.Implied(shipment.Status, records.Select(r => new StatusRecord(r.Id, r.Status, r.At, r.Part)), shipment.Parts);
         if (implied is null || implied.Status == shipment.Status) return;
         var record = records.Single(r => r.Id == implied.Id);
         await ChangeStatusAsync(db, shipment.CooperativeId, shipment.Id, shipment.OrderId, record.WaybillNo, record.Status!, record.At,
-            record.AcceptAddress, record.OpCode, record.Remark, now, ct);
+            record.AcceptAddress, record.CarrierCode, record.Remark, now, ct);
         if (record.Status == ShipmentStatuses.Delivered)
         {
             var onTime = record.At <= shipment.PromisedBy;

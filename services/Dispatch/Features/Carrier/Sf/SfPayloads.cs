@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MelonChain.Dispatch.Features.Carrier;
+namespace MelonChain.Dispatch.Features.Carrier.Sf;
 
 // The carrier's own payloads, field for field (SF open platform). Only the adapter and the simulator use them.
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using MelonChain.ServiceDefaults.Http;
+using MelonChain.Messages;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace MelonChain.Dispatch.Features.Carrier;
+namespace MelonChain.Dispatch.Features.Carrier.Sf;
 
 /// <summary>
 /// The installation's open-platform credentials (one partner id and check word for MelonChain); each cooperative's
@@ -40,8 +40,6 @@ public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWo
 /// </summary>
 public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider clock, ILogger<SfCarrier> logger) : ICarrier
 {
-    public static readonly HttpRequestOptionsKey<bool> Idempotent = new("melonchain.idempotent");
-
     /// <summary>How far a push's timestamp may be from our clock (either way) before it is refused as stale.</summary>
     public static readonly TimeSpan PushFreshness = TimeSpan.FromMinutes(5);
 
@@ -58,9 +56,20 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
 
     public string Name => Carriers.Sf;
 
+    /// <summary>MelonChain's products and SF's own product code (expressTypeId) for each.</summary>
+    public static readonly IReadOnlyDictionary<string, int> ExpressTypeIds = new Dictionary<string, int>
+    {
+        [MelonChain.Messages.Products.Express] = 1, [MelonChain.Messages.Products.Standard] = 2, [MelonChain.Messages.Products.Cold] = 201,
+        [MelonChain.Messages.Products.Land] = 231, [MelonChain.Messages.Products.Heavy] = 154,
+    };
+
+    public IReadOnlyCollection<string> Products { get; } = ExpressTypeIds.Keys.ToList();
+
+    public bool PushesRoutes => true;
+
     public object PushAcknowledgement { get; } = new SfPushAck("0000", "成功");
 
-    public async Task<CarrierBooking> BookAsync(BookingRequest request, CancellationToken ct) => await Guard(async () =>
+    public async Task<CarrierBooking> BookAsync(BookingRequest request, CancellationToken ct)
     {
         var order = ToSf(request);
         var attempt = 0;
@@ -81,31 +90,29 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
             }
             return ToBooking(Require(result));
         }, ct);
-    });
+    }
 
-    public async Task<CarrierQuote?> QuoteAsync(string product, long grams, string destinationCity, DateTimeOffset shipAt, CancellationToken ct) => await Guard(async () =>
+    public async Task<CarrierQuote?> QuoteAsync(string product, long grams, string destinationCity, DateTimeOffset shipAt, CancellationToken ct)
     {
         var result = await CallAsync<SfDeliverTimeResult>(SfProtocol.QueryDeliverTime, new SfDeliverTimeQuery(
-            Rates.RateCalculator.ExpressTypeIds[product], grams / 1000m, SfProtocol.ChinaTimeText(shipAt),
+            ExpressTypeIds[product], grams / 1000m, SfProtocol.ChinaTimeText(shipAt),
             new SfAddress("广东省", "江门市", null), new SfAddress(destinationCity, destinationCity, null)), idempotent: true, ct);
         var offer = result is { Success: true, MsgData.DeliverTmDto: [var first, ..] } ? first : null;
         return offer is not null && SfProtocol.TryParseChinaTime(offer.DeliverTime, out var by)
             ? new CarrierQuote(product, by, (long)decimal.Round(offer.Fee * 100m, 0, MidpointRounding.AwayFromZero))
             : null;
-    });
+    }
 
-    public Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, CancellationToken ct) =>
-        Guard(() => FindOrderCoreAsync(carrierOrderId, ct));
+    public Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, string account, CancellationToken ct) => FindOrderCoreAsync(carrierOrderId, ct);
 
-    public async Task CancelAsync(string carrierOrderId, CancellationToken ct) => await Guard(async () =>
+    public async Task CancelAsync(string carrierOrderId, string account, CancellationToken ct)
     {
         var result = await CallAsync<JsonElement>(SfProtocol.UpdateOrder, new SfUpdateOrder(carrierOrderId, 2, settings.Language), idempotent: true, ct);
         if (!result.Success && result.ErrorCode != SfProtocol.OrderNotFound)
             throw new CarrierRejectedException(result.ErrorCode ?? "?", result.ErrorMsg ?? "cancel refused");
-        return true;
-    });
+    }
 
-    public async Task<IReadOnlyList<RouteEvent>> RoutesAsync(IReadOnlyList<string> waybillNos, CancellationToken ct) => await Guard(async () =>
+    public async Task<IReadOnlyList<RouteEvent>> RoutesAsync(IReadOnlyList<string> waybillNos, CancellationToken ct)
     {
         if (waybillNos.Count is 0 or > 10) throw new ArgumentOutOfRangeException(nameof(waybillNos), "1 to 10 waybills per query");
         var result = Require(await CallAsync<SfRoutesResult>(SfProtocol.SearchRoutes,
@@ -114,10 +121,10 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         foreach (var resp in result.RouteResps)
             foreach (var route in resp.Routes)
                 if (SfProtocol.TryParseChinaTime(route.AcceptTime, out var at))
-                    events.Add(new RouteEvent(resp.MailNo, null, route.OpCode, at, route.AcceptAddress, route.Remark,
+                    events.Add(new RouteEvent(resp.MailNo, null, route.OpCode, SfProtocol.StatusOf(route.OpCode), at, route.AcceptAddress, route.Remark,
                         JsonSerializer.Serialize(new { mailNo = resp.MailNo, route.AcceptTime, route.AcceptAddress, route.Remark, route.OpCode }, SfProtocol.Json)));
-        return (IReadOnlyList<RouteEvent>)events;
-    });
+        return events;
+    }
 
     public RoutePush ParsePush(string body, IDictionary<string, string?> headers)
     {
@@ -126,8 +133,9 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         if (string.IsNullOrEmpty(timestamp) || !SfProtocol.DigestMatches(SfProtocol.Digest(body, timestamp, settings.CheckWord), digest))
             return new RoutePush(false, []);
         // A genuine digest proves who signed, not when it was sent: a recorded push replayed later is refused.
-        if (!long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var signedMs)
-            || Math.Abs(clock.GetUtcNow().ToUnixTimeMilliseconds() - signedMs) > PushFreshness.TotalMilliseconds)
+        // SF stamps in milliseconds; SDK-style clients in seconds. A number below 10^11 is seconds (10^11 ms is in 1973).
+        if (!long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var signed)
+            || Math.Abs(clock.GetUtcNow().ToUnixTimeMilliseconds() - (signed < 100_000_000_000 ? signed * 1000 : signed)) > PushFreshness.TotalMilliseconds)
             return new RoutePush(true, [], Stale: true);
         SfPush? push;
         try { push = JsonSerializer.Deserialize<SfPush>(body, SfProtocol.Json); }
@@ -135,7 +143,7 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         var routes = new List<RouteEvent>();
         foreach (var r in push?.Body?.WaybillRoute ?? [])
             if (r.Mailno is not null && r.OpCode is not null && SfProtocol.TryParseChinaTime(r.AcceptTime, out var at))
-                routes.Add(new RouteEvent(r.Mailno, r.Orderid, r.OpCode, at, r.AcceptAddress ?? "", r.Remark ?? "",
+                routes.Add(new RouteEvent(r.Mailno, r.Orderid, r.OpCode, SfProtocol.StatusOf(r.OpCode), at, r.AcceptAddress ?? "", r.Remark ?? "",
                     JsonSerializer.Serialize(r, SfProtocol.Json)));
         return new RoutePush(true, routes);
     }
@@ -153,7 +161,7 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
             r.CarrierOrderId, settings.Language,
             [new SfCargo("杜阮凉瓜 (鲜)", r.Parcels.Count, totalKg)],
             [Contact(1, r.Sender), Contact(2, r.Receiver)],
-            r.Account, PayMethod: 1, ExpressTypeId: Rates.RateCalculator.ExpressTypeIds[r.Product],
+            r.Account, PayMethod: 1, ExpressTypeId: ExpressTypeIds[r.Product],
             ParcelQty: r.Parcels.Count, TotalWeight: totalKg, IsDocall: 1,
             SendStartTm: SfProtocol.ChinaTimeText(r.PickupFrom), Remark: r.Remark);
     }
@@ -178,12 +186,13 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         var msgData = JsonSerializer.Serialize(payload, payload.GetType(), SfProtocol.Json);
         var form = SfProtocol.Envelope(settings.PartnerId, serviceCode, msgData, clock.GetUtcNow().ToUnixTimeMilliseconds(), settings.CheckWord, Guid.NewGuid());
         using var request = new HttpRequestMessage(HttpMethod.Post, "std/service") { Content = new FormUrlEncodedContent(form) };
-        request.Options.Set(Idempotent, idempotent);
+        request.Options.Set(CarrierSetup.Idempotent, idempotent);
         HttpResponseMessage response;
         try
         {
             response = await http.SendAsync(request, ct);
         }
+        catch (BrokenCircuitException e) { throw new CarrierUnavailableException($"SF {serviceCode}: {e.Message}", e, circuitOpen: true); }
         catch (HttpRequestException e) { throw new CarrierUnavailableException($"SF {serviceCode}: {e.Message}", e); }
         catch (TimeoutRejectedException e) { throw new CarrierUnavailableException($"SF {serviceCode} timed out", e); }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested) { throw new CarrierUnavailableException($"SF {serviceCode} timed out", e); }
@@ -210,25 +219,6 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
             }
             return JsonSerializer.Deserialize<SfResult<T>>(envelope.ApiResultData ?? "{}", SfProtocol.Json)
                 ?? throw new CarrierUnavailableException($"SF {serviceCode} answered no result");
-        }
-    }
-
-    /// <summary>Carrier trouble becomes a clean 503 (retry later, same Idempotency-Key) or 502 ProblemDetails.</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try { return await call(); }
-        catch (BrokenCircuitException e)
-        {
-            throw new ProblemException(503, "carrier-circuit-open", "Carrier unavailable",
-                $"Calls to the carrier are paused after repeated failures (circuit open); retry shortly. {e.Message}");
-        }
-        catch (CarrierUnavailableException e)
-        {
-            throw new ProblemException(503, "carrier-unavailable", "Carrier unavailable", $"The carrier did not answer usefully; retry shortly. {e.Message}");
-        }
-        catch (CarrierRejectedException e)
-        {
-            throw new ProblemException(502, "carrier-rejected", "Carrier refused the request", e.Message);
         }
     }
 }

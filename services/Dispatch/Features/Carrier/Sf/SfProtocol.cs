@@ -5,11 +5,12 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MelonChain.Messages;
 
-namespace MelonChain.Dispatch.Features.Carrier;
+namespace MelonChain.Dispatch.Features.Carrier.Sf;
 
 /// <summary>
 /// The envelope of SF Express's open platform (services/Dispatch/CARRIERS.md), pure: Java-compatible URL encoding, the message
-/// digest, service codes and result codes. Dispatch's adapter and the CarrierSimulator compile this same file.
+/// digest, service codes, result codes and the opCode → status map. Only the SF adapter uses it; the CarrierSimulator has
+/// its own implementation, and both are pinned by SF's published digest vectors.
 /// </summary>
 public static class SfProtocol
 {

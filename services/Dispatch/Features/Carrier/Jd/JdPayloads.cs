@@ -1,0 +1,24 @@
+namespace MelonChain.Dispatch.Features.Carrier.Jd;
+
+// The JD-style platform's own payloads, field for field (camelCase on the wire). Only the JD adapter uses them.
+
+public sealed record JdCreateOrder(
+    string SalePlat, string CustomerCode, string OrderId, string SenderName, string SenderAddress, string SenderTel, string? SenderCompany,
+    string ReceiveName, string ReceiveAddress, string Province, string City, string? County, string ReceiveTel, int PackageCount,
+    decimal Weight, string Description, int GoodsType, int PromiseTimeType, string PickUpStartTime, string? Remark);
+
+/// <summary>What create and order.get answer in resultInfo: resultCode 100 (or 106 for an orderId already taken).</summary>
+public sealed record JdOrderInfo(int ResultCode, string? ResultMessage, string? OrderId, string? DeliveryId, IReadOnlyList<string>? PackageCodes);
+
+public sealed record JdGetOrder(string CustomerCode, string OrderId);
+
+public sealed record JdTraceQuery(string CustomerCode, string WaybillCode);
+
+public sealed record JdTrace(string WaybillCode, string OpeTitle, string? OpeRemark, string? OpeName, string OpeTime);
+
+public sealed record JdTraces(int ResultCode, IReadOnlyList<JdTrace>? Data);
+
+public sealed record JdIntercept(string VendorCode, string DeliveryId, string InterceptReason);
+
+public sealed record JdInterceptResult(int StateCode, string? StateMessage);
+
