@@ -3,8 +3,9 @@
 #   the contract officer sets up the Enping contract-growing programme (ContractGrowing);
 #   the clerk registers members, receives and grades a week of harvest, takes a Beijing and a Shanghai order and
 #   packs them into traced boxes (Cooperative);
-#   a courier accepts, schedules and collects both pickups, booked with the carrier at the negotiated rate (Dispatch,
-#   CarrierSimulator on an accelerated clock); the buyers follow them to delivery (Tracking);
+#   a courier accepts, schedules and collects both pickups, booked at the negotiated rates — Beijing with SF express,
+#   Shanghai with JD's cold chain (Dispatch, CarrierSimulator on an accelerated clock); the buyers follow them to
+#   delivery (Tracking);
 #   the clerk settles the week; then a summary is printed.
 # Two cooperatives play on the one installation: Shangxiang (上巷村) the whole season, Changqiao (长乔村) a short one,
 # each onboarded by its admin first (profile, carrier account) and each seeing only its own rows.
@@ -78,12 +79,13 @@ onboard() {
   until_true "Dispatch to learn the cooperative's profile" sender_known "$1"
 }
 
-echo "demo: the admins onboard Shangxiang (上巷村) and Changqiao (长乔村) — profile and carrier account (合作社档案)"
+echo "demo: the admins onboard Shangxiang (上巷村) and Changqiao (长乔村) — profile and carrier accounts (合作社档案)"
+echo "      Shangxiang books Beijing with SF and Shanghai with JD's cold chain (京东冷链, 10–12 °C); Changqiao books with SF"
 onboard "$ADMIN" '{"name":"江门市蓬江区杜阮镇上巷村农民专业合作社","shortName":"上巷村合作社","village":"上巷村",
   "address":{"province":"广东省","city":"江门市","county":"蓬江区","street":"杜阮镇上巷村"},"contactName":"陈主任","phone":"0750-3000000",
   "receiptPrefix":"SX","commissionBps":500,"boxFeeFen":300,"maxShrinkBps":300,"maxLotAgeDays":4,
   "certificate":{"producer":"江门市蓬江区杜阮镇上巷村农民专业合作社","origin":"广东省江门市蓬江区杜阮镇上巷村","contact":"0750-3000000","basis":"内部质量控制"}}' \
-  '{"accounts":[{"carrier":"sf","account":"7551234567","discountBps":7500,"defaultFor":["北京","上海"]}]}'
+  '{"accounts":[{"carrier":"sf","account":"7551234567","discountBps":7500,"defaultFor":["北京"]},{"carrier":"jd","account":"020K7551234","discountBps":8000,"defaultFor":["上海"]}]}'
 onboard "$CQ_ADMIN" '{"name":"江门市蓬江区杜阮镇长乔村农民专业合作社","shortName":"长乔村合作社","village":"长乔村",
   "address":{"province":"广东省","city":"江门市","county":"蓬江区","street":"杜阮镇长乔村凉瓜示范基地"},"contactName":"李主任","phone":"0750-3111111",
   "receiptPrefix":"CQ","commissionBps":600,"boxFeeFen":350,"maxShrinkBps":300,"maxLotAgeDays":4,
@@ -149,7 +151,7 @@ for day in 6 5 4 3 2 1 0; do
   done
 done
 
-echo "demo: a Beijing and a Shanghai order, packed into traced boxes (统一代销 · 一箱一码)"
+echo "demo: a Beijing order by SF express and a Shanghai order by JD cold chain, packed into traced boxes (统一代销 · 一箱一码)"
 BJ_PHONE=13911112222
 BJ_BUYER="$(post "$CLERK" /api/v1/cooperative/buyers buyer-beijing \
   "{\"name\":\"京味轩餐饮\",\"city\":\"北京\",\"address\":\"朝阳区建国路88号\",\"contactName\":\"王经理\",\"phone\":\"$BJ_PHONE\"}" | id_of)"
@@ -158,7 +160,7 @@ SH_BUYER="$(post "$CLERK" /api/v1/cooperative/buyers buyer-shanghai \
 BJ_ORDER="$(post "$CLERK" /api/v1/cooperative/orders order-beijing \
   "{\"buyerId\":\"$BJ_BUYER\",\"destination\":{\"city\":\"北京\",\"address\":\"朝阳区建国路88号\",\"contactName\":\"王经理\",\"phone\":\"$BJ_PHONE\"},\"lines\":[{\"grade\":\"grade1\",\"kg\":300,\"priceFenPerKg\":1800}],\"boxNetKg\":5,\"product\":\"express\"}" | id_of)"
 SH_ORDER="$(post "$CLERK" /api/v1/cooperative/orders order-shanghai \
-  "{\"buyerId\":\"$SH_BUYER\",\"destination\":{\"city\":\"上海\",\"address\":\"徐汇区漕溪北路398号\",\"contactName\":\"陈小姐\",\"phone\":\"13816663333\"},\"lines\":[{\"grade\":\"premium\",\"kg\":40,\"priceFenPerKg\":2400},{\"grade\":\"grade2\",\"kg\":60,\"priceFenPerKg\":1100}],\"boxNetKg\":5,\"product\":\"express\"}" | id_of)"
+  "{\"buyerId\":\"$SH_BUYER\",\"destination\":{\"city\":\"上海\",\"address\":\"徐汇区漕溪北路398号\",\"contactName\":\"陈小姐\",\"phone\":\"13816663333\"},\"lines\":[{\"grade\":\"premium\",\"kg\":40,\"priceFenPerKg\":2400},{\"grade\":\"grade2\",\"kg\":60,\"priceFenPerKg\":1100}],\"boxNetKg\":5,\"product\":\"jd_cold\"}" | id_of)"
 post "$CLERK" "/api/v1/cooperative/orders/$BJ_ORDER/pack" pack-beijing '{}' >/dev/null
 post "$CLERK" "/api/v1/cooperative/orders/$SH_ORDER/pack" pack-shanghai '{}' >/dev/null
 
@@ -178,7 +180,7 @@ collect() { # ORDER NAME [COURIER_TOKEN] → shipment id
 BJ_SHIPMENT="$(collect "$BJ_ORDER" beijing)"
 SH_SHIPMENT="$(collect "$SH_ORDER" shanghai)"
 
-echo "demo: the carrier carries them; the buyers follow them (accelerated clock)"
+echo "demo: the carriers carry them — SF pushes its routes, JD's traces are pulled; the buyers follow them (accelerated clock)"
 BJ_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$BJ_BUYER\"")"
 SH_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$SH_BUYER\"")"
 delivered() { get "$1" /api/v1/tracking/my/shipments | jq -e '.items | length > 0 and all(.status == "delivered" and .onTime != null)'; }
@@ -234,6 +236,8 @@ CQ_SETTLEMENT="$(post "$CQ_CLERK" /api/v1/cooperative/settlements cq-settlement 
 # ---- the summary a cooperative cares about ----------------------------------------------------------------
 INTAKE="$(get "$CLERK" "/api/v1/cooperative/reports/intake?from=$(ago 6)&to=$DAY")"
 BJ="$(get "$COURIER" "/api/v1/dispatch/shipments/$BJ_SHIPMENT")"
+SH="$(get "$COURIER" "/api/v1/dispatch/shipments/$SH_SHIPMENT")"
+carrier_name() { case "$1" in sf) echo SF ;; jd) echo JD ;; *) echo "$1" ;; esac; }
 BJ_TRACK="$(get "$BJ_BUYER_TOKEN" /api/v1/tracking/my/shipments | jq '.items[0]')"
 SH_TRACK="$(get "$SH_BUYER_TOKEN" /api/v1/tracking/my/shipments | jq '.items[0]')"
 FULFILMENT="$(get "$OFFICER" "/api/v1/growing/reports/fulfilment?season=${DAY:0:4}-autumn")"
@@ -246,10 +250,14 @@ echo "================ 上巷村合作社 · demo season $(ago 6) – $DAY =====
 echo "$INTAKE" | jq -r '"Received   \(.receivedKg) kg in \(.receipts) receipts; graded \(.gradedKg) kg, shrink \(.shrinkKg) kg, ungraded \(.ungradedKg) kg",
   (.grades[] | "  \(.grade | . + "        " | .[0:9]) \(.gradedKg) kg graded, \(.packedKg) kg packed into orders")'
 echo "$FULFILMENT" | jq -r '"Enping     \(.contracts) contracts: \(.deliveredKg) kg delivered to the cooperative so far, of \(.expectedKg) kg expected this season"'
-printf 'Beijing    %s boxes × 5 kg grade 1, SF express: list %s yuan, negotiated %s yuan (75%%), saved %s yuan\n' \
-  "$(echo "$BJ" | jq '.waybills | length')" "$(yuan "$(echo "$BJ" | jq .listFen)")" "$(yuan "$(echo "$BJ" | jq .negotiatedFen)")" "$(yuan "$(echo "$BJ" | jq .savingFen)")"
+printf 'Beijing    %s boxes × 5 kg grade 1, %s %s: list %s yuan, negotiated %s yuan (75%%), saved %s yuan\n' \
+  "$(echo "$BJ" | jq '.waybills | length')" "$(carrier_name "$(echo "$BJ" | jq -r .carrier)")" "$(echo "$BJ" | jq -r .product)" \
+  "$(yuan "$(echo "$BJ" | jq .listFen)")" "$(yuan "$(echo "$BJ" | jq .negotiatedFen)")" "$(yuan "$(echo "$BJ" | jq .savingFen)")"
 printf '           delivered %s h after pickup against the 48 h promise — %s (waybill %s)\n' "$(hours "$BJ_TRACK")" "$(on_time "$BJ_TRACK")" "$(echo "$BJ_TRACK" | jq -r .waybillNo)"
-printf 'Shanghai   delivered %s h after pickup against the 48 h promise — %s (waybill %s)\n' "$(hours "$SH_TRACK")" "$(on_time "$SH_TRACK")" "$(echo "$SH_TRACK" | jq -r .waybillNo)"
+printf 'Shanghai   %s boxes × 5 kg premium and grade 2, %s %s: list %s yuan, negotiated %s yuan (80%%), saved %s yuan\n' \
+  "$(echo "$SH" | jq '.waybills | length')" "$(carrier_name "$(echo "$SH" | jq -r .carrier)")" "$(echo "$SH" | jq -r .product)" \
+  "$(yuan "$(echo "$SH" | jq .listFen)")" "$(yuan "$(echo "$SH" | jq .negotiatedFen)")" "$(yuan "$(echo "$SH" | jq .savingFen)")"
+printf '           delivered %s h after pickup against the 48 h promise — %s (waybill %s)\n' "$(hours "$SH_TRACK")" "$(on_time "$SH_TRACK")" "$(echo "$SH_TRACK" | jq -r .waybillNo)"
 T="$(echo "$SETTLEMENT" | jq .totals)"
 printf 'Settlement %s – %s, %s orders: revenue %s − freight %s − boxes %s − commission %s − sorting fee %s = %s yuan to growers, + %s yuan guarantee top-ups\n' \
   "$(echo "$SETTLEMENT" | jq -r .from)" "$(echo "$SETTLEMENT" | jq -r .to)" "$(echo "$SETTLEMENT" | jq .orders)" \

@@ -14,16 +14,18 @@ public sealed class CarrierFaultFixture : DispatchFixture
     protected override double SecondsPerDay => 3600;
 }
 
-/// <summary>R4/R5: a flaky, slow, rate-limited and then absent carrier never yields a second carrier order.</summary>
+/// <summary>R4/R5: a flaky, slow, rate-limited and then absent carrier never yields a second carrier order — SF and JD alike.</summary>
 public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFaultFixture>
 {
-    [Fact]
-    public async Task With_30_percent_errors_and_latency_every_collected_pickup_has_exactly_one_carrier_order()
+    [Theory]
+    [InlineData("sf")]
+    [InlineData("jd")]
+    public async Task With_30_percent_errors_and_latency_every_collected_pickup_has_exactly_one_carrier_order(string carrier)
     {
         var pickups = new List<(Guid PickupId, List<string> Codes)>();
         for (var i = 0; i < 8; i++)
         {
-            var (pickupId, _, codes) = await f.OpenPickupAsync(3);
+            var (pickupId, _, codes) = await f.OpenPickupAsync(3, carrier: carrier);
             Assert.Equal(HttpStatusCode.OK, (await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null)).StatusCode);
             pickups.Add((pickupId, codes));
         }
@@ -59,10 +61,12 @@ public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFau
         }
     }
 
-    [Fact]
-    public async Task During_a_full_outage_the_circuit_opens_nothing_is_written_and_booking_completes_once_the_carrier_returns()
+    [Theory]
+    [InlineData("sf")]
+    [InlineData("jd")]
+    public async Task During_a_full_outage_the_circuit_opens_nothing_is_written_and_booking_completes_once_the_carrier_returns(string carrier)
     {
-        var (pickupId, _, codes) = await f.OpenPickupAsync(2);
+        var (pickupId, _, codes) = await f.OpenPickupAsync(2, carrier: carrier);
         await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
         await f.Simulator.SetFaultsAsync(new { outage = true });
 
@@ -92,10 +96,12 @@ public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFau
         Assert.Equal("collected", await f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }));
     }
 
-    [Fact]
-    public async Task A_retry_after_the_carrier_took_the_order_but_the_answer_was_lost_finds_the_first_order()
+    [Theory]
+    [InlineData("sf")]
+    [InlineData("jd")]
+    public async Task A_retry_after_the_carrier_took_the_order_but_the_answer_was_lost_finds_the_first_order(string carrier)
     {
-        var (pickupId, _, codes) = await f.OpenPickupAsync(4);
+        var (pickupId, _, codes) = await f.OpenPickupAsync(4, carrier: carrier);
         await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
         var shipmentId = await f.ScalarAsync<Guid>("select shipment_id from pickups where id = @pickupId", new { pickupId });
         var carrierOrderId = "MC" + shipmentId.ToString("N").ToUpperInvariant();
@@ -125,10 +131,12 @@ public class CarrierFaultTests(CarrierFaultFixture f) : IClassFixture<CarrierFau
             shipment.GetProperty("waybills").EnumerateArray().Select(w => w.GetProperty("waybillNo").GetString()));
     }
 
-    [Fact]
-    public async Task A_couriers_retry_after_the_carrier_took_the_order_searches_for_it_and_sends_no_second_create()
+    [Theory]
+    [InlineData("sf")]
+    [InlineData("jd")]
+    public async Task A_couriers_retry_after_the_carrier_took_the_order_searches_for_it_and_sends_no_second_create(string carrier)
     {
-        var (pickupId, _, codes) = await f.OpenPickupAsync(2);
+        var (pickupId, _, codes) = await f.OpenPickupAsync(2, carrier: carrier);
         await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
         var shipmentId = await f.ScalarAsync<Guid>("select shipment_id from pickups where id = @pickupId", new { pickupId });
         var carrierOrderId = "MC" + shipmentId.ToString("N").ToUpperInvariant();

@@ -60,8 +60,8 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
     }
 
     /// <summary>
-    /// Runs while the carrier is being asked, before it answers: each call to SF's gateway waits for it, with the
-    /// call's service code. Null: calls are answered straight away.
+    /// Runs while the carrier is being asked, before it answers: each call to SF's or JD's gateway waits for it, with the
+    /// call's service code or method. Null: calls are answered straight away.
     /// </summary>
     public Func<string, Task>? WhileCarrierThinks { get; set; }
 
@@ -71,10 +71,10 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
         {
             app.Use(async (context, proceed) =>
             {
-                if (host.WhileCarrierThinks is { } hook && context.Request.Path == "/std/service" && context.Request.HasFormContentType)
+                if (host.WhileCarrierThinks is { } hook && context.Request.Path.Value is "/std/service" or "/routerjson" && context.Request.HasFormContentType)
                 {
                     var form = await context.Request.ReadFormAsync(context.RequestAborted);
-                    await hook(form["serviceCode"].ToString());
+                    await hook(form.TryGetValue("serviceCode", out var code) ? code.ToString() : form["method"].ToString());
                 }
                 await proceed(context);
             });
@@ -128,6 +128,10 @@ public class DispatchFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Carrier:Sf:BaseUrl"] = Simulator.BaseUrl,
+            ["Carrier:Jd:BaseUrl"] = Simulator.BaseUrl,
+            ["Carrier:Jd:AppKey"] = "MELONCHAIN_JD_DEV",
+            ["Carrier:Jd:AppSecret"] = DevelopmentCredentials.JdAppSecret,
+            ["Carrier:Jd:AccessToken"] = "melonchain-dev-jd-token",
             ["Carrier:Resilience:AttemptTimeoutSeconds"] = "2",
             ["Carrier:Resilience:TotalTimeoutSeconds"] = "8",
             ["Carrier:Resilience:BreakSeconds"] = "2",
@@ -135,6 +139,7 @@ public class DispatchFixture : IAsyncLifetime
             ["Carrier:Resilience:RetryDelayMs"] = "50",
             ["Dispatch:RoutePolling:IntervalSeconds"] = "1",
             ["Dispatch:RoutePolling:QuietMinutes"] = "60",
+            ["Dispatch:RoutePolling:PullSeconds"] = "1",
         };
         foreach (var (k, v) in Settings) settings[k] = v;
         Dispatch = new DispatchHost(Database.ConnectionString, VirtualHost.ConnectionString, settings);
@@ -167,8 +172,9 @@ public class DispatchFixture : IAsyncLifetime
     }
 
     /// <summary>Publishes ShipmentRequested as Cooperative would and waits for the open pickup.</summary>
+    /// <remarks>With <paramref name="carrier"/> other than the one the pickup opened with, the dispatcher chooses it (and its product of the same chain).</remarks>
     public async Task<(Guid PickupId, Guid OrderId, List<string> TraceCodes)> OpenPickupAsync(int boxes, string city = "Beijing", string product = "express",
-        string coop = ServiceHost<dispatch::Program>.Cooperative)
+        string coop = ServiceHost<dispatch::Program>.Cooperative, string? carrier = null)
     {
         var orderId = Guid.NewGuid();
         var codes = Enumerable.Range(1, boxes).Select(i => $"T{orderId.ToString("N")[..6].ToUpperInvariant()}{i:D3}").ToList();
@@ -182,6 +188,12 @@ public class DispatchFixture : IAsyncLifetime
         var pickupId = await Eventually.Until(
             () => ScalarAsync<Guid?>("select id from pickups where order_id = @OrderId", new { OrderId = orderId }),
             id => id is not null, what: "the pickup to open");
+        if (carrier is not null && carrier != await ScalarAsync<string>("select carrier from pickups where id = @pickupId", new { pickupId }))
+        {
+            using var chosen = await Dispatch.As(Roles.Dispatcher, "dispatcher-1", cooperative: coop)
+                .PutAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/carrier", new { carrier });
+            Assert.True(chosen.IsSuccessStatusCode, await chosen.Content.ReadAsStringAsync());
+        }
         return (pickupId!.Value, orderId, codes);
     }
 

@@ -47,6 +47,21 @@ public class CarrierPushTests(SecuredSystem f)
         Assert.Equal(1, await f.System.ScalarAsync<long>("Dispatch", "select count(*) from route_records where waybill_no = @w and op_code = '31'", new { w = f.MasterWaybillNo }));
     }
 
+    [Theory]
+    [InlineData("jd")]        // a carrier whose traces are pulled: nothing is accepted as its push
+    [InlineData("zto")]       // no such carrier here
+    public async Task A_push_for_a_carrier_that_does_not_push_here_is_404_and_changes_nothing(string carrier)
+    {
+        var before = await f.SnapshotAsync();
+        var body = Push("80", DateTimeOffset.UtcNow);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
+
+        var status = await SendAsync(body, timestamp, SfProtocol.Digest(body, timestamp, CheckWord), carrier);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
     private string Push(string opCode, DateTimeOffset at) => JsonSerializer.Serialize(new
     {
         Body = new
@@ -59,9 +74,9 @@ public class CarrierPushTests(SecuredSystem f)
         },
     });
 
-    private async Task<HttpStatusCode> SendAsync(string body, string? timestamp, string? digest)
+    private async Task<HttpStatusCode> SendAsync(string body, string? timestamp, string? digest, string carrier = "sf")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dispatch/carriers/sf/routes") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dispatch/carriers/{carrier}/routes") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (timestamp is not null) request.Headers.Add(SfProtocol.PushTimestampHeader, timestamp);
         if (digest is not null) request.Headers.Add(SfProtocol.PushDigestHeader, digest);
         using var response = await f.Anonymous.SendAsync(request);

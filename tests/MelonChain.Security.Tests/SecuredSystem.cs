@@ -127,6 +127,7 @@ public sealed class SecuredSystem : IAsyncLifetime
         Ids["{growerId}"] = growerId.ToString();
         Ids["dispatch/pickups/{id}"] = pickupId.ToString();
         Ids["dispatch/shipments/{id}"] = shipment.GetProperty("id").GetString()!;
+        Ids["dispatch/carriers/{carrier}"] = "sf";
         Ids["{waybillNo}"] = MasterWaybillNo;
         Ids["{traceCode}"] = TraceCode;
         // A surplus return needs a year of settled volume, which the seeded season (booked, never delivered) has none of.
@@ -226,7 +227,7 @@ public sealed class SecuredSystem : IAsyncLifetime
 public sealed record Operation(string Service, string Method, string Path, JsonElement Spec, JsonElement Document)
 {
     public bool IsPublic => Path.Contains("/public/");
-    public bool IsCarrierPush => Path.EndsWith("/carriers/sf/routes");
+    public bool IsCarrierPush => Path.EndsWith("/carriers/{carrier}/routes");
     public bool HasBody => Spec.TryGetProperty("requestBody", out _);
     public bool IsWrite => Method != "GET";
 

@@ -39,9 +39,16 @@ public static class Onboarding
 
     public const string MonthlyCard = "7551234567";
 
+    /// <summary>The cooperative's JD customer code: an account a dispatcher may book with, the default for no city.</summary>
+    public const string JdCustomerCode = "020K7551234";
+
     public static object CarrierAccounts(string account = MonthlyCard, int discountBps = 7500) => new
     {
-        accounts = new[] { new { carrier = "sf", account, discountBps, defaultFor = new[] { "Beijing", "Shanghai" } } },
+        accounts = new[]
+        {
+            new { carrier = "sf", account, discountBps, defaultFor = new[] { "Beijing", "Shanghai" } },
+            new { carrier = "jd", account = JdCustomerCode, discountBps = 8000, defaultFor = Array.Empty<string>() },
+        },
     };
 
     /// <summary>Saves the profile through <paramref name="admin"/> (a Cooperative client of that cooperative's admin).</summary>
