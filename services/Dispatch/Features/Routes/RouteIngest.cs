@@ -6,7 +6,7 @@ using MelonChain.ServiceDefaults.Data;
 namespace MelonChain.Dispatch.Features.Routes;
 
 /// <summary>
-/// Stores route records raw (a record seen before — same waybill, opCode and time — is ignored, so replays and
+/// Stores route records raw (a record seen before — same waybill, carrier code and time — is ignored, so replays and
 /// duplicates are harmless), then moves each touched shipment to the status its records imply, emitting
 /// ShipmentStatusChanged only on a change and ShipmentDelivered (on time or not against the promise) once.
 /// Records of a waybill not booked here are kept aside and adopted when its booking commits (<see cref="AdoptAsync"/>):
@@ -17,7 +17,7 @@ public static class RouteIngest
 {
     private sealed record ShipmentRow(Guid Id, string CooperativeId, Guid OrderId, string Status, DateTimeOffset PromisedBy, int Parts);
 
-    private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string CarrierCode, string AcceptAddress, string Remark, int Part);
+    private sealed record Timeline(long Id, string? Status, DateTimeOffset At, string WaybillNo, string CarrierCode, string Location, string Remark, int Part);
 
     /// <summary>Returns how many records were new.</summary>
     /// <remarks>
@@ -89,7 +89,7 @@ public static class RouteIngest
             await db.ExecuteAsync("select pg_advisory_xact_lock(hashtextextended('waybill:' || @WaybillNo, 0))", new { WaybillNo = waybillNo }, ct);
     }
 
-    private sealed record Unmatched(string Carrier, string WaybillNo, string CarrierCode, string? Status, DateTimeOffset AcceptTime, string AcceptAddress, string Remark, string Raw);
+    private sealed record Unmatched(string Carrier, string WaybillNo, string CarrierCode, string? Status, DateTimeOffset At, string Location, string Remark, string Raw);
 
     /// <summary>Applies the records that arrived for a shipment's waybills before its booking was committed.</summary>
     public static async Task AdoptAsync(Db db, Guid shipmentId, TimeProvider clock, CancellationToken ct)
@@ -105,10 +105,10 @@ public static class RouteIngest
         var early = await db.QueryAsync<Unmatched>(
             $"""
             delete from unmatched_route_records u where u.waybill_no in ({ShipmentWaybills})
-            returning u.carrier, u.waybill_no, u.op_code as carrier_code, u.status, u.accept_time, u.accept_address, u.remark, u.raw::text as raw
+            returning u.carrier, u.waybill_no, u.op_code as carrier_code, u.status, u.accept_time as at, u.accept_address as location, u.remark, u.raw::text as raw
             """, new { ShipmentId = shipmentId }, ct);
         foreach (var carrier in early.GroupBy(r => r.Carrier))
-            await ApplyAsync(db, carrier.Key, carrier.Select(r => new RouteEvent(r.WaybillNo, null, r.CarrierCode, r.Status, r.AcceptTime, r.AcceptAddress,
+            await ApplyAsync(db, carrier.Key, carrier.Select(r => new RouteEvent(r.WaybillNo, null, r.CarrierCode, r.Status, r.At, r.Location,
                 r.Remark, r.Raw)).ToList(), clock, ct);
     }
 
@@ -124,7 +124,7 @@ public static class RouteIngest
             """, new { Id = shipmentId }, ct);
         var records = await db.QueryAsync<Timeline>(
             """
-            select r.id, r.status, r.accept_time as at, r.waybill_no, r.op_code as carrier_code, r.accept_address, r.remark, coalesce(w.part, o.part, 1) as part
+            select r.id, r.status, r.accept_time as at, r.waybill_no, r.op_code as carrier_code, r.accept_address as location, r.remark, coalesce(w.part, o.part, 1) as part
             from route_records r left join waybills w on w.waybill_no = r.waybill_no
                  left join carrier_orders o on o.master_waybill_no = r.waybill_no and w.waybill_no is null
             where r.shipment_id = @Id
@@ -134,7 +134,7 @@ public static class RouteIngest
         if (implied is null || implied.Status == shipment.Status) return;
         var record = records.Single(r => r.Id == implied.Id);
         await ChangeStatusAsync(db, shipment.CooperativeId, shipment.Id, shipment.OrderId, record.WaybillNo, record.Status!, record.At,
-            record.AcceptAddress, record.CarrierCode, record.Remark, now, ct);
+            record.Location, record.CarrierCode, record.Remark, now, ct);
         if (record.Status == ShipmentStatuses.Delivered)
         {
             var onTime = record.At <= shipment.PromisedBy;

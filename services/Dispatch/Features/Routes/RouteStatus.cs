@@ -3,7 +3,7 @@ using MelonChain.Messages;
 namespace MelonChain.Dispatch.Features.Routes;
 
 /// <summary>
-/// A route record as far as status is concerned: its mapped status (null = unknown opCode), time, and which of the
+/// A route record as far as status is concerned: its mapped status (null = a carrier code its adapter does not know), time, and which of the
 /// shipment's carrier orders (part) its waybill belongs to.
 /// </summary>
 public sealed record StatusRecord(long Id, string? Status, DateTimeOffset At, int Part = 1);
@@ -12,7 +12,7 @@ public sealed record StatusRecord(long Id, string? Status, DateTimeOffset At, in
 /// The shipment status implied by its route records, whatever order they arrived in: delivered once every one of
 /// its <c>parts</c> carrier orders has a delivery (at the moment the last of them was first delivered; delivered never
 /// moves backwards), otherwise the latest record by event time with a known status among the parts still on their
-/// way. Unknown opCodes keep the previous status. A cancelled shipment stays cancelled.
+/// way. Unknown carrier codes keep the previous status. A cancelled shipment stays cancelled.
 /// </summary>
 public static class RouteStatus
 {
