@@ -91,6 +91,18 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>
+    /// The tracking numbers the carrier gave the order's parcels, in order: SF's waybills, or for JD the package codes of
+    /// its one waybill (<c>{waybill}-{i}-{n}-</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ParcelNumbers(JsonElement order)
+    {
+        var waybills = order.GetProperty("waybills").EnumerateArray().Select(w => w.GetString()!).ToList();
+        if (order.GetProperty("carrier").GetString() != "jd") return waybills;
+        var parcels = order.GetProperty("parcels").GetInt32();
+        return Enumerable.Range(1, parcels).Select(i => $"{waybills[0]}-{i}-{parcels}-").ToList();
+    }
+
     public async Task<int> OrderCountAsync() => (await Admin.GetFromJsonAsync<JsonElement>("/admin/orders")).GetArrayLength();
 
     protected override void Dispose(bool disposing)

@@ -15,14 +15,16 @@ public sealed class Scenario
     public const string CourierId = "C-A";
 
     private readonly MelonSystem _system;
+    private readonly string _cooperative;
     private int _members;
 
     public HttpClient Clerk { get; }
     public HttpClient Courier { get; }
 
-    private Scenario(MelonSystem system, HttpClient clerk, HttpClient courier)
+    private Scenario(MelonSystem system, string cooperative, HttpClient clerk, HttpClient courier)
     {
         _system = system;
+        _cooperative = cooperative;
         Clerk = clerk;
         Courier = courier;
     }
@@ -34,7 +36,7 @@ public sealed class Scenario
     public static async Task<Scenario> StartAsync(MelonSystem system, string cooperative = MelonSystem.Cooperative, bool onboard = true)
     {
         if (onboard) await OnboardAsync(system, cooperative);
-        return new(system, await system.AsAsync("clerk", "clerk-1", cooperative), await system.AsAsync("courier", "courier-a", cooperative, courierId: CourierId));
+        return new(system, cooperative, await system.AsAsync("clerk", "clerk-1", cooperative), await system.AsAsync("courier", "courier-a", cooperative, courierId: CourierId));
     }
 
     /// <summary>The cooperative's admin saves its profile and carrier account; returns once Dispatch has the profile.</summary>
@@ -139,6 +141,14 @@ public sealed class Scenario
             id => id is not null, TimeSpan.FromSeconds(60), "the pickup to open");
         await PostAsync(Courier, $"/api/v1/dispatch/pickups/{pickupId}/accept", new { });
         return pickupId!.Value;
+    }
+
+    /// <summary>A dispatcher books the pickup with <paramref name="carrier"/> instead of the one it opened with (before collection).</summary>
+    public async Task ChooseCarrierAsync(Guid pickupId, string carrier)
+    {
+        var dispatcher = await _system.AsAsync("dispatcher", "dispatcher-1", _cooperative);
+        using var response = await dispatcher.PutAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/carrier", new { carrier });
+        Assert.True(response.IsSuccessStatusCode, $"PUT carrier: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>Collects with the courier app's retries: the same Idempotency-Key until the carrier is reachable.</summary>

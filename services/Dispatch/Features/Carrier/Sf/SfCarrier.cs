@@ -46,7 +46,7 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
     private static readonly ResiliencePipeline BookingRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<CarrierUnavailableException>(),
+            ShouldHandle = new PredicateBuilder().Handle<CarrierUnavailableException>(e => !e.CircuitOpen),
             MaxRetryAttempts = 4,
             Delay = TimeSpan.FromMilliseconds(200),
             BackoffType = DelayBackoffType.Exponential,
