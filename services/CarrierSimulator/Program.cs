@@ -1,7 +1,9 @@
 using MelonChain.CarrierSimulator.Simulator;
+using MelonChain.CarrierSimulator.Simulator.Jd;
+using MelonChain.CarrierSimulator.Simulator.Sf;
 using MelonChain.ServiceDefaults.Hosting;
 
-// CarrierSimulator: SF Express's open-platform protocol, offline, for tests and the demo (services/Dispatch/CARRIERS.md).
+// CarrierSimulator: SF Express's and JD Logistics' open-platform protocols, offline, for tests and the demo (README.md).
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("carrier-simulator", migrations: null);
 builder.Services.AddSingleton<OrderBook>();
@@ -12,7 +14,8 @@ builder.Services.AddHostedService<RoutePlayer>();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapSfGateway();
-app.MapFaultAdmin();
+app.MapJdGateway();
+app.MapAdmin();
 
 app.Run();
 
