@@ -68,7 +68,7 @@ public class CarrierChoiceTests(DispatchFixture f) : IClassFixture<DispatchFixtu
         var wrongProduct = await f.Dispatcher.PutAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/carrier", new { carrier = "jd", product = "express" });
         var chosen = await f.Dispatcher.PutAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/carrier", new { carrier = "jd" });
 
-        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (unknown.StatusCode, wrongProduct.StatusCode));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity), (unknown.StatusCode, wrongProduct.StatusCode));
         Assert.Equal(HttpStatusCode.OK, chosen.StatusCode);
         var pickup = await chosen.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("jd", "jd_express"), (pickup.GetProperty("carrier").GetString(), pickup.GetProperty("product").GetString()));

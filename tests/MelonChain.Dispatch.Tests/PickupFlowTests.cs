@@ -24,7 +24,7 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
     }
 
     [Fact]
-    public async Task A_quote_without_product_lists_every_product_cheapest_first_and_flags_slow_ones_for_old_melons()
+    public async Task A_quote_without_product_lists_every_product_of_both_carriers_cheapest_first_and_flags_slow_ones_for_old_melons()
     {
         var response = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new
         {
@@ -32,7 +32,8 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         });
 
         var options = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("options").EnumerateArray().ToList();
-        Assert.Equal(["land", "standard", "express", "cold", "heavy"], options.Select(o => o.GetProperty("product").GetString()));
+        // The cooperative has accounts with SF (75%) and JD (80%).
+        Assert.Equal(["land", "standard", "express", "jd_express", "cold", "heavy", "jd_cold"], options.Select(o => o.GetProperty("product").GetString()));
         Assert.False(options[0].GetProperty("freshnessOk").GetBoolean()); // land: 4 days, the melons have 3 left
         Assert.True(options[2].GetProperty("freshnessOk").GetBoolean());
     }
@@ -42,8 +43,8 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
     {
         var card = await f.Dispatcher.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/rate-cards");
         var accounts = await f.Dispatcher.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/carrier-accounts");
-        Assert.Equal(7500, accounts.GetProperty("accounts")[0].GetProperty("discountBps").GetInt32());
-        Assert.Equal(10, card.GetProperty("lines").GetArrayLength());
+        Assert.Equal(7500, accounts.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("carrier").GetString() == "sf").GetProperty("discountBps").GetInt32());
+        Assert.Equal(14, card.GetProperty("lines").GetArrayLength());   // the default card: SF's 10 lines and JD's 4
 
         var denied = await f.CourierA.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new { lines = Array.Empty<object>() });
         var other = f.Dispatch.As(Roles.Dispatcher, "d-2", cooperative: "othercoop");
@@ -58,9 +59,12 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
 
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        var only = Assert.Single(quote.GetProperty("options").EnumerateArray());
+        // SF is priced by the cooperative's own line; JD, which it has no lines for, by the default card.
+        var options = quote.GetProperty("options").EnumerateArray().ToList();
+        var only = Assert.Single(options, o => o.GetProperty("carrier").GetString() == "sf");
         Assert.Equal((6000L, 4800L), (only.GetProperty("listFen").GetInt64(), only.GetProperty("negotiatedFen").GetInt64()));
-        Assert.Equal(10, unchanged.GetProperty("lines").GetArrayLength());
+        Assert.Equal(["jd_cold", "jd_express"], options.Where(o => o.GetProperty("carrier").GetString() == "jd").Select(o => o.GetProperty("product").GetString()).Order());
+        Assert.Equal(14, unchanged.GetProperty("lines").GetArrayLength());
     }
 
     [Fact]

@@ -38,10 +38,10 @@ public class PushStorageTests(DispatchFixture f) : IClassFixture<DispatchFixture
             await Dapper.SqlMapper.ExecuteAsync(connection,
                 """
                 delete from unmatched_route_records;
-                insert into unmatched_route_records (waybill_no, op_code, accept_time, accept_address, remark, raw, received_at)
-                select 'SF9' || lpad(i::text, 12, '0'), '50', now(), '', '', '{}', now() - interval '3 days' from generate_series(1, 100) i;
-                insert into unmatched_route_records (waybill_no, op_code, accept_time, accept_address, remark, raw, received_at)
-                select 'SF8' || lpad(i::text, 12, '0'), '50', now(), '', '', '{}', now() from generate_series(1, @Fill) i;
+                insert into unmatched_route_records (carrier, waybill_no, op_code, accept_time, accept_address, remark, raw, received_at)
+                select 'sf', 'SF9' || lpad(i::text, 12, '0'), '50', now(), '', '', '{}', now() - interval '3 days' from generate_series(1, 100) i;
+                insert into unmatched_route_records (carrier, waybill_no, op_code, accept_time, accept_address, remark, raw, received_at)
+                select 'sf', 'SF8' || lpad(i::text, 12, '0'), '50', now(), '', '', '{}', now() from generate_series(1, @Fill) i;
                 """, new { Fill = RouteIngest.UnmatchedLimit - 100 - 2 });
 
         var pushes = await Task.WhenAll(Enumerable.Range(1, 5).Select(i =>

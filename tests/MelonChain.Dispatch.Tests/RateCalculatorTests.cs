@@ -69,12 +69,17 @@ public class RateCalculatorTests
         Assert.Equal(expected, RateCalculator.NegotiatedFen(list, bps));
 
     [Fact]
-    public void Without_a_product_every_product_is_quoted_cheapest_first()
+    public void Without_a_product_every_product_of_every_carrier_is_quoted_cheapest_first_each_at_its_carriers_discount()
     {
-        var options = RateCalculator.QuoteAll(RateCalculator.DefaultCard, "北京市", [new ParcelSpec(5000, 40, 30, 25)]);
+        var options = RateCalculator.QuoteAll(RateCalculator.DefaultCard, "北京市", [new ParcelSpec(5000, 40, 30, 25)],
+            carrier => carrier == "jd" ? 8000 : 7500);
 
-        Assert.Equal(["land", "standard", "express", "cold", "heavy"], options.Select(o => o.Product));
+        Assert.Equal(["land", "standard", "express", "jd_express", "cold", "heavy", "jd_cold"], options.Select(o => o.Product));
         Assert.True(options.Zip(options.Skip(1)).All(p => p.First.NegotiatedFen <= p.Second.NegotiatedFen));
+        // JD express to Beijing: 23 + 4 × 11 = 67 yuan list, at 80%; SF express: 70 yuan list, at 75%.
+        Assert.Equal((6700L, 5360L), options.Where(o => o.Product == "jd_express").Select(o => (o.ListFen, o.NegotiatedFen)).Single());
+        Assert.Equal((7000L, 5250L), options.Where(o => o.Product == "express").Select(o => (o.ListFen, o.NegotiatedFen)).Single());
+        Assert.All(options, o => Assert.Equal(o.Product.StartsWith("jd_") ? "jd" : "sf", o.Carrier));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ extern alias dispatch;
 using System.Net.Http.Json;
 using System.Text.Json;
 using dispatch::MelonChain.Dispatch.Features.Carrier;
+using dispatch::MelonChain.Dispatch.Features.Carrier.Sf;
 using MelonChain.Testing;
 
 namespace MelonChain.Dispatch.Tests;
