@@ -51,7 +51,7 @@ public static class RoutePlan
         var deliverAt = DeliveredAt(pickup, promisedDays, delivery);
         return Numbered(
         [
-            (pickup, "揽收", senderAddress, "京东快递 已揽收"),
+            (pickup, "揽收", senderAddress, $"京东快递 已在【{senderAddress}】揽收"),
             (pickup + TimeSpan.FromHours(3), "分拣", senderCity, $"您的快件在【{from}分拣中心】分拣完成"),
             (pickup + TimeSpan.FromHours(6), "运输中", senderCity, $"您的快件由【{from}分拣中心】发往【{to}分拣中心】"),
             (deliverAt - TimeSpan.FromHours(10), "分拣", receiverCity, $"您的快件在【{to}分拣中心】分拣完成"),

@@ -4,7 +4,7 @@ namespace MelonChain.CarrierSimulator.Simulator;
 public sealed record TariffLine(string Product, long FirstGrams, long FirstFen, long PerKgFen, int PromisedDays, bool PerShipment = false);
 
 /// <summary>
-/// The carriers' own list prices, as the simulator (not Dispatch) knows them: SF's illustrative card of CARRIER.md
+/// The carriers' own list prices, as the simulator (not Dispatch) knows them: SF's illustrative card of the carrier notes (services/Dispatch/CARRIERS.md)
 /// (origin Guangdong, to Beijing and Shanghai) and JD's (the same, plus within Guangdong). Chargeable weight is
 /// max(actual, volume / divisor) per parcel, divisor 6000 across provinces and 12000 within one, rounded up to
 /// 0.1 kg below 10 kg, 0.5 kg to 100 kg and 1 kg beyond; a parcel's price is rounded to whole yuan. Heavy freight

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace MelonChain.CarrierSimulator.Simulator.Jd;
 
 /// <summary>
-/// JD's open-platform (JOS) envelope as the wire contract states it (notes/jd-protocol.md, CARRIER.md "Second stage"):
+/// JD's open-platform (JOS) envelope as the JD wire contract states it (the text Dispatch's JD adapter implements too):
 /// methods, the sign, and answers — success <c>{"&lt;method&gt;_responce": {"code": "0", "resultInfo": {…}}}</c> (JD's own
 /// spelling), platform errors <c>{"error_response": {"code", "zh_desc", "en_desc"}}</c>, both HTTP 200.
 /// </summary>

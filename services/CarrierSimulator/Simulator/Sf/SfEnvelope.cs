@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace MelonChain.CarrierSimulator.Simulator.Sf;
 
 /// <summary>
-/// SF's open-platform envelope as the simulator implements it (CARRIER.md), independently of Dispatch's adapter:
+/// SF's open-platform envelope as the simulator implements it (services/Dispatch/CARRIERS.md), independently of Dispatch's adapter:
 /// service and result codes, the Java-compatible digest, China time, and the two layers of every answer
 /// (<c>apiResultCode</c> from the gateway, <c>success</c>/<c>errorCode</c>/<c>msgData</c> inside <c>apiResultData</c>).
 /// </summary>
