@@ -92,7 +92,8 @@ public static class CollectPickup
         await db.CommitAsync(ct);
         await db.ReleaseConnectionAsync();
 
-        // 2. The carrier, outside any transaction: one order per 300 parcels, each found again on a retry.
+        // 2. The carrier, outside any transaction: one order per 300 parcels, each found again on a retry. The courier holds
+        //    the boxes now, so the carrier's pickup time is now (not the window's start): the promise counts from it.
         var from = new Party(sender.ContactName, sender.Phone, sender.Province, sender.City, sender.Street, sender.County, sender.Name);
         var receiver = new Party(pickup.ContactName, pickup.Phone, Province(pickup.DestinationCity), pickup.DestinationCity, pickup.Address);
         var parts = boxes.Chunk(MaxParcelsPerCarrierOrder).ToList();
@@ -100,7 +101,7 @@ public static class CollectPickup
         foreach (var (part, i) in parts.Select((p, i) => (p, i + 1)))
         {
             var booking = await CarrierRegistry.Guard(() => carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, from, receiver,
-                part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now > pickup.WindowStart ? now : pickup.WindowStart,
+                part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now,
                 $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), account, MayExist: bookedBefore), ct));
             if (booking.WaybillNos.Count != part.Length)
                 throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
