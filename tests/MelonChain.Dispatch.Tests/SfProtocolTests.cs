@@ -68,4 +68,22 @@ public class SfProtocolTests
         Assert.Empty(stale.Routes);
         Assert.False(forged.Authentic);
     }
+
+    [Fact]
+    public void A_push_stamped_in_seconds_is_read_as_one_stamped_in_milliseconds_and_its_status_is_mapped_in_the_adapter()
+    {
+        var now = new DateTimeOffset(2026, 6, 12, 2, 5, 0, TimeSpan.Zero);
+        var carrier = new SfCarrier(new HttpClient(), new SfSettings("http://x/", "P", CheckWord, "zh-CN"), new MelonChain.Testing.FixedClock(now),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SfCarrier>.Instance);
+        var body = JsonSerializer.Serialize(new SfPush(new SfPushBody([new SfPushRoute("1", "SF1234567890123", "MC-1", "2026-06-12 10:00:00", "北京市", "已签收", "80")])), SfProtocol.Json);
+        RoutePush Read(string timestamp) =>
+            carrier.ParsePush(body, new Dictionary<string, string?> { [SfProtocol.PushTimestampHeader] = timestamp, [SfProtocol.PushDigestHeader] = SfProtocol.Digest(body, timestamp, CheckWord) });
+
+        var seconds = Read(now.AddMinutes(-1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var oldSeconds = Read(now.AddMinutes(-6).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal((true, false), (seconds.Authentic, seconds.Stale));
+        Assert.Equal(("80", "delivered"), (Assert.Single(seconds.Routes).CarrierCode, seconds.Routes[0].Status));
+        Assert.True(oldSeconds.Stale);
+    }
 }
