@@ -34,6 +34,21 @@ public class CarrierChoiceTests(DispatchFixture f) : IClassFixture<DispatchFixtu
     }
 
     [Fact]
+    public async Task Freshness_is_judged_by_each_products_chain_so_a_cold_chain_keeps_melons_that_ambient_express_would_not()
+    {
+        // Harvested three days ago: one of four ambient days left, four of seven in JD's 10–12 °C chain.
+        var oldest = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+        var response = await f.Dispatcher.PostAsJsonAsync("/api/v1/dispatch/quotes", new { destinationCity = "上海", parcels = OneBox, oldestHarvestedOn = oldest });
+
+        var options = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("options").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("product").GetString()!, o => (Fresh: o.GetProperty("freshnessOk").GetBoolean(), Chills: o.GetProperty("chillingRisk").GetBoolean()));
+        Assert.Equal((false, false, true), (options["express"].Fresh, options["jd_express"].Fresh, options["jd_cold"].Fresh));
+        // SF's cold runs at 2–8 °C: it keeps them fresh but colder than bitter melon bears; JD's 10–12 °C does not chill.
+        Assert.Equal((true, true), options["cold"]);
+        Assert.False(options["jd_cold"].Chills);
+    }
+
+    [Fact]
     public async Task A_pickup_opens_with_the_cooperatives_default_carrier_for_its_city_in_the_orders_chain()
     {
         const string coop = "defaults-coop";

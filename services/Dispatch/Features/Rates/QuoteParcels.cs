@@ -10,8 +10,10 @@ namespace MelonChain.Dispatch.Features.Rates;
 /// <summary>
 /// Prices parcels to a destination: list, negotiated (the carrier account's discount) and saving, per carrier and
 /// product. With no product, every product the card serves, cheapest first: of the given carrier, or with no carrier of
-/// every carrier the cooperative has an account with (every configured carrier before it has any). Freshness: bitter melon keeps 3–4 days at ambient
-/// temperature, so a product promising more days than the oldest box has left is flagged.
+/// every carrier the cooperative has an account with (every configured carrier before it has any). Freshness: a product
+/// promising more days than the oldest box has left in that product's chain is flagged (bitter melon keeps 3–4 days at
+/// ambient temperature, a week or more in a cold chain: ProductCare); a chain colder than bitter melon bears (SF's 2–8 °C
+/// cold) is marked <c>chillingRisk</c>.
 /// </summary>
 public static class QuoteParcels
 {
@@ -19,13 +21,14 @@ public static class QuoteParcels
 
     public sealed record Request(string DestinationCity, string? Product, IReadOnlyList<Parcel> Parcels, DateOnly? OldestHarvestedOn, string? Carrier = null);
 
-    public sealed record Option(string Carrier, string Product, decimal ChargeableKg, long ListFen, long NegotiatedFen, long SavingFen, int PromisedDays, bool FreshnessOk);
+    public sealed record Option(string Carrier, string Product, decimal ChargeableKg, long ListFen, long NegotiatedFen, long SavingFen, int PromisedDays, bool FreshnessOk,
+        bool ChillingRisk);
 
     public sealed record Quote(string DestinationCity, IReadOnlyList<Option> Options);
 
     public static void Map(RouteGroupBuilder quotes) => quotes.MapPost("/", Handle).WithName("Quote").Problems(422, "no-rate").ReadOnly();
 
-    private static async Task<Ok<Quote>> Handle(Request request, RateCardCache cards, CarrierRegistry carriers, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+    private static async Task<Ok<Quote>> Handle(Request request, RateCardCache cards, CarrierRegistry carriers, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var v = new Validation()
             .Text(request.DestinationCity, "destinationCity", 40)
@@ -66,9 +69,10 @@ public static class QuoteParcels
                 throw Problem.Unprocessable("no-rate", $"The rate card has no rate to {request.DestinationCity}.");
         }
 
-        var daysLeft = FreshDaysLeft(config, clock, request.OldestHarvestedOn);
+        var age = AgeInDays(clock, request.OldestHarvestedOn);
         return TypedResults.Ok(new Quote(RateCalculator.NormalizeDestination(request.DestinationCity), prices
-            .Select(p => new Option(p.Carrier, p.Product, Weight.ToKg(p.ChargeableGrams), p.ListFen, p.NegotiatedFen, p.SavingFen, p.PromisedDays, p.PromisedDays <= daysLeft))
+            .Select(p => new Option(p.Carrier, p.Product, Weight.ToKg(p.ChargeableGrams), p.ListFen, p.NegotiatedFen, p.SavingFen, p.PromisedDays,
+                p.PromisedDays <= ProductCare.Of(p.Product).ShelfLifeDays - age, ProductCare.Of(p.Product).ChillingRisk))
             .ToList()));
     }
 
@@ -77,11 +81,7 @@ public static class QuoteParcels
         if (cm is not (null or (> 0 and <= 300))) v.Fail($"parcels[{parcel}].{name}", "must be between 1 and 300 cm");
     }
 
-    /// <summary>Days of ambient shelf life the oldest box has left (configured shelf life minus its age).</summary>
-    public static int FreshDaysLeft(IConfiguration config, TimeProvider clock, DateOnly? oldestHarvest)
-    {
-        var shelfLife = config.GetValue("Dispatch:AmbientShelfLifeDays", 4);
-        var age = oldestHarvest is { } d ? Math.Max(0, ChinaTime.Today(clock).DayNumber - d.DayNumber) : 0;
-        return shelfLife - age;
-    }
+    /// <summary>How many days ago the oldest box was harvested (China days; 0 when not given).</summary>
+    public static int AgeInDays(TimeProvider clock, DateOnly? oldestHarvest) =>
+        oldestHarvest is { } d ? Math.Max(0, ChinaTime.Today(clock).DayNumber - d.DayNumber) : 0;
 }
