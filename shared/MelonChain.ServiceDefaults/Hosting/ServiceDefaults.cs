@@ -49,6 +49,7 @@ public static class ServiceDefaults
         DevelopmentCredentials.RefuseOutsideDevelopment(builder.Configuration, builder.Environment);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ServiceInstance.From(builder.Configuration));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
