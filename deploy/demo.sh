@@ -19,10 +19,13 @@ COOP="shangxiang"
 DAY="${DEMO_DAY:-$(TZ=Asia/Shanghai date +%F)}"
 WAIT_SECONDS="${DEMO_WAIT_SECONDS:-180}"
 command -v jq >/dev/null 2>&1 || { echo "demo: jq is required" >&2; exit 1; }
+# A request that meets a replica going away (the Gateway answers 502, 503 or 504) is sent again a second later, with
+# the same Idempotency-Key, as the clerks' and couriers' apps do: the key makes the retry safe.
+RETRY=(--retry 10 --retry-delay 1)
 
 # token ROLE [EXTRA_JSON_FIELDS] [COOPERATIVE] → a development token from the Gateway
 token() {
-  curl -fsS -X POST "$GATEWAY/api/v1/dev/tokens" -H 'Content-Type: application/json' \
+  curl "${RETRY[@]}" -fsS -X POST "$GATEWAY/api/v1/dev/tokens" -H 'Content-Type: application/json' \
     -d "{\"role\":\"$1\",\"subject\":\"demo-$1\",\"cooperativeId\":\"${3:-$COOP}\"${2:-}}" | jq -r .token
 }
 ADMIN="$(token admin)"
@@ -38,17 +41,17 @@ CQ_COURIER="$(token courier ',"courierId":"sf-jm-021"' "$CQ")"
 post() {
   local out code
   out="$(mktemp)"
-  code="$(curl -sS -o "$out" -w '%{http_code}' -X POST "$GATEWAY$2" -H "Authorization: Bearer $1" \
+  code="$(curl "${RETRY[@]}" -sS -o "$out" -w '%{http_code}' -X POST "$GATEWAY$2" -H "Authorization: Bearer $1" \
     -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$DAY-$3" -d "$4")"
   if [ "${code:0:1}" != 2 ]; then echo "demo: POST $2 answered $code: $(cat "$out")" >&2; rm -f "$out"; exit 1; fi
   cat "$out"; rm -f "$out"
 }
-get() { curl -fsS "$GATEWAY$2" -H "Authorization: Bearer $1"; }
+get() { curl "${RETRY[@]}" -fsS "$GATEWAY$2" -H "Authorization: Bearer $1"; }
 # put TOKEN PATH JSON → response body; fails loudly on any non-2xx (a PUT saves the whole resource: repeating it changes nothing).
 put() {
   local out code
   out="$(mktemp)"
-  code="$(curl -sS -o "$out" -w '%{http_code}' -X PUT "$GATEWAY$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3")"
+  code="$(curl "${RETRY[@]}" -sS -o "$out" -w '%{http_code}' -X PUT "$GATEWAY$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$3")"
   if [ "${code:0:1}" != 2 ]; then echo "demo: PUT $2 answered $code: $(cat "$out")" >&2; rm -f "$out"; exit 1; fi
   cat "$out"; rm -f "$out"
 }
@@ -127,7 +130,7 @@ for n in $(seq 1 24); do
     "{\"memberNo\":\"$no\",\"name\":\"社员$n\",\"phone\":\"1380000$(printf '%04d' "$n")\",\"village\":\"${VILLAGES[$((n % 4))]}\",\"kind\":\"member\"}" | id_of)")
 done
 # A contract member names a contract the Cooperative has learnt from ContractSigned: wait for each to arrive.
-contract_known() { curl -fsS -o /dev/null -X POST "$GATEWAY/api/v1/cooperative/growers" -H "Authorization: Bearer $CLERK" \
+contract_known() { curl "${RETRY[@]}" -fsS -o /dev/null -X POST "$GATEWAY/api/v1/cooperative/growers" -H "Authorization: Bearer $CLERK" \
   -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$DAY-$1" -d "$2"; }
 for i in "${!CONTRACTS[@]}"; do
   no="$(printf 'EP-%03d' $((i + 1)))"

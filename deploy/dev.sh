@@ -2,6 +2,8 @@
 # MelonChain local run: real PostgreSQL and RabbitMQ from the OS packages, bound to 127.0.0.1, data under
 # deploy/.local/ (git-ignored), every service as a process.
 #   deploy/dev.sh up       install what is missing, start servers, build, run every service, play the demo season
+#   deploy/dev.sh up --replicas 2   the same with two processes of every service (ports +10: 8090-8094) behind the
+#                          Gateway, which balances over them and skips one that is not ready
 #   deploy/dev.sh down     stop services and servers
 #   deploy/dev.sh status   what runs where
 #   deploy/dev.sh test     start the servers and run the whole test suite against them
@@ -23,6 +25,9 @@ rabbitmq_server() { "$RABBIT_BIN/rabbitmq-server" "$@"; }
 CONFIGURATION="${CONFIGURATION:-Release}"
 SERVICES=(CarrierSimulator Cooperative ContractGrowing Dispatch Tracking Gateway)
 declare -A PORTS=([Gateway]=8080 [Cooperative]=8081 [ContractGrowing]=8082 [Dispatch]=8083 [Tracking]=8084 [CarrierSimulator]=8089)
+# The Gateway's cluster for each service it routes to (services/Gateway/appsettings.json).
+declare -A CLUSTERS=([Cooperative]=cooperative [ContractGrowing]=growing [Dispatch]=dispatch [Tracking]=tracking)
+REPLICAS=1
 
 log() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
@@ -161,38 +166,69 @@ deploy_topology() {
   ( cd "$ROOT/services/Cooperative/bin/$CONFIGURATION/net10.0" && ASPNETCORE_ENVIRONMENT=Development dotnet MelonChain.Cooperative.dll --deploy-topology )
 }
 
+# Replica i of a service listens 10 ports above replica i-1 (Cooperative: 8081, 8091, ...). The carrier simulator keeps
+# its carrier orders in memory, so it always runs once.
+replicas_of() { if [ "$1" = CarrierSimulator ]; then echo 1; else echo "$REPLICAS"; fi; }
+replica_port() { echo $(( ${PORTS[$1]} + 10 * ($2 - 1) )); }
+replica_name() { if [ "$2" = 1 ]; then echo "$1"; else echo "$1-$2"; fi; }
+
 start_services() {
   mkdir -p "$LOCAL/logs" "$LOCAL/pids" "$LOCAL/keys"
+  echo "$REPLICAS" >"$LOCAL/replicas"
   deploy_topology
+  # With replicas, the Gateway lists every replica of a service as a destination of its cluster, and the simulator
+  # pushes routes through the Gateway, so a push reaches whichever Dispatch is ready.
+  local extra=()
+  if [ "$REPLICAS" -gt 1 ]; then
+    for svc in "${!CLUSTERS[@]}"; do
+      for i in $(seq 2 "$REPLICAS"); do
+        extra+=("ReverseProxy__Clusters__${CLUSTERS[$svc]}__Destinations__replica${i}__Address=http://127.0.0.1:$(replica_port "$svc" "$i")/")
+      done
+    done
+  fi
   for svc in "${SERVICES[@]}"; do
-    local pidfile="$LOCAL/pids/$svc.pid" port="${PORTS[$svc]}"
-    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
-    local holder; holder="$(port_pid "$port")"
-    [ -z "$holder" ] || die "port $port ($svc) is taken by pid $holder: stop it first (deploy/dev.sh down stops ours)"
-    local out="$ROOT/services/$svc/bin/$CONFIGURATION/net10.0"
-    ( cd "$out" && exec env ASPNETCORE_ENVIRONMENT=Development DataProtection__Path="$LOCAL/keys/$svc" \
-        dotnet "MelonChain.$svc.dll" >"$LOCAL/logs/$svc.log" 2>&1 ) &
-    echo $! >"$pidfile"
+    for i in $(seq 1 "$(replicas_of "$svc")"); do
+      local name port pidfile settings=()
+      name="$(replica_name "$svc" "$i")"; port="$(replica_port "$svc" "$i")"; pidfile="$LOCAL/pids/$name.pid"
+      if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then continue; fi
+      local holder; holder="$(port_pid "$port")"
+      [ -z "$holder" ] || die "port $port ($name) is taken by pid $holder: stop it first (deploy/dev.sh down stops ours)"
+      [ "$svc" = Gateway ] && settings+=("${extra[@]}")
+      [ "$svc" = CarrierSimulator ] && [ "$REPLICAS" -gt 1 ] && settings+=("Simulator__RoutePushUrl=http://127.0.0.1:${PORTS[Gateway]}/api/v1/dispatch/carriers/sf/routes")
+      local out="$ROOT/services/$svc/bin/$CONFIGURATION/net10.0"
+      ( cd "$out" && exec env ASPNETCORE_ENVIRONMENT=Development DataProtection__Path="$LOCAL/keys/$svc" \
+          Urls="http://127.0.0.1:$port" Service__InstanceId="$name" "${settings[@]}" \
+          dotnet "MelonChain.$svc.dll" >"$LOCAL/logs/$name.log" 2>&1 ) &
+      echo $! >"$pidfile"
+    done
   done
   for svc in "${SERVICES[@]}"; do
-    local url="http://127.0.0.1:${PORTS[$svc]}/health/ready"
-    for _ in $(seq 1 120); do
-      curl -fsS "$url" >/dev/null 2>&1 && break
-      kill -0 "$(cat "$LOCAL/pids/$svc.pid")" 2>/dev/null || { tail -n 30 "$LOCAL/logs/$svc.log"; die "$svc exited"; }
-      sleep 0.5
+    for i in $(seq 1 "$(replicas_of "$svc")"); do
+      local name port url
+      name="$(replica_name "$svc" "$i")"; port="$(replica_port "$svc" "$i")"; url="http://127.0.0.1:$port/health/ready"
+      for _ in $(seq 1 120); do
+        curl -fsS "$url" >/dev/null 2>&1 && break
+        kill -0 "$(cat "$LOCAL/pids/$name.pid")" 2>/dev/null || { tail -n 30 "$LOCAL/logs/$name.log"; die "$name exited"; }
+        sleep 0.5
+      done
+      curl -fsS "$url" >/dev/null 2>&1 || die "$name did not become ready (see $LOCAL/logs/$name.log)"
+      log "$name ready on http://127.0.0.1:$port"
     done
-    curl -fsS "$url" >/dev/null 2>&1 || die "$svc did not become ready (see $LOCAL/logs/$svc.log)"
-    log "$svc ready on http://127.0.0.1:${PORTS[$svc]}"
   done
 }
 
 stop_services() {
+  # Every replica this script started has a pid file.
+  for pidfile in "$LOCAL"/pids/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"
+  done
+  # A MelonChain service still on its port (started by an earlier run) is ours to stop too.
   for svc in "${SERVICES[@]}"; do
-    local pidfile="$LOCAL/pids/$svc.pid"
-    if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; fi
-    # A MelonChain service still on its port (started by an earlier run) is ours to stop too.
-    local holder; holder="$(port_pid "${PORTS[$svc]}")"
-    if [ -n "$holder" ] && grep -q "MelonChain.$svc.dll" "/proc/$holder/cmdline" 2>/dev/null; then kill "$holder" 2>/dev/null || true; fi
+    for i in $(seq 1 "$(replicas_of "$svc")"); do
+      local holder; holder="$(port_pid "$(replica_port "$svc" "$i")")"
+      if [ -n "$holder" ] && grep -q "MelonChain.$svc.dll" "/proc/$holder/cmdline" 2>/dev/null; then kill "$holder" 2>/dev/null || true; fi
+    done
   done
 }
 
@@ -205,9 +241,11 @@ status() {
   printf '%-18s %s\n' PostgreSQL "$(pg_run "$PG_BIN/pg_ctl" -D "$LOCAL/pg/data" status >/dev/null 2>&1 && echo "running on 127.0.0.1:$PG_PORT" || echo stopped)"
   printf '%-18s %s\n' RabbitMQ "$(rabbitmqctl -q -n "$RABBIT_NODE" status >/dev/null 2>&1 && echo "running on 127.0.0.1:$RABBIT_PORT" || echo stopped)"
   for svc in "${SERVICES[@]}"; do
-    local state=stopped
-    curl -fsS "http://127.0.0.1:${PORTS[$svc]}/health/ready" >/dev/null 2>&1 && state="ready on http://127.0.0.1:${PORTS[$svc]}"
-    printf '%-18s %s\n' "$svc" "$state"
+    for i in $(seq 1 "$(replicas_of "$svc")"); do
+      local state=stopped port; port="$(replica_port "$svc" "$i")"
+      curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && state="ready on http://127.0.0.1:$port"
+      printf '%-18s %s\n' "$(replica_name "$svc" "$i")" "$state"
+    done
   done
 }
 
@@ -236,13 +274,21 @@ bench() {
   log "reports: $LOCAL/bench/bench-report.md and bench-report.json"
 }
 
+# How many replicas the last `up` started (status and down look at all of them).
+[ -f "$LOCAL/replicas" ] && REPLICAS="$(cat "$LOCAL/replicas")"
+
 case "${1:-}" in
   up)
+    REPLICAS=1
+    if [ "${2:-}" = --replicas ]; then
+      REPLICAS="${3:-}"
+      [[ "$REPLICAS" =~ ^[1-9]$ ]] || die "--replicas takes 1 to 9"
+    fi
     infra; build; start_services; seed
     cat <<MSG
 
 MelonChain is up.
-  Gateway + Swagger UI   http://127.0.0.1:8080/swagger
+  Gateway + Swagger UI   http://127.0.0.1:8080/swagger   ($REPLICAS replica(s) of every service behind it)
   Dev token              curl -s -X POST http://127.0.0.1:8080/api/v1/dev/tokens -H 'Content-Type: application/json' \\
                            -d '{"role":"clerk","subject":"clerk-1","cooperativeId":"shangxiang"}'
   RabbitMQ management    http://127.0.0.1:$RABBIT_MGMT_PORT (guest/guest)
@@ -273,5 +319,5 @@ MSG
          END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' FS='[ ,]+' "$LOCAL/logs/test.log"
     exit "$code"
     ;;
-  *) echo "usage: deploy/dev.sh up|down|status|test|infra|bench"; exit 2 ;;
+  *) echo "usage: deploy/dev.sh up [--replicas N]|down|status|test|infra|bench"; exit 2 ;;
 esac

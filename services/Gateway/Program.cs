@@ -5,7 +5,9 @@ using MelonChain.ServiceDefaults.Hosting;
 // pages from Tracking, links every service's Swagger document, and in development issues tokens.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway", migrations: null);
-builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .SkipFailingReplicasBriefly()
+    .ShowDestinationInDevelopment(builder.Environment);
 
 var app = builder.Build();
 // The edge: it never trusts a client's X-Forwarded-For, and sets it for the services behind it.

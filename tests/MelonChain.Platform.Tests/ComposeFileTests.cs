@@ -30,6 +30,24 @@ public class ComposeFileTests
             : [];
 
     [Fact]
+    public async Task Docker_compose_accepts_the_file_and_refuses_a_broken_copy()
+    {
+        await ResolvedAsync();
+
+        // The check is real: the same file with one service's ports given as a number is refused.
+        var broken = Path.Combine(Path.GetTempPath(), $"melon-compose-{Guid.NewGuid():N}.yml");
+        await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docker-compose.yml")))
+            .Replace("ports: [\"127.0.0.1:8084:8080\"]", "ports: 8084"));
+        try
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                Cli.Run("docker-compose", ["-f", broken, "config", "-q"], workingDirectory: Repository.Root));
+            Assert.Contains("ports", refused.Message);
+        }
+        finally { File.Delete(broken); }
+    }
+
+    [Fact]
     public async Task No_container_runs_outside_Development_with_a_development_credential_or_dev_tokens()
     {
         var compose = await ResolvedAsync();

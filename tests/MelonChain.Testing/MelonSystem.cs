@@ -10,6 +10,9 @@ namespace MelonChain.Testing;
 /// The whole system as processes: the carrier simulator, the four services and the Gateway, each on a free port,
 /// each service with a database of its own on the given PostgreSQL, all on the given RabbitMQ (a virtual host or a
 /// private broker). Requests go through the Gateway with tokens from its development token endpoint.
+/// With <c>replicas</c> above 1, each of the four services runs that many processes, all of them destinations of its
+/// Gateway cluster, and the simulator pushes routes through the Gateway; the simulator (its carrier orders live in
+/// memory) and the Gateway (the one address the clients know) run once.
 /// </summary>
 public sealed class MelonSystem : IAsyncDisposable
 {
@@ -24,12 +27,16 @@ public sealed class MelonSystem : IAsyncDisposable
     };
 
     private readonly Dictionary<string, ServiceProcess> _processes = new();
+    private readonly Dictionary<string, List<ServiceProcess>> _replicas = new();
 
     /// <summary>Each service's database (Cooperative, ContractGrowing, Dispatch, Tracking).</summary>
     public IReadOnlyDictionary<string, TestDatabase> Databases { get; }
 
     public string RabbitMq { get; }
     public ServiceProcess this[string service] => _processes[service];
+
+    /// <summary>Every process of the service, replica 1 first.</summary>
+    public IReadOnlyList<ServiceProcess> Replicas(string service) => _replicas[service];
     public Uri Gateway => _processes["Gateway"].BaseAddress;
 
     private MelonSystem(string postgres, string rabbitMq)
@@ -42,21 +49,31 @@ public sealed class MelonSystem : IAsyncDisposable
     /// <param name="rabbitMq">An AMQP URI, with the virtual host to use.</param>
     /// <param name="settings">Extra settings per service (e.g. <c>Simulator:SecondsPerDay</c> for CarrierSimulator).</param>
     public static async Task<MelonSystem> StartAsync(string postgres, string rabbitMq,
-        IDictionary<string, IDictionary<string, string>>? settings = null)
+        IDictionary<string, IDictionary<string, string>>? settings = null, int replicas = 1)
     {
         var system = new MelonSystem(postgres, rabbitMq);
         try
         {
-            foreach (var name in Services) system._processes[name] = new ServiceProcess(name, system.SettingsFor(name, settings));
+            foreach (var name in Services)
+            {
+                var count = Clusters.ContainsKey(name) ? replicas : 1;
+                system._replicas[name] = Enumerable.Range(1, count).Select(i => new ServiceProcess(name, system.SettingsFor(name, settings), i)).ToList();
+                system._processes[name] = system._replicas[name][0];
+            }
             // Ports are known before anything starts, so the Gateway, Dispatch and the simulator can name each other.
             foreach (var (service, cluster) in Clusters)
-                system["Gateway"].Configure($"ReverseProxy:Clusters:{cluster}:Destinations:local:Address", system[service].BaseAddress.ToString());
+                foreach (var replica in system.Replicas(service))
+                    system["Gateway"].Configure($"ReverseProxy:Clusters:{cluster}:Destinations:{(replica.Replica == 1 ? "local" : $"replica{replica.Replica}")}:Address",
+                        replica.BaseAddress.ToString());
             // Labels' QR codes and the trace page's QR point at this system's Gateway.
-            system["Cooperative"].Configure("Documents:PublicTraceBaseUrl", system["Gateway"].BaseAddress.ToString());
-            system["Tracking"].Configure("Tracking:PublicBaseUrl", system["Gateway"].BaseAddress.ToString());
-            system["Dispatch"].Configure("Dispatch:CarrierBaseUrl", system["CarrierSimulator"].BaseAddress.ToString());
-            system["CarrierSimulator"].Configure("Simulator:RoutePushUrl", new Uri(system["Dispatch"].BaseAddress, "/api/v1/dispatch/carriers/sf/routes").ToString());
-            foreach (var name in Services) await system[name].StartAsync();
+            system.Configure("Cooperative", "Documents:PublicTraceBaseUrl", system["Gateway"].BaseAddress.ToString());
+            system.Configure("Tracking", "Tracking:PublicBaseUrl", system["Gateway"].BaseAddress.ToString());
+            system.Configure("Dispatch", "Dispatch:CarrierBaseUrl", system["CarrierSimulator"].BaseAddress.ToString());
+            system["CarrierSimulator"].Configure("Simulator:RoutePushUrl", new Uri(replicas > 1 ? system.Gateway : system["Dispatch"].BaseAddress,
+                "/api/v1/dispatch/carriers/sf/routes").ToString());
+            foreach (var name in Services)
+                foreach (var replica in system.Replicas(name))
+                    await replica.StartAsync();
             return system;
         }
         catch
@@ -64,6 +81,12 @@ public sealed class MelonSystem : IAsyncDisposable
             await system.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Sets a configuration value on every replica of the service, for their next start.</summary>
+    public void Configure(string service, string key, string value)
+    {
+        foreach (var replica in Replicas(service)) replica.Configure(key, value);
     }
 
     private Dictionary<string, string> SettingsFor(string name, IDictionary<string, IDictionary<string, string>>? overrides)
@@ -117,11 +140,11 @@ public sealed class MelonSystem : IAsyncDisposable
 
     /// <summary>What each process wrote last, for a failing test's message.</summary>
     public string RecentOutput() =>
-        string.Join("\n", _processes.Values.Select(p => $"--- {p.Name}\n{p.RecentOutput}"));
+        string.Join("\n", _replicas.Values.SelectMany(r => r).Select(p => $"--- {p.InstanceId}\n{p.RecentOutput}"));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes.Values.Reverse()) await process.DisposeAsync();
+        foreach (var process in _replicas.Values.SelectMany(r => r).Reverse()) await process.DisposeAsync();
         foreach (var database in Databases.Values) await database.DisposeAsync();
     }
 }

@@ -15,6 +15,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     private Process? _process;
 
     public string Name { get; }
+
+    /// <summary>Which replica of the service this process is (1, 2, ...), recorded as its <c>Service:InstanceId</c>.</summary>
+    public int Replica { get; }
+    public string InstanceId => $"{Name}-{Replica}";
     public int Port { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
     public bool IsRunning => _process is { HasExited: false };
@@ -23,9 +27,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>From process start to the first ready answer, at the last start (the benchmark's P6).</summary>
     public TimeSpan? StartupTime { get; private set; }
 
-    public ServiceProcess(string name, IDictionary<string, string> settings)
+    public ServiceProcess(string name, IDictionary<string, string> settings, int replica = 1)
     {
         Name = name;
+        Replica = replica;
         Port = Cli.FreePort();
         _environment = new Dictionary<string, string>
         {
@@ -34,6 +39,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["DataProtection__Path"] = Path.Combine(Path.GetTempPath(), "melontest-keys"),
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_gcServer"] = "0",
+            ["Service__InstanceId"] = InstanceId,
         };
         foreach (var (key, value) in settings) Configure(key, value);
     }

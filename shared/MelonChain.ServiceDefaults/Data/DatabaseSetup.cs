@@ -27,6 +27,7 @@ public static class DatabaseSetup
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton(Retention.IdempotencyKeys);
         builder.Services.AddSingleton(Retention.Inbox);
+        builder.Services.AddSingleton(Retention.OutboxPublished);
         builder.Services.AddSingleton<Retention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention>());
         // First hosted service: the schema is current before anything else starts.

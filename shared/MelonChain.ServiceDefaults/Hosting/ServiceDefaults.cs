@@ -22,6 +22,19 @@ using OpenTelemetry.Trace;
 
 namespace MelonChain.ServiceDefaults.Hosting;
 
+/// <summary>
+/// The health endpoints every service maps; the Gateway's active health checks, deploy/dev.sh and the Kubernetes
+/// probes (deploy/k8s) ask these paths.
+/// </summary>
+public static class HealthEndpoints
+{
+    /// <summary>The process answers (no dependency is checked): a failing one is restarted.</summary>
+    public const string Live = "/health/live";
+
+    /// <summary>Its database and the broker answer: only a ready instance is sent requests.</summary>
+    public const string Ready = "/health/ready";
+}
+
 public static class ServiceDefaults
 {
     public const long MaxRequestBodyBytes = 1024 * 1024;
@@ -36,6 +49,7 @@ public static class ServiceDefaults
         DevelopmentCredentials.RefuseOutsideDevelopment(builder.Configuration, builder.Environment);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ServiceInstance.From(builder.Configuration));
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
@@ -132,8 +146,8 @@ public static class ServiceDefaults
             o.EnablePersistAuthorization();
             swaggerUi?.Invoke(o);
         });
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks(HealthEndpoints.Live, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using MassTransit;
 using MelonChain.Messages;
+using MelonChain.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -17,10 +18,12 @@ namespace MelonChain.ServiceDefaults.Messaging;
 /// the catalogue's topology is declared, and publishes every event that has subscribers <em>mandatory</em>: a message
 /// the broker cannot route to any queue is returned, so its row stays and is tried again instead of vanishing.
 /// The stored JSON is the message: it is wrapped in MassTransit's envelope as text and published on a
-/// RabbitMQ.Client channel with confirms, with no deserialise/serialise round trip per row.
+/// RabbitMQ.Client channel with confirms, with no deserialise/serialise round trip per row. Each published row is
+/// logged in <c>outbox_published</c> with the replica that published it, in the transaction that deletes it.
 /// </summary>
 public sealed class OutboxRelay(
-    NpgsqlDataSource source, RabbitMqAddress broker, OutboxSignal signal, TopologyDeployment topology, ILogger<OutboxRelay> logger)
+    NpgsqlDataSource source, RabbitMqAddress broker, OutboxSignal signal, TopologyDeployment topology, ServiceInstance instance,
+    ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     public const int BatchSize = 200;
@@ -100,7 +103,11 @@ public sealed class OutboxRelay(
 
         if (published.Length > 0)
             await connection.ExecuteAsync(new CommandDefinition(
-                "delete from outbox where id = any(@Ids)", new { Ids = published }, tx, cancellationToken: ct));
+                """
+                with gone as (delete from outbox where id = any(@Ids) returning message_id, message_type)
+                insert into outbox_published (message_id, message_type, published_by)
+                select message_id, message_type, @By from gone
+                """, new { Ids = published, By = instance.Id }, tx, cancellationToken: ct));
         foreach (var (row, error) in failed)
         {
             var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, row.Attempts)));

@@ -1,0 +1,167 @@
+using System.Reflection;
+using k8s;
+using k8s.Models;
+using MelonChain.ServiceDefaults.Hosting;
+using YamlDotNet.RepresentationModel;
+
+namespace MelonChain.Platform.Tests.Kubernetes;
+
+/// <summary>
+/// What deploy/k8s must hold, checked offline on a rendered kustomization. Built-in kinds are loaded into the official
+/// client's typed models (KubernetesClient, strict: an unknown or misspelt field fails); the operators' custom
+/// resources, which the client has no model for, are checked for the fields their operators require.
+/// </summary>
+public static class ManifestRules
+{
+    /// <summary>The operator-made secret the RabbitMQ Cluster Operator writes for each RabbitmqCluster.</summary>
+    private const string RabbitDefaultUserSuffix = "-default-user";
+    public const string SingleReplicaAnnotation = "melonchain.example.org/single-replica";
+    public const string Placeholder = "REPLACE_ME";
+
+    /// <summary>A custom resource as the typed loader reads it: the envelope typed, the spec as written.</summary>
+    public sealed class CustomResource : IKubernetesObject<V1ObjectMeta>
+    {
+        public string ApiVersion { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public V1ObjectMeta Metadata { get; set; } = new();
+        public Dictionary<string, object>? Spec { get; set; }
+    }
+
+    /// <summary>The operators' kinds this project deploys, and the fields their operators refuse to go without.</summary>
+    private static readonly Dictionary<string, string[]> CustomResources = new()
+    {
+        ["postgresql.cnpg.io/v1/Cluster"] = ["spec.instances", "spec.storage.size"],
+        ["rabbitmq.com/v1beta1/RabbitmqCluster"] = ["spec.replicas"],
+    };
+
+    private static readonly Dictionary<string, Type> TypeMap = BuildTypeMap();
+
+    private static Dictionary<string, Type> BuildTypeMap()
+    {
+        var map = typeof(V1Deployment).Assembly.GetTypes()
+            .Select(t => (Type: t, Entity: t.GetCustomAttribute<KubernetesEntityAttribute>()))
+            .Where(x => x.Entity is not null && !string.IsNullOrEmpty(x.Entity.Kind))
+            .GroupBy(x => string.IsNullOrEmpty(x.Entity!.Group) ? $"{x.Entity.ApiVersion}/{x.Entity.Kind}" : $"{x.Entity.Group}/{x.Entity.ApiVersion}/{x.Entity.Kind}")
+            .ToDictionary(g => g.Key, g => g.First().Type);
+        foreach (var kind in CustomResources.Keys) map[kind] = typeof(CustomResource);
+        return map;
+    }
+
+    /// <summary>Everything wrong with the rendered objects; empty when they hold.</summary>
+    public static List<string> Check(IReadOnlyList<YamlMappingNode> rendered)
+    {
+        var problems = new List<string>();
+        List<object> objects;
+        try
+        {
+            objects = KubernetesYaml.LoadAllFromString(Kustomization.ToYaml(rendered), TypeMap, strict: true);
+        }
+        catch (Exception e)
+        {
+            return [$"does not load as Kubernetes objects: {e.GetBaseException().Message}"];
+        }
+
+        foreach (var node in rendered)
+        {
+            var key = $"{node["apiVersion"]}/{node["kind"]}";
+            if (!CustomResources.TryGetValue(key, out var required)) continue;
+            foreach (var path in required.Where(p => Find(node, p) is not YamlScalarNode { Value.Length: > 0 }))
+                problems.Add($"{node["kind"]} {Kustomization.Name(node)}: {path} is required");
+        }
+        CheckDatabaseRoles(rendered, objects, problems);
+
+        var deployments = objects.OfType<V1Deployment>().ToList();
+        var secrets = objects.OfType<V1Secret>().ToList();
+        var configMaps = objects.OfType<V1ConfigMap>().Select(c => c.Metadata.Name).ToHashSet();
+        var operatorSecrets = objects.OfType<CustomResource>().Where(c => c.Kind == "RabbitmqCluster")
+            .Select(c => c.Metadata.Name + RabbitDefaultUserSuffix).ToHashSet();
+        var secretNames = secrets.Select(s => s.Metadata.Name).Concat(operatorSecrets).ToHashSet();
+
+        foreach (var d in deployments)
+        {
+            var name = d.Metadata.Name;
+            var single = d.Metadata.Annotations?.ContainsKey(SingleReplicaAnnotation) == true;
+            if (!single && (d.Spec.Replicas ?? 1) < 2) problems.Add($"Deployment {name}: {d.Spec.Replicas ?? 1} replica(s), at least 2 needed");
+            var pod = d.Spec.Template.Spec;
+            foreach (var c in pod.Containers)
+            {
+                var where = $"Deployment {name} container {c.Name}";
+                if (c.ReadinessProbe?.HttpGet?.Path != HealthEndpoints.Ready) problems.Add($"{where}: readiness probe must ask {HealthEndpoints.Ready}");
+                if (c.LivenessProbe?.HttpGet?.Path != HealthEndpoints.Live) problems.Add($"{where}: liveness probe must ask {HealthEndpoints.Live}");
+                foreach (var resource in new[] { "cpu", "memory" })
+                {
+                    if (c.Resources?.Requests?.ContainsKey(resource) != true) problems.Add($"{where}: no {resource} request");
+                    if (c.Resources?.Limits?.ContainsKey(resource) != true) problems.Add($"{where}: no {resource} limit");
+                }
+                if ((c.SecurityContext?.RunAsNonRoot ?? pod.SecurityContext?.RunAsNonRoot) != true) problems.Add($"{where}: must run as non-root (runAsNonRoot)");
+                if (c.SecurityContext?.AllowPrivilegeEscalation != false) problems.Add($"{where}: allowPrivilegeEscalation must be false");
+                foreach (var s in (c.EnvFrom ?? []).Where(e => e.SecretRef is not null && e.SecretRef.Optional != true).Select(e => e.SecretRef.Name)
+                             .Concat((c.Env ?? []).Where(e => e.ValueFrom?.SecretKeyRef is { Optional: not true }).Select(e => e.ValueFrom.SecretKeyRef.Name)))
+                    if (!secretNames.Contains(s)) problems.Add($"{where}: refers to secret {s}, which nothing creates");
+                foreach (var m in (c.EnvFrom ?? []).Where(e => e.ConfigMapRef is not null && e.ConfigMapRef.Optional != true).Select(e => e.ConfigMapRef.Name))
+                    if (!configMaps.Contains(m)) problems.Add($"{where}: refers to config map {m}, which nothing creates");
+            }
+
+            var labels = d.Spec.Template.Metadata.Labels ?? new Dictionary<string, string>();
+            bool Selects(IDictionary<string, string>? selector) => selector is { Count: > 0 } && selector.All(s => labels.TryGetValue(s.Key, out var v) && v == s.Value);
+            if (!objects.OfType<V1Service>().Any(s => Selects(s.Spec.Selector))) problems.Add($"Deployment {name}: no Service selects its pods");
+            if (single) continue;
+            if (!objects.OfType<V1PodDisruptionBudget>().Any(p => Selects(p.Spec.Selector?.MatchLabels)))
+                problems.Add($"Deployment {name}: no PodDisruptionBudget");
+            var hpa = objects.OfType<V2HorizontalPodAutoscaler>().FirstOrDefault(h => h.Spec.ScaleTargetRef is { Kind: "Deployment" } t && t.Name == name);
+            if (hpa is null) problems.Add($"Deployment {name}: no HorizontalPodAutoscaler");
+            else if ((hpa.Spec.MinReplicas ?? 1) < 2) problems.Add($"HorizontalPodAutoscaler {hpa.Metadata.Name}: minReplicas below 2");
+        }
+
+        foreach (var secret in secrets)
+            foreach (var (key, value) in (secret.StringData ?? new Dictionary<string, string>())
+                         .Concat((secret.Data ?? new Dictionary<string, byte[]>()).Select(d => KeyValuePair.Create(d.Key, System.Text.Encoding.UTF8.GetString(d.Value)))))
+                if (key != "username" && !value.StartsWith(Placeholder))
+                    problems.Add($"Secret {secret.Metadata.Name}: {key} holds a value, not a {Placeholder} placeholder");
+
+        var services = objects.OfType<V1Service>().Select(s => s.Metadata.Name).ToHashSet();
+        foreach (var ingress in objects.OfType<V1Ingress>())
+            foreach (var backend in ingress.Spec.Rules.SelectMany(r => r.Http.Paths).Select(p => p.Backend.Service.Name))
+                if (backend != "gateway" || !services.Contains(backend))
+                    problems.Add($"Ingress {ingress.Metadata.Name}: routes to {backend}; everything from outside goes to the gateway Service");
+        if (!objects.OfType<V1Ingress>().Any()) problems.Add("no Ingress to the gateway");
+        return problems;
+    }
+
+    /// <summary>
+    /// The PostgreSQL cluster has a database and a role per service: the bootstrap owner plus managed roles whose
+    /// password secrets exist, and every Deployment's connection names a role the cluster has.
+    /// </summary>
+    private static void CheckDatabaseRoles(IReadOnlyList<YamlMappingNode> rendered, List<object> objects, List<string> problems)
+    {
+        var secrets = objects.OfType<V1Secret>().Select(s => s.Metadata.Name).ToHashSet();
+        foreach (var cluster in rendered.Where(n => Kustomization.Kind(n) == "Cluster"))
+        {
+            var roles = new HashSet<string>();
+            if (Find(cluster, "spec.bootstrap.initdb.owner") is YamlScalarNode owner) roles.Add(owner.Value!);
+            if (Find(cluster, "spec.bootstrap.initdb.secret.name") is YamlScalarNode s && !secrets.Contains(s.Value!))
+                problems.Add($"Cluster {Kustomization.Name(cluster)}: bootstrap secret {s.Value} is not created");
+            foreach (var role in (Find(cluster, "spec.managed.roles") as YamlSequenceNode ?? []).Cast<YamlMappingNode>())
+            {
+                roles.Add(role["name"].ToString());
+                if (Find(role, "passwordSecret.name") is not YamlScalarNode secret || !secrets.Contains(secret.Value!))
+                    problems.Add($"Cluster {Kustomization.Name(cluster)}: role {role["name"]} has no password secret that exists");
+            }
+            foreach (var env in objects.OfType<V1Deployment>().SelectMany(d => d.Spec.Template.Spec.Containers).SelectMany(c => c.Env ?? []))
+                if (env.Name == "ConnectionStrings__Db" && env.Value?.Split(';').FirstOrDefault(p => p.StartsWith("Username=")) is { } user
+                    && !roles.Contains(user["Username=".Length..]))
+                    problems.Add($"a connection string logs in as {user["Username=".Length..]}, a role the PostgreSQL cluster does not have");
+        }
+    }
+
+    /// <summary>The node at a dotted path (<c>spec.storage.size</c>), or null.</summary>
+    public static YamlNode? Find(YamlNode node, string path)
+    {
+        foreach (var part in path.Split('.'))
+        {
+            if (node is not YamlMappingNode map || !map.Children.TryGetValue(part, out var next)) return null;
+            node = next;
+        }
+        return node;
+    }
+}
