@@ -25,12 +25,18 @@ public static class CarrierChoice
         if (defaultCarrier is null || carriers.Find(defaultCarrier) is not { } carrier || defaultCarrier == own)
             return new Choice(own, product);
         if (carrier.Products.Contains(product)) return new Choice(carrier.Name, product);
+        var alike = Alike(await Rates.Rates.CardAsync(db, coop, ct), carrier, product, city);
+        return alike is null ? new Choice(own, product) : new Choice(carrier.Name, alike);
+    }
+
+    /// <summary>The carrier's product of <paramref name="product"/>'s chain with a rate to the city: the fastest, then the cheapest; null when none.</summary>
+    public static string? Alike(IEnumerable<RateLine> card, ICarrier carrier, string product, string city)
+    {
         var chain = ProductCare.Of(product).Chain;
-        var card = await Rates.Rates.CardAsync(db, coop, ct);
-        var alike = card
+        var destination = RateCalculator.NormalizeDestination(city);
+        return card
             .Where(l => l.Carrier == carrier.Name && carrier.Products.Contains(l.Product) && ProductCare.Of(l.Product).Chain == chain
                         && string.Equals(l.Destination, destination, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(l => l.PromisedDays).ThenBy(l => l.FirstFen).FirstOrDefault();
-        return alike is null ? new Choice(own, product) : new Choice(carrier.Name, alike.Product);
+            .OrderBy(l => l.PromisedDays).ThenBy(l => l.FirstFen).Select(l => l.Product).FirstOrDefault();
     }
 }

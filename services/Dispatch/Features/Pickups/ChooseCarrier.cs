@@ -47,10 +47,7 @@ public static class ChooseCarrier
 
         var card = await Rates.Rates.CardAsync(db, coop, ct);
         var product = request.Product
-            ?? (carrier.Products.Contains(pickup.Product) ? pickup.Product
-                : card.Where(l => l.Carrier == carrier.Name && ProductCare.Of(l.Product).Chain == ProductCare.Of(pickup.Product).Chain
-                                  && RateCalculator.Find([l], l.Product, pickup.DestinationCity) is not null)
-                      .OrderBy(l => l.PromisedDays).ThenBy(l => l.FirstFen).Select(l => l.Product).FirstOrDefault())
+            ?? (carrier.Products.Contains(pickup.Product) ? pickup.Product : CarrierChoice.Alike(card, carrier, pickup.Product, pickup.DestinationCity))
             ?? throw Problem.Unprocessable("no-rate", $"{carrier.Name} has no product of this order's chain to {pickup.DestinationCity}; name one.");
         if (RateCalculator.Find(card, product, pickup.DestinationCity) is not { } line || line.Carrier != carrier.Name)
             throw Problem.Unprocessable("no-rate", $"The rate card has no {carrier.Name} {product} rate to {pickup.DestinationCity}.");
