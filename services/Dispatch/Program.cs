@@ -8,6 +8,7 @@ using MelonChain.Dispatch.Features.Routes;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 // Dispatch (揽收调度): rate cards and quotes, pickups, booking with the carrier, route records.
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,8 @@ builder.Services.AddHostedService<RoutePolling>();
 builder.Services.AddSingleton(new RetentionRule("unmatched_route_records", "received_at", RouteIngest.UnmatchedKeptFor));
 builder.Services.AddSingleton<CancellationSignal>();
 builder.Services.AddHostedService<CancellationWorker>();
+builder.Services.AddHealthChecks().AddCheck<CancellationHealthCheck>("carrier-cancellations", HealthStatus.Degraded, ["ready"]);
+builder.Services.AddHostedService<DisplacedAccounts>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

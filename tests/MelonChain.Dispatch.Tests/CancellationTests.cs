@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MelonChain.Messages.Cooperative;
 using MelonChain.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MelonChain.Dispatch.Tests;
 
@@ -113,6 +115,87 @@ public class CancellationTests(CancellationFixture f) : IClassFixture<Cancellati
         Assert.True((await f.Simulator.OrderAsync(carrierOrderId))!.Value.GetProperty("cancelled").GetBoolean());
         Assert.Equal("cancelled", await f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }));
         Assert.Null(await f.ScalarAsync<Guid?>("select id from shipments where order_id = @orderId", new { orderId }));
+    }
+
+    /// <summary>A pickup whose collection reached the carrier but never heard back: a live carrier order, no local booking.</summary>
+    private async Task<(Guid PickupId, Guid OrderId, string CarrierOrderId)> BookedButUnrecordedAsync()
+    {
+        var (pickupId, orderId, codes) = await f.OpenPickupAsync(2);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var shipmentId = await f.ScalarAsync<Guid>("select shipment_id from pickups where id = @pickupId", new { pickupId });
+        await f.Simulator.SetFaultsAsync(new { answerDelayMs = 6_000 });
+        var lost = await f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = codes });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        var carrierOrderId = "MC" + shipmentId.ToString("N").ToUpperInvariant();
+        await Eventually.Until(() => f.Simulator.OrderAsync(carrierOrderId), o => o is not null, TimeSpan.FromSeconds(10), "the carrier order");
+        return (pickupId, orderId, carrierOrderId);
+    }
+
+    [Theory]
+    [InlineData("signature")]
+    [InlineData("token")]
+    public async Task A_carrier_refusing_a_cancellation_for_a_bad_signature_or_token_is_retried_and_reported_never_taken_for_a_collection(string refusal)
+    {
+        var (pickupId, orderId, carrierOrderId) = await BookedButUnrecordedAsync();
+        await f.Simulator.SetFaultsAsync(new { refusal });
+        try
+        {
+            await f.PublishAsync(Request(orderId));
+
+            await Eventually.Until(() => f.ScalarAsync<int>("select tries from cancellation_requests where order_id = @orderId", new { orderId }),
+                tries => tries >= 3, TimeSpan.FromSeconds(60), "the worker to ask the refusing carrier again");
+            Assert.DoesNotContain(await f.Events.PeekAsync("CancellationAnswered"), e => e.GetProperty("orderId").GetGuid() == orderId);
+            Assert.NotEqual("collected", await f.ScalarAsync<string>("select status from pickups where id = @pickupId", new { pickupId }));
+            var health = await f.Dispatch.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            var cancellations = health.Entries["carrier-cancellations"];
+            Assert.Equal(HealthStatus.Degraded, cancellations.Status);
+            Assert.Contains("sf", cancellations.Description);
+            var ready = await f.Dispatch.CreateClient().GetAsync("/health/ready");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains("Degraded", await ready.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await f.Simulator.SetFaultsAsync(new { });
+        }
+
+        // Once the carrier's configuration is put right, the cancellation goes through: the boxes come back, nothing ships.
+        Assert.Equal("carrier_order_cancelled", (await AnswerFor(orderId)).GetProperty("outcome").GetString());
+        Assert.True((await f.Simulator.OrderAsync(carrierOrderId))!.Value.GetProperty("cancelled").GetBoolean());
+        Assert.Null(await f.ScalarAsync<Guid?>("select id from shipments where order_id = @orderId", new { orderId }));
+        await Eventually.Until(async () => (await f.Dispatch.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["carrier-cancellations"].Status,
+            s => s == HealthStatus.Healthy, TimeSpan.FromSeconds(10), "the cancellations healthy again");
+    }
+
+    [Fact]
+    public async Task A_collection_slower_than_the_booking_lease_keeps_it_so_the_cancellation_never_cancels_under_it()
+    {
+        // Four carrier orders of 300 parcels, each taking the carrier 1.2 s: the booking outlasts the 2 s lease twice over.
+        var (pickupId, orderId, codes) = await f.OpenPickupAsync(1_200);
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        f.Simulator.WhileCarrierThinks = async code => { if (code == "EXP_RECE_CREATE_ORDER") await Task.Delay(1_200); };
+        HttpResponseMessage collected;
+        try
+        {
+            var collect = f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = codes });
+            await Eventually.Until(() => f.ScalarAsync<DateTimeOffset?>("select booking_started_at from pickups where id = @pickupId", new { pickupId }),
+                t => t is not null, TimeSpan.FromSeconds(10), "the booking to begin");
+            await f.PublishAsync(Request(orderId));
+            collected = await collect;
+        }
+        finally
+        {
+            f.Simulator.WhileCarrierThinks = null;
+        }
+
+        // The boxes are with the courier and every carrier order stands: none was created for boxes put back on sale.
+        Assert.True(collected.StatusCode == HttpStatusCode.OK, await collected.Content.ReadAsStringAsync());
+        Assert.Equal("already_collected", (await AnswerFor(orderId)).GetProperty("outcome").GetString());
+        var shipment = await collected.Content.ReadFromJsonAsync<JsonElement>();
+        var orders = shipment.GetProperty("carrierOrders").EnumerateArray().Select(o => o.GetProperty("carrierOrderId").GetString()!).ToList();
+        Assert.Equal(4, orders.Count);
+        foreach (var id in orders)
+            Assert.False((await f.Simulator.OrderAsync(id))!.Value.GetProperty("cancelled").GetBoolean());
     }
 
     [Fact]

@@ -163,15 +163,22 @@ public class DispatchFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// The cooperative's profile as the Cooperative publishes it, and its carrier account as its admin saves it;
-    /// returns once Dispatch keeps the sender.
+    /// The cooperative's profile as the Cooperative publishes it, and its carrier accounts as its admin saves them (its own
+    /// monthly card unless <paramref name="account"/> names one, and its own JD customer code); returns once Dispatch keeps the sender.
     /// </summary>
-    public async Task OnboardAsync(string coop, string account = Onboarding.MonthlyCard, string street = "杜阮镇上巷村")
+    public async Task OnboardAsync(string coop, string? account = null, string street = "杜阮镇上巷村")
+    {
+        await Onboarding.SaveCarrierAccountsAsync(Dispatch.As(Roles.Admin, "admin-1", cooperative: coop),
+            accounts: Onboarding.CarrierAccounts(account ?? Onboarding.MonthlyCardOf(coop), jdAccount: Onboarding.JdCustomerCodeOf(coop)));
+        await PublishProfileAsync(coop, street);
+    }
+
+    /// <summary>The cooperative's profile as the Cooperative publishes it; returns once Dispatch keeps the sender.</summary>
+    public async Task PublishProfileAsync(string coop, string street = "杜阮镇上巷村")
     {
         await PublishAsync(new CooperativeProfileSaved(Guid.NewGuid(), DateTimeOffset.UtcNow, coop, $"{coop} 农民专业合作社", coop, "上巷村",
             new PostalAddress("广东省", "江门市", "蓬江区", street), "陈主任", "0750-3000000", Onboarding.PrefixOf(coop), 500, 300, 300, 4,
             new CertificateTexts($"{coop} 农民专业合作社", "广东省江门市蓬江区杜阮镇", "0750-3000000", "内部质量控制"), Version: 1));
-        await Onboarding.SaveCarrierAccountsAsync(Dispatch.As(Roles.Admin, "admin-1", cooperative: coop), accounts: Onboarding.CarrierAccounts(account));
         await Eventually.Until(() => ScalarAsync<long>("select count(*) from cooperative_senders where cooperative_id = @coop", new { coop }),
             n => n == 1, TimeSpan.FromSeconds(30), "Dispatch to keep the cooperative's sender");
     }

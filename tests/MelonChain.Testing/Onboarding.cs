@@ -42,14 +42,30 @@ public static class Onboarding
     /// <summary>The cooperative's JD customer code: an account a dispatcher may book with, the default for no city.</summary>
     public const string JdCustomerCode = "020K7551234";
 
-    public static object CarrierAccounts(string account = MonthlyCard, int discountBps = 7500) => new
+    /// <summary>
+    /// A monthly card belongs to one cooperative (a second one saving it is 409): the tests' default cooperative keeps the
+    /// demo's card, any other gets one of its own, derived from its id.
+    /// </summary>
+    public static string MonthlyCardOf(string cooperative) => cooperative == MelonSystem.Cooperative ? MonthlyCard : "755" + DigitsOf(cooperative, 7);
+
+    /// <summary>The cooperative's own JD customer code, as <see cref="MonthlyCardOf"/>.</summary>
+    public static string JdCustomerCodeOf(string cooperative) => cooperative == MelonSystem.Cooperative ? JdCustomerCode : "020K" + DigitsOf(cooperative, 7);
+
+    private static string DigitsOf(string cooperative, int count) =>
+        (BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(cooperative))) % (ulong)Math.Pow(10, count)).ToString().PadLeft(count, '0');
+
+    public static object CarrierAccounts(string account = MonthlyCard, int discountBps = 7500, string jdAccount = JdCustomerCode) => new
     {
         accounts = new[]
         {
             new { carrier = "sf", account, discountBps, defaultFor = new[] { "Beijing", "Shanghai" } },
-            new { carrier = "jd", account = JdCustomerCode, discountBps = 8000, defaultFor = Array.Empty<string>() },
+            new { carrier = "jd", account = jdAccount, discountBps = 8000, defaultFor = Array.Empty<string>() },
         },
     };
+
+    /// <summary>The cooperative's own accounts: its SF monthly card (the default for Beijing and Shanghai) and its JD customer code.</summary>
+    public static object CarrierAccountsOf(string cooperative, int discountBps = 7500) =>
+        CarrierAccounts(MonthlyCardOf(cooperative), discountBps, JdCustomerCodeOf(cooperative));
 
     /// <summary>Saves the profile through <paramref name="admin"/> (a Cooperative client of that cooperative's admin).</summary>
     public static Task SaveProfileAsync(HttpClient admin, string cooperative, string path = "/api/v1/cooperative/profile", object? profile = null) =>

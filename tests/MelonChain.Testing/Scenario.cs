@@ -44,7 +44,7 @@ public sealed class Scenario
     {
         var admin = await system.AsAsync("admin", "admin-1", cooperative);
         await Onboarding.SaveProfileAsync(admin, cooperative, profile: profile);
-        await Onboarding.SaveCarrierAccountsAsync(admin, accounts: accounts);
+        await Onboarding.SaveCarrierAccountsAsync(admin, accounts: accounts ?? Onboarding.CarrierAccountsOf(cooperative));
         var version = await system.ScalarAsync<int>("Cooperative", "select version from cooperative_profiles where cooperative_id = @cooperative", new { cooperative });
         await Eventually.Until(() => system.ScalarAsync<int?>("Dispatch", "select version from cooperative_senders where cooperative_id = @cooperative", new { cooperative }),
             v => v == version, TimeSpan.FromSeconds(60), "Dispatch to keep the cooperative's profile");

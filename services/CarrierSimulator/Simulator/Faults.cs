@@ -8,11 +8,13 @@ namespace MelonChain.CarrierSimulator.Simulator;
 /// <see cref="AnswerDelayMs"/> holds every answer after the call took effect: the window in which a caller that
 /// crashes has been served by the carrier without knowing it.
 /// <see cref="Delivery"/>: null (on time), "late" (delivered half a day after the promise) or "failed" (SF 70, JD 拒收).
+/// <see cref="Refusal"/>: every call refused by the gateway as a misconfigured caller is: "signature" (SF A1006, JD 19) or
+/// "token" (SF A1004, JD 67: an unknown partner, an expired access token) — a refusal no retry fixes until someone does.
 /// </summary>
 public sealed record Faults(
     double ErrorShare = 0, string ErrorKind = "mixed", int LatencyMs = 0, double TimeoutShare = 0, int TimeoutMs = 30_000,
     double RateLimitShare = 0, bool Outage = false, double DropPushShare = 0, double DuplicatePushShare = 0,
-    string? Delivery = null, bool PushesPaused = false, int AnswerDelayMs = 0);
+    string? Delivery = null, bool PushesPaused = false, int AnswerDelayMs = 0, string? Refusal = null);
 
 /// <summary>What the faults do to one call before it takes effect.</summary>
 public enum Injected { None, Outage, RateLimited, Error }

@@ -28,6 +28,9 @@ public static class JdGateway
             case Injected.RateLimited: return JdEnvelope.Error(JdEnvelope.RateLimited, "调用频率超限", "call limit exceeded");
             case Injected.Error: return Error(f);
         }
+        if (f.Refusal is { } refusal)
+            return refusal == "token" ? JdEnvelope.Error(JdEnvelope.NoPermission, "无效的app_key或access_token", "invalid app_key or access_token")
+                : JdEnvelope.Error(JdEnvelope.InvalidSign, "签名无效", "invalid signature");
 
         if (!http.HasFormContentType) return JdEnvelope.Missing("form content");
         var form = (await http.ReadFormAsync(ct)).ToDictionary(p => p.Key, p => p.Value.ToString());

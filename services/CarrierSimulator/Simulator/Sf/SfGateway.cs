@@ -25,6 +25,8 @@ public static class SfGateway
             case Injected.RateLimited: return SfEnvelope.Gateway(SfEnvelope.RateLimited, "rate limited: 30 calls/s per API");
             case Injected.Error: return Error(f);
         }
+        if (f.Refusal is { } refusal)
+            return refusal == "token" ? SfEnvelope.Gateway(SfEnvelope.NoPermission, "unknown partner") : SfEnvelope.Gateway(SfEnvelope.BadDigest, "msgDigest does not match");
 
         if (!http.HasFormContentType) return SfEnvelope.Gateway(SfEnvelope.MissingParameters, "form content expected");
         var form = await http.ReadFormAsync(ct);

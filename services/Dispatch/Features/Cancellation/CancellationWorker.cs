@@ -12,10 +12,13 @@ public sealed class CancellationSignal : WakeSignal;
 /// <summary>
 /// Answers the cancellation requests that only the carrier can decide: a collection had begun booking, so carrier
 /// orders may exist. It waits until that collection finished (collected: already collected) or its lease
-/// (<c>Dispatch:Cancellations:BookingLeaseSeconds</c>, longer than any booking attempt) ran out, then cancels every
-/// carrier order of the shipment — outside any transaction, retried with backoff for as long as the carrier is
-/// unreachable, never dead-lettered — and closes the pickup. Requests are claimed with SKIP LOCKED, so replicas
-/// share the work.
+/// (<c>Dispatch:Cancellations:BookingLeaseSeconds</c>, which a collection renews while it talks to the carrier, see
+/// <see cref="BookingLease"/>) ran out, then cancels every carrier order of the shipment — outside any transaction,
+/// retried with backoff for as long as the carrier is unreachable or refuses the caller, never dead-lettered — and
+/// closes the pickup. Only the carrier's "picked up" answer is "already collected"; a refusal of the caller (a bad
+/// signature, an expired token, no permission) is logged naming the carrier, kept in <c>refused_by</c> (health is
+/// Degraded, <see cref="CancellationHealthCheck"/>) and tried again until someone fixes the configuration.
+/// Requests are claimed with SKIP LOCKED, so replicas share the work.
 /// </summary>
 public sealed class CancellationWorker(
     IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, CancellationSignal signal, ILogger<CancellationWorker> logger)
@@ -65,11 +68,18 @@ public sealed class CancellationWorker(
             {
                 await db.ResetAsync();
                 var wait = Backoff(request.Tries);
-                logger.LogWarning("Cancellation of order {OrderId} not answered yet (try {Tries}, next in {Wait}): {Error}",
-                    request.OrderId, request.Tries, wait, e.Message);
+                var refusedBy = (e as CarrierRefusedCancellation)?.Carrier;
+                if (refusedBy is not null)
+                    logger.LogError("Carrier {Carrier} refuses to cancel order {OrderId} (try {Tries}, next in {Wait}): {Error}. " +
+                        "Check Dispatch's {Carrier} credentials and permissions; the cancellation is tried again until the carrier accepts it.",
+                        refusedBy, request.OrderId, request.Tries, wait, e.Message, refusedBy);
+                else
+                    logger.LogWarning("Cancellation of order {OrderId} not answered yet (try {Tries}, next in {Wait}): {Error}",
+                        request.OrderId, request.Tries, wait, e.Message);
                 await db.BeginAsync(ct);
-                await db.ExecuteAsync("update cancellation_requests set next_try_at = @Next, last_error = @Error where order_id = @OrderId",
-                    new { request.OrderId, Next = clock.GetUtcNow() + wait, Error = e.Message.Length > 500 ? e.Message[..500] : e.Message }, ct);
+                await db.ExecuteAsync(
+                    "update cancellation_requests set next_try_at = @Next, last_error = @Error, refused_by = @RefusedBy where order_id = @OrderId",
+                    new { request.OrderId, Next = clock.GetUtcNow() + wait, Error = e.Message.Length > 500 ? e.Message[..500] : e.Message, RefusedBy = refusedBy }, ct);
                 await db.CommitAsync(ct);
                 await db.ReleaseConnectionAsync();
             }
@@ -92,11 +102,11 @@ public sealed class CancellationWorker(
             return;
         }
         var pickup = decision.Pickup!;
-        if (pickup.BookingStartedAt + lease > now)
+        if (pickup.LeaseFrom + lease > now)
         {
             // A collection may still be talking to the carrier: decide once it has finished or its lease ran out.
             await db.ExecuteAsync("update cancellation_requests set next_try_at = @Next where order_id = @OrderId",
-                new { request.OrderId, Next = pickup.BookingStartedAt + lease }, ct);
+                new { request.OrderId, Next = pickup.LeaseFrom + lease }, ct);
             await db.CommitAsync(ct);
             return;
         }
@@ -111,12 +121,17 @@ public sealed class CancellationWorker(
         for (var part = 1; part <= CollectPickup.CarrierOrderCount(pickup.BoxCount); part++)
         {
             try { await carrier.CancelAsync(CollectPickup.CarrierOrderId(pickup.ShipmentId, part), account, ct); }
+            catch (CarrierPickedUpException e)
+            {
+                // The carrier's courier has picked the parcels up. The shipment goes on.
+                logger.LogWarning("Carrier {Carrier} has picked up order {OrderId} part {Part}, too late to cancel: {Detail}", carrier.Name, request.OrderId, part, e.Message);
+                await FinishAsync(db, request, CancellationOutcomes.AlreadyCollected, $"The carrier had already picked the parcels up: {e.Message}", ct);
+                return;
+            }
             catch (CarrierRejectedException e)
             {
-                // The carrier refuses: it has picked the parcels up. The shipment goes on.
-                logger.LogWarning("Carrier refused to cancel order {OrderId} part {Part}: {Detail}", request.OrderId, part, e.Message);
-                await FinishAsync(db, request, CancellationOutcomes.AlreadyCollected, $"The carrier refused the cancellation: {e.Message}", ct);
-                return;
+                // The carrier refuses us, not the cancellation: nothing is decided, and a person must fix the configuration.
+                throw new CarrierRefusedCancellation(carrier.Name, e);
             }
         }
         await FinishAsync(db, request, CancellationOutcomes.CarrierOrderCancelled, null, ct);
@@ -134,4 +149,10 @@ public sealed class CancellationWorker(
         await db.CommitAsync(ct);
         await db.ReleaseConnectionAsync();
     }
+}
+
+/// <summary>The carrier refused the cancellation call itself (signature, token, permission, parameters): retried and reported, never an answer.</summary>
+public sealed class CarrierRefusedCancellation(string carrier, CarrierRejectedException inner) : Exception($"{carrier} refused: {inner.Message}", inner)
+{
+    public string Carrier { get; } = carrier;
 }

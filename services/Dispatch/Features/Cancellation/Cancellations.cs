@@ -18,7 +18,12 @@ public static class Cancellations
     public static Task LockOrderAsync(Db db, Guid orderId, CancellationToken ct) =>
         db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('dispatch-order:' || @OrderId::text))", new { OrderId = orderId }, ct);
 
-    public sealed record PickupState(Guid Id, Guid ShipmentId, string Status, int BoxCount, DateTimeOffset? BookingStartedAt, string Carrier);
+    /// <summary><see cref="LeaseFrom"/>: when the collection booking it last said it was still talking to the carrier.</summary>
+    public sealed record PickupState(Guid Id, Guid ShipmentId, string Status, int BoxCount, DateTimeOffset? BookingStartedAt, string Carrier,
+        DateTimeOffset? BookingAliveAt)
+    {
+        public DateTimeOffset? LeaseFrom => BookingAliveAt > BookingStartedAt ? BookingAliveAt : BookingStartedAt;
+    }
 
     /// <summary>What the request comes to now, inside the order's lock; null while only the carrier can tell.</summary>
     public sealed record Decision(string? Outcome, PickupState? Pickup);
@@ -27,7 +32,7 @@ public static class Cancellations
     {
         var pickup = await db.QuerySingleOrDefaultAsync<PickupState>(
             """
-            select id, shipment_id, status, box_count, booking_started_at, carrier from pickups
+            select id, shipment_id, status, box_count, booking_started_at, carrier, booking_alive_at from pickups
             where order_id = @OrderId and cooperative_id = @Coop for update
             """, new { OrderId = orderId, Coop = coop }, ct);
         if (pickup is null)

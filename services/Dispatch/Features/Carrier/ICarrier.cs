@@ -58,7 +58,10 @@ public interface ICarrier
     /// <summary>The order booked under <paramref name="carrierOrderId"/> by the cooperative's <paramref name="account"/>, or null.</summary>
     Task<CarrierBooking?> FindOrderAsync(string carrierOrderId, string account, CancellationToken ct);
 
-    /// <summary>Cancels the order before pickup (an order the carrier does not have is fine); <see cref="CarrierRejectedException"/> once picked up.</summary>
+    /// <summary>
+    /// Cancels the order before pickup (an order the carrier does not have is fine); <see cref="CarrierPickedUpException"/>
+    /// once picked up, and only then: any other refusal is a <see cref="CarrierRejectedException"/>.
+    /// </summary>
     Task CancelAsync(string carrierOrderId, string account, CancellationToken ct);
 
     /// <summary>Route records of up to 10 master waybills.</summary>
@@ -81,6 +84,15 @@ public sealed class CarrierUnavailableException(string message, Exception? inner
 
 /// <summary>The carrier refused the call for a reason a retry will not fix (bad parameters, permission, signature, already picked up).</summary>
 public sealed class CarrierRejectedException(string code, string message) : Exception($"{code}: {message}")
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// The carrier will not cancel because its courier has picked the parcels up: the one refusal of a cancellation that
+/// means the shipment goes on. A refusal of the caller (signature, token, permission) is never this.
+/// </summary>
+public sealed class CarrierPickedUpException(string code, string message) : Exception($"{code}: {message}")
 {
     public string Code { get; } = code;
 }

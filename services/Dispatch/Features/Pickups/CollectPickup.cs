@@ -52,7 +52,8 @@ public static class CollectPickup
     public static int CarrierOrderCount(int boxes) => Math.Max(1, (boxes + MaxParcelsPerCarrierOrder - 1) / MaxParcelsPerCarrierOrder);
 
     private static async Task<Ok<Shipment>> Handle(
-        Guid id, Request request, Db db, ClaimsPrincipal user, CarrierRegistry carriers, TimeProvider clock, CancellationToken ct)
+        Guid id, Request request, Db db, ClaimsPrincipal user, CarrierRegistry carriers, TimeProvider clock,
+        IServiceScopeFactory scopes, IConfiguration config, ILogger<BookingLease> logger, CancellationToken ct)
     {
         var scanned = request.TraceCodes ?? [];
         new Validation()
@@ -93,13 +94,17 @@ public static class CollectPickup
         await db.ReleaseConnectionAsync();
 
         // 2. The carrier, outside any transaction: one order per 300 parcels, each found again on a retry. The courier holds
-        //    the boxes now, so the carrier's pickup time is now (not the window's start): the promise counts from it.
+        //    the boxes now, so the carrier's pickup time is now (not the window's start): the promise counts from it. The
+        //    booking lease is kept alive meanwhile, so a cancellation waits for this collection however slow the carrier.
         var from = new Party(sender.ContactName, sender.Phone, sender.Province, sender.City, sender.Street, sender.County, sender.Name);
         var receiver = new Party(pickup.ContactName, pickup.Phone, Province(pickup.DestinationCity), pickup.DestinationCity, pickup.Address);
         var parts = boxes.Chunk(MaxParcelsPerCarrierOrder).ToList();
         var bookings = new List<(CarrierOrder Order, IReadOnlyList<Waybill> Waybills)>();
+        await using (var lease = BookingLease.Keep(scopes, config, clock, id, logger))
         foreach (var (part, i) in parts.Select((p, i) => (p, i + 1)))
         {
+            if (lease.PickupCancelled)
+                throw Problem.Conflict("pickup-cancelled", "The order was cancelled while booking; the carrier orders are being cancelled.");
             var booking = await CarrierRegistry.Guard(() => carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, from, receiver,
                 part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now,
                 $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), account, MayExist: bookedBefore), ct));

@@ -63,6 +63,9 @@ public static class RateCards
         v.ThrowIfInvalid();
 
         var coop = user.CooperativeId();
+        // One save of this cooperative's card at a time: the next one's delete sees the lines this one writes, so two
+        // dispatchers saving at once leave the later card whole (never a 500 on the other's lines).
+        await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('rate-cards:' || @Coop))", new { Coop = coop }, ct);
         await db.ExecuteAsync("delete from rate_cards where cooperative_id = @Coop", new { Coop = coop }, ct);
         foreach (var l in request.Lines!)
             await db.ExecuteAsync(

@@ -83,6 +83,8 @@ public sealed class JdCarrier(HttpClient http, JdSettings settings, TimeProvider
         if (await FindAsync(account, carrierOrderId, ct) is not { } order) return;
         var result = await CallAsync<JdInterceptResult>(JdProtocol.Intercept,
             new JdIntercept(account, order.MasterWaybillNo, "客户取消订单"), idempotent: true, ct);
+        if (result.StateCode == JdProtocol.InterceptPickedUp)
+            throw new CarrierPickedUpException(result.StateCode.ToString(), result.StateMessage ?? "already picked up");
         if (result.StateCode is not (JdProtocol.Success or JdProtocol.InterceptNoSuchWaybill))
             throw new CarrierRejectedException(result.StateCode.ToString(), result.StateMessage ?? "intercept refused");
     }

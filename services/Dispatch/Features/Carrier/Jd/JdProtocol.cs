@@ -28,6 +28,9 @@ public static class JdProtocol
     public const int NoSuchOrder = 101;
     public const int InterceptNoSuchWaybill = 201;
 
+    /// <summary>The intercept is refused: the waybill has been picked up (已揽收，不可拦截).</summary>
+    public const int InterceptPickedUp = 203;
+
     /// <summary>goodsType: 1 ordinary, 2 cold chain (冷链, 10–12 °C).</summary>
     public static readonly IReadOnlyDictionary<string, int> GoodsTypes = new Dictionary<string, int>
     {

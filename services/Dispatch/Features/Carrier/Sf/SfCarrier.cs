@@ -108,6 +108,8 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
     public async Task CancelAsync(string carrierOrderId, string account, CancellationToken ct)
     {
         var result = await CallAsync<JsonElement>(SfProtocol.UpdateOrder, new SfUpdateOrder(carrierOrderId, 2, settings.Language), idempotent: true, ct);
+        if (!result.Success && result.ErrorCode == SfProtocol.AlreadyPickedUp)
+            throw new CarrierPickedUpException(result.ErrorCode, result.ErrorMsg ?? "already picked up");
         if (!result.Success && result.ErrorCode != SfProtocol.OrderNotFound)
             throw new CarrierRejectedException(result.ErrorCode ?? "?", result.ErrorMsg ?? "cancel refused");
     }

@@ -30,6 +30,9 @@ public static class SfProtocol
     public const string DuplicateOrderId = "8016";
     public const string OrderNotFound = "8018";
 
+    /// <summary>The order cannot be cancelled: the courier has picked it up (已揽收，不可取消).</summary>
+    public const string AlreadyPickedUp = "8037";
+
     /// <summary>Route pushes carry their digest and timestamp in these headers.</summary>
     public const string PushDigestHeader = "X-Sf-Digest";
     public const string PushTimestampHeader = "X-Sf-Timestamp";
