@@ -101,18 +101,20 @@ public static class CollectPickup
         var parts = boxes.Chunk(MaxParcelsPerCarrierOrder).ToList();
         var bookings = new List<(CarrierOrder Order, IReadOnlyList<Waybill> Waybills)>();
         await using (var lease = BookingLease.Keep(scopes, config, clock, id, logger))
-        foreach (var (part, i) in parts.Select((p, i) => (p, i + 1)))
         {
-            if (lease.PickupCancelled)
-                throw Problem.Conflict("pickup-cancelled", "The order was cancelled while booking; the carrier orders are being cancelled.");
-            var booking = await CarrierRegistry.Guard(() => carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, from, receiver,
-                part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now,
-                $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), account, MayExist: bookedBefore), ct));
-            if (booking.WaybillNos.Count != part.Length)
-                throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
-                    $"The carrier issued {booking.WaybillNos.Count} waybills for {part.Length} parcels.");
-            bookings.Add((new CarrierOrder(i, booking.CarrierOrderId, booking.MasterWaybillNo, part.Length),
-                booking.WaybillNos.Zip(part, (no, box) => new Waybill(no, box.TraceCode)).ToList()));
+            foreach (var (part, i) in parts.Select((p, i) => (p, i + 1)))
+            {
+                if (lease.PickupCancelled)
+                    throw Problem.Conflict("pickup-cancelled", "The order was cancelled while booking; the carrier orders are being cancelled.");
+                var booking = await CarrierRegistry.Guard(() => carrier.BookAsync(new BookingRequest(CarrierOrderId(pickup.ShipmentId, i), pickup.Product, from, receiver,
+                    part.Select(b => new BookingParcel(b.TraceCode, b.NetGrams)).ToList(), now,
+                    $"MelonChain order {pickup.OrderId}" + (parts.Count > 1 ? $" part {i}/{parts.Count}" : ""), account, MayExist: bookedBefore), ct));
+                if (booking.WaybillNos.Count != part.Length)
+                    throw new ProblemException(502, "carrier-waybills", "Carrier answered unexpectedly",
+                        $"The carrier issued {booking.WaybillNos.Count} waybills for {part.Length} parcels.");
+                bookings.Add((new CarrierOrder(i, booking.CarrierOrderId, booking.MasterWaybillNo, part.Length),
+                    booking.WaybillNos.Zip(part, (no, box) => new Waybill(no, box.TraceCode)).ToList()));
+            }
         }
 
         // 3. Record what the carrier answered, in a second short transaction.
