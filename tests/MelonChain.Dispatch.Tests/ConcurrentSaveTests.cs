@@ -78,4 +78,24 @@ public class ConcurrentSaveTests(DispatchFixture f) : IClassFixture<DispatchFixt
         Assert.Equal(saves[i].lines.Select(l => (l.destination, (long)l.firstFen)).OrderBy(l => l.destination, StringComparer.Ordinal),
             lines.OrderBy(l => l.Destination, StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task Eight_cooperatives_saving_one_monthly_card_at_once_leave_it_with_one_and_the_others_get_409()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var card = "755" + Random.Shared.Next(1_000_000, 9_999_999);
+        var coops = Enumerable.Range(0, Saves).Select(i => $"card-{i}-{run}").ToList();
+        var body = new { accounts = new[] { new { carrier = "sf", account = card, discountBps = 7500, defaultFor = new[] { "Beijing" } } } };
+
+        var answers = await AllAtOnceAsync(coops.Select(coop => (Func<Task<HttpResponseMessage>>)(() =>
+            f.Dispatch.As(Roles.Admin, "admin-1", cooperative: coop).PutAsJsonAsync("/api/v1/dispatch/carrier-accounts", body))));
+
+        NoServerErrors(answers);
+        Assert.Single(answers, a => a.IsSuccessStatusCode);
+        foreach (var refused in answers.Where(a => !a.IsSuccessStatusCode))
+            Assert.Equal("urn:melonchain:problem:carrier-account-taken", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        var holders = await f.QueryAsync<string>("select cooperative_id from carrier_accounts where carrier = 'sf' and account = @card", new { card });
+        Assert.Equal([coops[Array.FindIndex(answers, a => a.IsSuccessStatusCode)]], holders);
+        Assert.Equal(1, await f.ScalarAsync<long>("select count(*) from carrier_accounts where cooperative_id = any(@coops)", new { coops }));
+    }
 }
