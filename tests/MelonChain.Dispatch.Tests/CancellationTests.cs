@@ -163,7 +163,8 @@ public class CancellationTests(CancellationFixture f) : IClassFixture<Cancellati
         Assert.Equal("carrier_order_cancelled", (await AnswerFor(orderId)).GetProperty("outcome").GetString());
         Assert.True((await f.Simulator.OrderAsync(carrierOrderId))!.Value.GetProperty("cancelled").GetBoolean());
         Assert.Null(await f.ScalarAsync<Guid?>("select id from shipments where order_id = @orderId", new { orderId }));
-        await Eventually.Until(async () => (await f.Dispatch.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["carrier-cancellations"].Status,
+        await Eventually.Until(
+            async () => (await f.Dispatch.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["carrier-cancellations"].Status,
             s => s == HealthStatus.Healthy, TimeSpan.FromSeconds(10), "the cancellations healthy again");
     }
 

@@ -42,7 +42,8 @@ public class ConcurrentSaveTests(DispatchFixture f) : IClassFixture<DispatchFixt
             },
         }).ToList();
 
-        var answers = await AllAtOnceAsync(saves.Select(body => (Func<Task<HttpResponseMessage>>)(() => admin.PutAsJsonAsync("/api/v1/dispatch/carrier-accounts", body))));
+        var answers = await AllAtOnceAsync(saves.Select(body =>
+            (Func<Task<HttpResponseMessage>>)(() => admin.PutAsJsonAsync("/api/v1/dispatch/carrier-accounts", body))));
 
         NoServerErrors(answers);
         Assert.Contains(answers, a => a.IsSuccessStatusCode);

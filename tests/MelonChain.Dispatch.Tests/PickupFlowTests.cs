@@ -48,7 +48,8 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
 
         var denied = await f.CourierA.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new { lines = Array.Empty<object>() });
         var other = f.Dispatch.As(Roles.Dispatcher, "d-2", cooperative: "othercoop");
-        await Onboarding.SaveCarrierAccountsAsync(f.Dispatch.As(Roles.Admin, "a-2", cooperative: "othercoop"), accounts: Onboarding.CarrierAccounts("7550000002", 8000, Onboarding.JdCustomerCodeOf("othercoop")));
+        await Onboarding.SaveCarrierAccountsAsync(f.Dispatch.As(Roles.Admin, "a-2", cooperative: "othercoop"),
+            accounts: Onboarding.CarrierAccounts("7550000002", 8000, Onboarding.JdCustomerCodeOf("othercoop")));
         var put = await other.PutAsJsonAsync("/api/v1/dispatch/rate-cards", new
         {
             lines = new[] { new { product = "express", originProvince = "Guangdong", destination = "Beijing", firstKg = 1m, firstFen = 2000, perKgFen = 1000, volumetricDivisor = 6000, promisedDays = 2, perShipment = false } },

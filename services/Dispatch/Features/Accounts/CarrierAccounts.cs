@@ -51,7 +51,8 @@ public static class CarrierAccounts
             "select account from carrier_accounts where cooperative_id = @Coop and carrier = @Carrier", new { Coop = coop, Carrier = carrier }, ct);
         if (account is not null) return (sender, account);
         throw Problem.Conflict("carrier-account-required", await DisplacedAccounts.OfAsync(db, coop, carrier, ct) is not null
-            ? $"The {carrier} account this cooperative had saved is held by another cooperative, which saved it first: its admin saves this cooperative's own account (PUT /api/v1/dispatch/carrier-accounts) before anything is booked."
+            ? $"The {carrier} account this cooperative had saved is held by another cooperative, which saved it first: its admin saves "
+              + "this cooperative's own account (PUT /api/v1/dispatch/carrier-accounts) before anything is booked."
             : $"This cooperative has no {carrier} account: its admin saves it (PUT /api/v1/dispatch/carrier-accounts) before anything is booked.");
     }
 }

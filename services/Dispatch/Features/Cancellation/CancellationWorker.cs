@@ -124,7 +124,8 @@ public sealed class CancellationWorker(
             catch (CarrierPickedUpException e)
             {
                 // The carrier's courier has picked the parcels up. The shipment goes on.
-                logger.LogWarning("Carrier {Carrier} has picked up order {OrderId} part {Part}, too late to cancel: {Detail}", carrier.Name, request.OrderId, part, e.Message);
+                logger.LogWarning("Carrier {Carrier} has picked up order {OrderId} part {Part}, too late to cancel: {Detail}",
+                    carrier.Name, request.OrderId, part, e.Message);
                 await FinishAsync(db, request, CancellationOutcomes.AlreadyCollected, $"The carrier had already picked the parcels up: {e.Message}", ct);
                 return;
             }
