@@ -164,4 +164,29 @@ public class SettlementReversalTests(CooperativeFixture f) : IClassFixture<Coope
         Assert.Equal("urn:melonchain:problem:surplus-returned", await ProblemType(afterSurplus));
         Assert.Equal(0, await f.CountAsync("select count(*) from account_entries where grower_id = @grower and kind = 'reversal'", new { grower }));
     }
+
+    [Fact]
+    public async Task Reversals_racing_each_other_and_a_settlement_reverse_once()
+    {
+        var c = await f.NewCooperativeAsync();
+        var (grower, _) = await c.Grower();
+        await DeliveredOrder(c, grower, 10m, 700, China(2042, 7, 3));
+        var settled = await Ok(await Settle(c, "2042-07-01", "2042-07-03"));
+        var id = settled.GetProperty("id").GetGuid();
+        var entries = await f.CountAsync("select count(*) from account_entries where settlement_id = @id", new { id });
+
+        var raced = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Reverse(c, id, "重复结算"))
+            .Append(Settle(c, "2042-07-01", "2042-07-03")));
+
+        var reversals = raced[..4];
+        Assert.Equal(1, reversals.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(3, reversals.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(entries, await f.CountAsync("select count(*) from account_entries where settlement_id = @id and kind = 'reversal'", new { id }));
+        Assert.Equal(0, await f.CountAsync("select coalesce(sum(amount_fen), 0) from account_entries where settlement_id = @id", new { id }));
+        // The settlement raced with them either met the period closed (409) or came after the reversal and settled the order again.
+        var again = raced[4];
+        Assert.True(again.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{(int)again.StatusCode}");
+        Assert.Equal(again.StatusCode == HttpStatusCode.Created ? 1 : 0,
+            await f.CountAsync("select count(*) from orders where cooperative_id = @Coop and settlement_id is not null", new { Coop = c.CooperativeId }));
+    }
 }
