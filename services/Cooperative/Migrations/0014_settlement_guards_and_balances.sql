@@ -35,3 +35,6 @@ alter table account_entries add column surplus_return_id uuid references surplus
 update account_entries e set surplus_return_id = r.id from surplus_returns r
 where e.kind = 'surplus_return' and r.cooperative_id = e.cooperative_id and e.note = 'surplus return ' || r.year || ' by volume';
 create index account_entries_by_settlement on account_entries (settlement_id) where settlement_id is not null;
+
+-- The latest delivery a cooperative recorded bounds a period's end where a carrier's clock runs ahead of today.
+create index orders_by_delivered on orders (cooperative_id, delivered_at) where delivered_at is not null;
