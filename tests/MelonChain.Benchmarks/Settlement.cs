@@ -38,8 +38,12 @@ public static class Settlement
                 ? new PerfRecording(cooperative.ProcessId!.Value, Path.Combine(perfDir, "P5-Cooperative")) : null;
             perf?.Start();
             var clock = Stopwatch.StartNew();
-            using var response = await http.PostAsync("/api/v1/cooperative/settlements",
-                new StringContent("""{"from":"2026-06-01","to":"2026-06-30"}""", Encoding.UTF8, "application/json"));
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cooperative/settlements")
+            {
+                Content = new StringContent("""{"from":"2026-06-01","to":"2026-06-10"}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("Idempotency-Key", $"p5-{receipts}-{Guid.NewGuid()}");
+            using var response = await http.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
             var seconds = clock.Elapsed.TotalSeconds;
             if (perf is not null) await perf.ReportAsync();

@@ -98,9 +98,12 @@ public sealed class ClerkSession(string cooperativeId, HttpClient http)
     public HttpClient Http { get; } = http;
     private int _members;
 
+    /// <summary>A POST as the clerk's app sends it: with an Idempotency-Key of its own (money that moves needs one).</summary>
     public async Task<JsonElement> Post(string path, object body, HttpClient? client = null)
     {
-        var response = await (client ?? Http).PostAsJsonAsync(path, body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var response = await (client ?? Http).SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

@@ -16,6 +16,13 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
 
     private static async Task<JsonElement> Settle(ClerkSession c, string from, string to) => await c.Post("/api/v1/cooperative/settlements", new { from, to });
 
+    private static Task<HttpResponseMessage> ReturnSurplus(HttpClient admin, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cooperative/surplus-returns") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return admin.SendAsync(request);
+    }
+
     private static string Yuan(long fen) => (fen / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture);
 
     private static readonly object Catalogue = new
@@ -44,7 +51,7 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         await c.Post($"/api/v1/cooperative/orders/{first}/pack", new { });
         await f.DeliverAsync(c, first, 10_000, new DateTimeOffset(2035, 3, 3, 12, 0, 0, TimeSpan.FromHours(8)));
 
-        var s = await Settle(c, "2035-03-01", "2035-03-07");
+        var s = await Settle(c, "2035-03-01", "2035-03-03");
 
         var totals = s.GetProperty("totals");
         long T(string name) => totals.GetProperty(name).GetInt64();
@@ -91,7 +98,7 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         var second = await c.Order(buyer, ("grade1", 50m, 1_500));
         await c.Post($"/api/v1/cooperative/orders/{second}/pack", new { });
         await f.DeliverAsync(c, second, 5_000, new DateTimeOffset(2035, 3, 10, 12, 0, 0, TimeSpan.FromHours(8)));
-        var next = await Settle(c, "2035-03-08", "2035-03-14");
+        var next = await Settle(c, "2035-03-04", "2035-03-10");
         var nextA = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/settlements/{next.GetProperty("id").GetGuid()}/statements/{a}");
         Assert.Equal(A("advanceCarriedFen"), nextA.GetProperty("advanceNettedFen").GetInt64());
         Assert.Equal(0, nextA.GetProperty("advanceCarriedFen").GetInt64());
@@ -100,6 +107,94 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         Assert.Equal(nextA.GetProperty("toPayFen").GetInt64(), account.GetProperty("balanceFen").GetInt64());
         Assert.Contains(account.GetProperty("entries").EnumerateArray(), e => e.GetProperty("kind").GetString() == "advance" && e.GetProperty("amountFen").GetInt64() == -50_000);
         Assert.Equal(2, account.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("kind").GetString() == "deduction"));
+    }
+
+    [Fact]
+    public async Task A_statement_whose_deductions_exceed_the_payout_leaves_a_balance_owed_that_the_next_statement_nets()
+    {
+        var c = await f.NewCooperativeAsync();
+        (await Admin(c).PutAsJsonAsync("/api/v1/cooperative/deduction-rules", new
+        {
+            rules = new[] { new { name = "管理费", basis = "per_statement", amount = 20_000, effectiveFrom = "2040-01-01" } },
+        })).EnsureSuccessStatusCode();
+        var (a, _) = await c.Grower();
+        await c.Harvest(a, Today, ("grade1", 110m));
+        var buyer = await c.Buyer();
+        var small = await c.Order(buyer, ("grade1", 10m, 700));
+        await c.Post($"/api/v1/cooperative/orders/{small}/pack", new { });
+        await f.DeliverAsync(c, small, 1_000, new DateTimeOffset(2040, 2, 3, 12, 0, 0, TimeSpan.FromHours(8)));
+
+        var first = await Settle(c, "2040-02-01", "2040-02-03");
+        var owing = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/settlements/{first.GetProperty("id").GetGuid()}/statements/{a}");
+        long O(string name) => owing.GetProperty(name).GetInt64();
+        Assert.True(O("totalFen") < 0, $"the management fee exceeds the payout: total {O("totalFen")}");
+        Assert.Equal(0, O("toPayFen"));
+        Assert.Equal(-O("totalFen"), O("owedFen"));
+        Assert.Equal(-O("totalFen"), O("advanceCarriedFen"));
+        Assert.Equal(O("totalFen"), O("balanceFen"));
+
+        var large = await c.Order(buyer, ("grade1", 100m, 1_500));
+        await c.Post($"/api/v1/cooperative/orders/{large}/pack", new { });
+        await f.DeliverAsync(c, large, 5_000, new DateTimeOffset(2040, 2, 10, 12, 0, 0, TimeSpan.FromHours(8)));
+        var next = await Settle(c, "2040-02-04", "2040-02-10");
+        var nets = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/settlements/{next.GetProperty("id").GetGuid()}/statements/{a}");
+        long N(string name) => nets.GetProperty(name).GetInt64();
+
+        Assert.Equal(O("owedFen"), N("advanceNettedFen"));
+        Assert.Equal(0, N("advanceCarriedFen"));
+        Assert.Equal(0, N("owedFen"));
+        Assert.Equal(N("totalFen") + O("totalFen"), N("toPayFen"));
+        var account = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/growers/{a}/account");
+        Assert.Equal(N("toPayFen"), account.GetProperty("balanceFen").GetInt64());
+        Assert.Equal(N("toPayFen"), N("balanceFen"));
+        var entries = account.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(N("toPayFen"), entries.Sum(e => e.GetProperty("amountFen").GetInt64()));
+        // Every entry names its source; the netting is on the account beside what it netted.
+        Assert.All(entries, e => Assert.Equal(JsonValueKind.String, e.GetProperty("source").GetProperty("id").ValueKind));
+        Assert.Contains(entries, e => e.GetProperty("kind").GetString() == "netting"
+            && e.GetProperty("source").GetProperty("id").GetGuid() == next.GetProperty("id").GetGuid());
+        Assert.All(entries.Where(e => e.GetProperty("kind").GetString() == "deduction"), e => Assert.Equal("settlement", e.GetProperty("source").GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task An_advance_posted_twice_without_an_Idempotency_Key_is_428_and_pays_nothing_and_with_the_same_key_pays_once()
+    {
+        var c = await f.NewCooperativeAsync();
+        var (grower, _) = await c.Grower();
+        var path = $"/api/v1/cooperative/growers/{grower}/account/advances";
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Advance(string? idempotencyKey)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { amountFen = 30_000, note = "采收预付" }) };
+            if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return request;
+        }
+
+        var tapped = await Task.WhenAll(c.Http.SendAsync(Advance(null)), c.Http.SendAsync(Advance(null)));
+
+        Assert.All(tapped, r => Assert.Equal(HttpStatusCode.PreconditionRequired, r.StatusCode));
+        foreach (var r in tapped)
+        {
+            Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("urn:melonchain:problem:idempotency-key-required", (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        }
+        Assert.Equal(0, await f.CountAsync("select count(*) from account_entries where grower_id = @grower", new { grower }));
+
+        var once = await c.Http.SendAsync(Advance(key));
+        var again = await c.Http.SendAsync(Advance(key));
+        Assert.Equal(HttpStatusCode.Created, once.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(1, await f.CountAsync("select count(*) from account_entries where grower_id = @grower", new { grower }));
+        Assert.Equal(-30_000, (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/growers/{grower}/account")).GetProperty("balanceFen").GetInt64());
+
+        // The OpenAPI document says so for every post that moves money.
+        var document = await c.Http.GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+        foreach (var post in new[]
+                 {
+                     "/api/v1/cooperative/growers/{id}/account/advances", "/api/v1/cooperative/growers/{id}/account/payments",
+                     "/api/v1/cooperative/settlements", "/api/v1/cooperative/settlements/{id}/reversal", "/api/v1/cooperative/surplus-returns",
+                 })
+            Assert.True(document.GetProperty("paths").GetProperty(post).GetProperty("post").GetProperty("responses").TryGetProperty("428", out _), post);
     }
 
     [Theory]
@@ -143,9 +238,9 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         await c.Post($"/api/v1/cooperative/orders/{january}/pack", new { });    // A's last 10 kg and B's 10 kg
         await f.DeliverAsync(c, december, 3_000, new DateTimeOffset(2035, 12, 31, 20, 0, 0, TimeSpan.FromHours(8)));
         await f.DeliverAsync(c, january, 3_000, new DateTimeOffset(2036, 1, 1, 9, 0, 0, TimeSpan.FromHours(8)));
-        await Settle(c, "2035-12-29", "2036-01-04");
+        await Settle(c, "2035-12-29", "2036-01-01");
 
-        var tooLittle = await admin.PostAsJsonAsync("/api/v1/cooperative/surplus-returns", new { year = 2035, distributableFen = 100_000, volumeShareBps = 5_999 });
+        var tooLittle = await ReturnSurplus(admin, new { year = 2035, distributableFen = 100_000, volumeShareBps = 5_999 });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooLittle.StatusCode);
         Assert.Equal(0, await f.CountAsync("select count(*) from surplus_returns where cooperative_id = @Coop", new { Coop = c.CooperativeId }));
 
@@ -162,7 +257,7 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         Assert.Equal(3_001, shares2036[a]);
         Assert.Equal(3_000, shares2036[b]);
 
-        var again = await admin.PostAsJsonAsync("/api/v1/cooperative/surplus-returns", new { year = 2035, distributableFen = 5_000, volumeShareBps = 7_000 });
+        var again = await ReturnSurplus(admin, new { year = 2035, distributableFen = 5_000, volumeShareBps = 7_000 });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var read = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/surplus-returns/{y2035.GetProperty("id").GetGuid()}");
         Assert.Equal(60_000, read.GetProperty("members")[0].GetProperty("amountFen").GetInt64());
@@ -217,9 +312,9 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         var order = await c.Order(await c.Buyer(), ("grade2", 12m, 500));
         await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
         await f.DeliverAsync(c, order, 1_000, new DateTimeOffset(2037, 6, 2, 12, 0, 0, TimeSpan.FromHours(8)));
-        await Settle(c, "2037-06-01", "2037-06-07");
+        await Settle(c, "2037-06-01", "2037-06-02");
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Admin(c).PostAsJsonAsync("/api/v1/cooperative/surplus-returns",
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => ReturnSurplus(Admin(c),
             new { year = 2037, distributableFen = 10_000 + i, volumeShareBps = 6_000 })));
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));

@@ -18,25 +18,28 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
         await c.Harvest(grower, Today, ("grade1", 20m));
         var onTime = await PackedOrder(c, 10m);
         var late = await PackedOrder(c, 10m);
-        await f.DeliverAsync(c, onTime, 3_000, new DateTimeOffset(2033, 5, 7, 9, 0, 0, TimeSpan.FromHours(8)));
+        // A week that ended a week ago, so the next week has happened by today.
+        var lastDay = Today.AddDays(-7);
+        var deliveredOn = lastDay.ToString("yyyy-MM-dd");
+        await f.DeliverAsync(c, onTime, 3_000, new DateTimeOffset(lastDay.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8)));
 
         // The week is settled at noon on its last day; the second order's delivery at 15:00 that day reaches the
         // Cooperative only afterwards (a re-pushed route, a broker that was down).
-        var first = await Settle(c, "2033-05-01", "2033-05-07");
+        var first = await Settle(c, $"{lastDay.AddDays(-6):yyyy-MM-dd}", deliveredOn);
         Assert.Equal(1, first.GetProperty("orders").GetInt32());
-        await f.DeliverAsync(c, late, 2_500, new DateTimeOffset(2033, 5, 7, 15, 0, 0, TimeSpan.FromHours(8)));
+        await f.DeliverAsync(c, late, 2_500, new DateTimeOffset(lastDay.ToDateTime(new TimeOnly(15, 0)), TimeSpan.FromHours(8)));
 
-        var next = await Settle(c, "2033-05-08", "2033-05-14");
+        var next = await Settle(c, $"{lastDay.AddDays(1):yyyy-MM-dd}", $"{Today:yyyy-MM-dd}");
 
         Assert.Equal(1, next.GetProperty("orders").GetInt32());
         Assert.Equal(10 * 700, next.GetProperty("totals").GetProperty("revenueFen").GetInt64());
         Assert.Equal(2_500, next.GetProperty("totals").GetProperty("freightFen").GetInt64());
         var carried = next.GetProperty("carriedOver").EnumerateArray().Single();
         Assert.Equal(late, carried.GetProperty("orderId").GetGuid());
-        Assert.Equal("2033-05-07", carried.GetProperty("deliveredOn").GetString());
+        Assert.Equal(deliveredOn, carried.GetProperty("deliveredOn").GetString());
         var statement = await c.Http.GetFromJsonAsync<JsonElement>(
             $"/api/v1/cooperative/settlements/{next.GetProperty("id").GetGuid()}/statements/{grower}");
-        Assert.Equal("2033-05-07", statement.GetProperty("carriedOver")[0].GetProperty("deliveredOn").GetString());
+        Assert.Equal(deliveredOn, statement.GetProperty("carriedOver")[0].GetProperty("deliveredOn").GetString());
         Assert.Equal("settled", (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{late}")).GetProperty("status").GetString());
 
         // Each delivered order is paid exactly once across the two settlements.
@@ -57,7 +60,7 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
         await f.DeliverAsync(c, december, 1_000, new DateTimeOffset(2033, 12, 30, 10, 0, 0, TimeSpan.FromHours(8)));
         await f.DeliverAsync(c, january, 2_000, new DateTimeOffset(2034, 1, 2, 10, 0, 0, TimeSpan.FromHours(8)));
 
-        var s = await Settle(c, "2033-12-28", "2034-01-03");
+        var s = await Settle(c, "2033-12-28", "2034-01-02");
 
         var account = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/growers/{grower}/account");
         var years = account.GetProperty("yearlyVolume").EnumerateArray().ToDictionary(y => y.GetProperty("year").GetInt32());
@@ -74,7 +77,7 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
     public async Task Settlement_and_report_dates_outside_the_century_are_422_and_write_nothing(string from, string to)
     {
         var c = await f.NewCooperativeAsync();
-        var settle = await c.Http.PostAsJsonAsync("/api/v1/cooperative/settlements", new { from, to });
+        var settle = await SendSettle(c, from, to);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, settle.StatusCode);
         Assert.Equal("application/problem+json", settle.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, await f.CountAsync("select count(*) from settlements where cooperative_id = @Coop", new { Coop = c.CooperativeId }));
@@ -93,9 +96,16 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
         return order;
     }
 
+    private static Task<HttpResponseMessage> SendSettle(ClerkSession c, string from, string to)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cooperative/settlements") { Content = JsonContent.Create(new { from, to }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return c.Http.SendAsync(request);
+    }
+
     private static async Task<JsonElement> Settle(ClerkSession c, string from, string to)
     {
-        var response = await c.Http.PostAsJsonAsync("/api/v1/cooperative/settlements", new { from, to });
+        var response = await SendSettle(c, from, to);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

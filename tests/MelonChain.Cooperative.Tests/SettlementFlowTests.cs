@@ -32,7 +32,7 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         await f.DeliverAsync(c, shanghai, 6_001, deliveredOn.AddDays(1));
 
         var key = Guid.NewGuid().ToString();
-        var settled = await Settle(c, "2031-03-09", "2031-03-15", key);
+        var settled = await Settle(c, "2031-03-09", "2031-03-11", key);
         Assert.Equal(HttpStatusCode.Created, settled.StatusCode);
         var s = await settled.Content.ReadFromJsonAsync<JsonElement>();
 
@@ -60,9 +60,9 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         Assert.Equal(T("topUpFen"), closedTotals.GetProperty("topUpFen").GetInt64());
 
         // The same request again is the same settlement; an overlapping period is closed.
-        var replay = await Settle(c, "2031-03-09", "2031-03-15", key);
+        var replay = await Settle(c, "2031-03-09", "2031-03-11", key);
         Assert.Equal(s.GetProperty("id").GetGuid(), (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
-        Assert.Equal(HttpStatusCode.Conflict, (await Settle(c, "2031-03-15", "2031-03-20", Guid.NewGuid().ToString())).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Settle(c, "2031-03-11", "2031-03-11", Guid.NewGuid().ToString())).StatusCode);
 
         var account = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/growers/{contractGrower}/account");
         Assert.Equal(contractStatement.GetProperty("payoutFen").GetInt64() + contractStatement.GetProperty("topUpFen").GetInt64(), account.GetProperty("balanceFen").GetInt64());
@@ -83,10 +83,12 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         await c.Harvest(grower, Today, ("grade1", 10m));
         var order = await c.Order(await c.Buyer(), ("grade1", 10m, 700));
         await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
-        await f.DeliverAsync(c, order, 3_000, new DateTimeOffset(2032, 1, 5, 10, 0, 0, TimeSpan.FromHours(8)));
+        // Delivered ten days ago: the next week, up to today, has happened with nothing delivered in it.
+        var deliveredOn = Today.AddDays(-10);
+        await f.DeliverAsync(c, order, 3_000, new DateTimeOffset(deliveredOn.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8)));
 
-        var first = await (await Settle(c, "2032-01-01", "2032-01-07", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var next = await (await Settle(c, "2032-01-08", "2032-01-14", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var first = await (await Settle(c, $"{deliveredOn.AddDays(-4):yyyy-MM-dd}", $"{deliveredOn.AddDays(2):yyyy-MM-dd}", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var next = await (await Settle(c, $"{deliveredOn.AddDays(3):yyyy-MM-dd}", $"{Today:yyyy-MM-dd}", null)).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.Equal(7_000, first.GetProperty("totals").GetProperty("revenueFen").GetInt64());
         Assert.Equal(0, next.GetProperty("orders").GetInt32());
@@ -96,7 +98,7 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
     private static Task<HttpResponseMessage> Settle(ClerkSession c, string from, string to, string? key)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cooperative/settlements") { Content = JsonContent.Create(new { from, to }) };
-        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
         return c.Http.SendAsync(request);
     }
 }

@@ -73,7 +73,8 @@ public partial class SeasonTests
             o => o.GetProperty("status").GetString() == "delivered" && o.GetProperty("freightFen").ValueKind == JsonValueKind.Number,
             TimeSpan.FromSeconds(120), "the third cooperative's order delivered");
         var deliveredOn = DateOnly.FromDateTime(delivered.GetProperty("deliveredAt").GetDateTimeOffset().UtcDateTime.AddHours(8));
-        var settlement = await scenario.PostAsync(clerk, $"{Cooperative}/settlements", new { from = Scenario.ChinaToday, to = deliveredOn.ToString("yyyy-MM-dd") });
+        var settlement = await scenario.PostAsync(clerk, $"{Cooperative}/settlements", new { from = Scenario.ChinaToday, to = deliveredOn.ToString("yyyy-MM-dd") },
+            key: Guid.NewGuid().ToString());
         var totals = settlement.GetProperty("totals");
         var trace = await Eventually.Found(new HttpClient { BaseAddress = f.System.Gateway }, $"/api/v1/tracking/public/trace/{codes[0]}",
             t => t.GetProperty("certificate").ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60), "the box's public trace");

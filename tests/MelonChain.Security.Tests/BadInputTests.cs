@@ -293,6 +293,8 @@ public class BadInputTests(SecuredSystem f)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        // Every POST carries an Idempotency-Key, as the apps send them (money that moves is refused without one: 428).
+        if (method == "POST") request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         try
         {
             using var response = await client.SendAsync(request);

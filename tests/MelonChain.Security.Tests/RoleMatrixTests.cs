@@ -114,6 +114,8 @@ public class RoleMatrixTests(SecuredSystem f)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        // Every POST carries an Idempotency-Key, as the apps send them (money that moves is refused without one: 428).
+        if (method == "POST") request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var response = await client.SendAsync(request);
         return ((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType);
     }

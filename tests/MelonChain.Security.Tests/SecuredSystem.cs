@@ -119,7 +119,7 @@ public sealed class SecuredSystem : IAsyncLifetime
         var growerId = await System.ScalarAsync<Guid>("Cooperative", "select grower_id from receipts where id = @receiptId", new { receiptId });
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
         var settlement = await Scenario.PostAsync(Scenario.Clerk, "/api/v1/cooperative/settlements",
-            new { from = today.AddDays(-7).ToString("yyyy-MM-dd"), to = today.AddDays(-1).ToString("yyyy-MM-dd") });
+            new { from = today.AddDays(-7).ToString("yyyy-MM-dd"), to = today.AddDays(-1).ToString("yyyy-MM-dd") }, key: Guid.NewGuid().ToString());
         Ids["cooperative/growers/{id}"] = growerId.ToString();
         Ids["cooperative/receipts/{id}"] = receiptId.ToString();
         Ids["cooperative/orders/{id}"] = orderId.ToString();

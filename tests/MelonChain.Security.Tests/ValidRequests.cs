@@ -28,6 +28,7 @@ public static class ValidRequests
         ["POST /api/v1/cooperative/growers/{id}/account/payments"] = _ => Obj(new { amountFen = 10_000, note = "现金" }),
         ["POST /api/v1/cooperative/growers/{id}/account/advances"] = _ => Obj(new { amountFen = 20_000, note = "采收预付" }),
         ["POST /api/v1/cooperative/receipts/{id}/grading/reversal"] = _ => Obj(new { reason = "复核更正" }),
+        ["POST /api/v1/cooperative/settlements/{id}/reversal"] = _ => Obj(new { reason = "分拣费漏扣" }),
         ["PUT /api/v1/cooperative/deduction-rules"] = _ => Obj(new
         {
             rules = new object[] { new { name = "分拣费", basis = "per_kg_sold", amount = 20, effectiveFrom = "2026-01-01", effectiveTo = "2026-12-31" } },

@@ -83,7 +83,7 @@ public static class OpenApiSetup
         private static readonly Dictionary<int, string> Titles = new()
         {
             [400] = "Malformed request", [401] = "Not authenticated", [403] = "Forbidden", [404] = "Not found",
-            [409] = "Conflict with the current state", [413] = "Body too large", [422] = "The request breaks a rule",
+            [409] = "Conflict with the current state", [413] = "Body too large", [422] = "The request breaks a rule", [428] = "Idempotency-Key required",
             [429] = "Too many requests", [500] = "Internal error", [502] = "A dependency answered unexpectedly", [503] = "Unavailable",
         };
 

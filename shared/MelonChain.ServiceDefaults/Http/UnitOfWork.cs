@@ -36,6 +36,8 @@ public sealed class UnitOfWork : IEndpointFilter
         var db = http.RequestServices.GetRequiredService<Db>();
         var ct = http.RequestAborted;
         var key = await ReadKeyAsync(http, ct);
+        if (key is null && http.GetEndpoint()?.Metadata.GetMetadata<IdempotencyKeyRequired>() is not null)
+            throw IdempotencyKeyRequired.Problem();
         await db.BeginAsync(ct);
 
         if (key is not null)
@@ -133,8 +135,24 @@ public sealed class OwnTransactionsEndpoint
     public static readonly OwnTransactionsEndpoint Instance = new();
 }
 
+/// <summary>
+/// Marks a post that moves money (an advance, a payment, a settlement, a reversal, a surplus return): it is refused with
+/// 428 <c>idempotency-key-required</c> without an <c>Idempotency-Key</c>, so a double tap never pays twice.
+/// </summary>
+public sealed class IdempotencyKeyRequired
+{
+    public const string Code = "idempotency-key-required";
+    public static readonly IdempotencyKeyRequired Instance = new();
+
+    public static ProblemException Problem() => new(StatusCodes.Status428PreconditionRequired, Code, "Idempotency-Key required",
+        $"This request moves money: send an {UnitOfWork.KeyHeader} header (the same one on a retry), so it is done once.");
+}
+
 public static class ReadOnlyEndpointExtensions
 {
+    public static TBuilder RequiresIdempotencyKey<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.WithMetadata(IdempotencyKeyRequired.Instance).Problems(StatusCodes.Status428PreconditionRequired, IdempotencyKeyRequired.Code);
+
     public static TBuilder ReadOnly<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder =>
         endpoint.WithMetadata(ReadOnlyEndpoint.Instance);
 

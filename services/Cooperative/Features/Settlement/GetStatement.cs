@@ -19,12 +19,17 @@ public static class GetStatement
 
     /// <param name="PayoutFen">The pool shares (the lines) less the deductions.</param>
     /// <param name="TotalFen">Payout plus top-up: what the settlement credits the grower.</param>
-    /// <param name="ToPayFen">Total less the advance netted: what is paid out for this statement.</param>
+    /// <param name="AdvanceNettedFen">Advances and balances owed by earlier statements, netted on this one (never below zero).</param>
+    /// <param name="AdvanceCarriedFen">What the grower still owes after this statement (advances and balances), carried forward.</param>
+    /// <param name="OwedFen">What this statement's deductions took beyond what it pays (its total below zero): owed by the grower,
+    /// carried forward like an advance and netted on later statements.</param>
+    /// <param name="ToPayFen">Total less the advance netted, never below zero: what is paid out for this statement.</param>
     /// <param name="BalanceFen">The member account's balance now (what the cooperative owes the grower).</param>
+    /// <param name="Reversal">Null unless the settlement was reversed: then this statement's lines are kept, marked reversed.</param>
     public sealed record GrowerStatement(Guid SettlementId, DateOnly From, DateOnly To, Guid GrowerId, string MemberNo, string Name, Receipts Receipts,
         IReadOnlyList<StatementLine> Lines, IReadOnlyList<DeductionLine> Deductions, long PoolSharesFen, long DeductionsFen, long PayoutFen,
         long TopUpFen, long TotalFen, long AdvanceNettedFen, long AdvanceCarriedFen, long ToPayFen, long BalanceFen,
-        IReadOnlyList<CarriedOver> CarriedOver, DateTimeOffset SettledAt);
+        IReadOnlyList<CarriedOver> CarriedOver, DateTimeOffset SettledAt, long OwedFen, Reversal? Reversal);
 
     public const string PdfContentType = "application/pdf";
 
@@ -65,8 +70,9 @@ public static class GetStatement
         var deductions = (await db.QueryAsync<DeductionLine>(
             "select name, basis, amount_fen from statement_deductions where settlement_id = @Id and grower_id = @GrowerId order by name",
             new { Id = id, GrowerId = growerId }, ct)).ToList();
-        var advance = await db.QuerySingleOrDefaultAsync<(long Netted, long Carried)>(
-            "select netted_fen, carried_fen from statement_advances where settlement_id = @Id and grower_id = @GrowerId", new { Id = id, GrowerId = growerId }, ct);
+        var advance = await db.QuerySingleOrDefaultAsync<(long Netted, long Carried, long Owed)>(
+            "select netted_fen, carried_fen, owed_fen from statement_advances where settlement_id = @Id and grower_id = @GrowerId",
+            new { Id = id, GrowerId = growerId }, ct);
         var (balance, settledAt) = await db.QuerySingleAsync<(long, DateTimeOffset)>(
             """
             select (select coalesce(sum(amount_fen), 0)::bigint from account_entries where grower_id = @GrowerId),
@@ -75,7 +81,8 @@ public static class GetStatement
         var total = mine.PayoutFen + mine.TopUpFen;
         return new GrowerStatement(id, view.From, view.To, growerId, mine.MemberNo, name, receipts, mine.Lines, deductions,
             mine.Lines.Sum(l => l.PayoutFen), mine.DeductionsFen, mine.PayoutFen, mine.TopUpFen, total, advance.Netted, advance.Carried,
-            total - advance.Netted, balance, view.CarriedOver.Where(c => hisCarried.Contains(c.OrderId)).ToList(), settledAt);
+            total - advance.Netted + advance.Owed, balance, view.CarriedOver.Where(c => hisCarried.Contains(c.OrderId)).ToList(), settledAt, advance.Owed,
+            view.Reversal);
     }
 
     private static IResult Pdf(GrowerStatement s, string cooperative, IConfiguration config)
@@ -97,6 +104,7 @@ public static class GetStatement
         csv.Row(s.MemberNo, "total", s.Lines.Sum(l => l.Kg), null, s.PayoutFen, s.TopUpFen);
         if (s.AdvanceNettedFen > 0 || s.AdvanceCarriedFen > 0)
             csv.Row(s.MemberNo, $"advance netted (carried forward {s.AdvanceCarriedFen})", null, null, -s.AdvanceNettedFen, null);
+        if (s.OwedFen > 0) csv.Row(s.MemberNo, "owed by the grower, carried forward", null, null, s.OwedFen, null);
         csv.Row(s.MemberNo, "to pay", null, null, s.ToPayFen, null);
         foreach (var c in s.CarriedOver) csv.Row(s.MemberNo, $"carried over: order {c.OrderId} delivered {c.DeliveredOn:yyyy-MM-dd}", null, null, null, null);
         return csv.ToResult();

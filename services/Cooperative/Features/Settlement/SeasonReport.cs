@@ -36,11 +36,11 @@ public static class SeasonReport
             """
             select p.grade, sum(p.sold_grams)::bigint, sum(p.net_fen)::bigint
             from settlement_pools p join settlements s on s.id = p.settlement_id
-            where s.cooperative_id = @Coop and s.settled_at >= @Start and s.settled_at < @End group by 1 order by 1
+            where s.cooperative_id = @Coop and s.settled_at >= @Start and s.settled_at < @End and s.reversed_at is null group by 1 order by 1
             """, args, ct);
         var payouts = await db.QueryAsync<(string MemberNo, string Name, long Grams, long SharesFen, long TopUpFen, long DeductionsFen)>(
             """
-            with settled as (select id from settlements where cooperative_id = @Coop and settled_at >= @Start and settled_at < @End),
+            with settled as (select id from settlements where cooperative_id = @Coop and settled_at >= @Start and settled_at < @End and reversed_at is null),
                  lines as (select grower_id, sum(grams) as grams, sum(payout_fen) as shares, sum(top_up_fen) as top_up
                            from statement_lines where settlement_id in (select id from settled) group by 1),
                  deducted as (select grower_id, sum(amount_fen) as fen from statement_deductions where settlement_id in (select id from settled) group by 1)

@@ -13,8 +13,11 @@ namespace MelonChain.Cooperative.Features.Settlement;
 /// 统一结算: the clerk settles a period. Every order not yet settled whose delivery (carrier's time, China date) is on
 /// or before <c>to</c> and whose freight is known is pooled per grade — including orders delivered before <c>from</c>
 /// whose events arrived after an earlier settlement closed (carried over), so nothing delivered is left unpaid.
-/// The catalogue's deductions in force on <c>to</c> come off each grower's pool shares; outstanding advances are netted
-/// against what the statement pays (never below zero, the rest carried forward).
+/// The catalogue's deductions in force on <c>to</c> come off each grower's pool shares; outstanding advances and balances
+/// owed are netted against what the statement pays (never below zero, the rest carried forward); a statement whose
+/// deductions exceed what it pays leaves the rest owed by the grower, carried forward the same way.
+/// A period ends no later than today (China date) or the latest delivery recorded, if a carrier's clock runs ahead:
+/// a later <c>to</c> is 422 <c>period-in-future</c>. A reversed settlement no longer closes its period.
 /// Growers are credited their payouts and guarantee top-ups; each grower's volume is booked to the year of each
 /// order's delivery; the period closes (an overlapping period is 409; the same request with the same
 /// Idempotency-Key returns the same settlement).
@@ -23,7 +26,10 @@ public static class SettlePeriod
 {
     public sealed record Request(DateOnly? From, DateOnly? To);
 
-    public static void Map(RouteGroupBuilder settlements) => settlements.MapPost("/", Settle).WithName("SettlePeriod").Problems(409, "period-closed", ProblemTypes.ProfileRequired);
+    public static void Map(RouteGroupBuilder settlements) => settlements.MapPost("/", Settle).WithName("SettlePeriod").RequiresIdempotencyKey()
+        .Problems(409, "period-closed", ProblemTypes.ProfileRequired).Problems(422, PeriodInFuture);
+
+    public const string PeriodInFuture = "period-in-future";
 
     private sealed record OrderRow(Guid Id, long FreightFen, int Boxes, DateTimeOffset DeliveredAt);
 
@@ -37,8 +43,9 @@ public static class SettlePeriod
             .Period(r.From, r.To).ThrowIfInvalid();
         var coop = user.CooperativeId();
         await db.ExecuteAsync("select pg_advisory_xact_lock(hashtext('settle:' || @Coop))", new { Coop = coop }, ct);
+        await EnsureNotInFutureAsync(db, coop, r.To!.Value, clock, ct);
         var overlapping = await db.QuerySingleOrDefaultAsync<Guid?>(
-            "select id from settlements where cooperative_id = @Coop and period_from <= @To and period_to >= @From limit 1",
+            "select id from settlements where cooperative_id = @Coop and period_from <= @To and period_to >= @From and reversed_at is null limit 1",
             new { Coop = coop, r.From, r.To }, ct);
         if (overlapping is not null)
             throw Problem.Conflict("period-closed", "Part of this period is already settled.", new Dictionary<string, object?> { ["settlementId"] = overlapping });
@@ -95,11 +102,32 @@ public static class SettlePeriod
         return TypedResults.Created($"/api/v1/cooperative/settlements/{id}", await Settlements.Load(db, id, coop, ct));
     }
 
-    public sealed record AdvanceNetted(Guid GrowerId, long OutstandingFen, long NettedFen, long CarriedFen);
+    /// <summary>
+    /// The latest day a period may end: today (China date), or the latest delivery recorded where a carrier's clock runs
+    /// ahead of the calendar (the simulator's accelerated one); a later <paramref name="to"/> is 422.
+    /// </summary>
+    private static async Task EnsureNotInFutureAsync(Db db, string coop, DateOnly to, TimeProvider clock, CancellationToken ct)
+    {
+        var today = ChinaTime.Today(clock);
+        if (to <= today) return;
+        var latest = await db.QuerySingleOrDefaultAsync<DateTimeOffset?>(
+            "select max(delivered_at) from orders where cooperative_id = @Coop", new { Coop = coop }, ct);
+        if (latest is { } delivered && to <= ChinaTime.DateOf(delivered)) return;
+        var until = latest is { } d && ChinaTime.DateOf(d) > today ? ChinaTime.DateOf(d) : today;
+        throw new ProblemException(422, PeriodInFuture, "Rule violated", "Settlement is of what has happened: the period ends in the future.",
+            new Dictionary<string, string[]> { ["to"] = [$"must be no later than {until:yyyy-MM-dd} (today, or the latest delivery recorded)"] },
+            new Dictionary<string, object?> { ["latestAllowed"] = until.ToString("yyyy-MM-dd") });
+    }
+
+    /// <param name="OutstandingFen">Advances and balances owed not yet netted before this statement.</param>
+    /// <param name="CarriedFen">What is still owed after it: the outstanding not netted, plus <paramref name="OwedFen"/>.</param>
+    /// <param name="OwedFen">What this statement's deductions took beyond what it pays: owed by the grower from now on.</param>
+    public sealed record AdvanceNetted(Guid GrowerId, long OutstandingFen, long NettedFen, long CarriedFen, long OwedFen);
 
     /// <summary>
-    /// Each grower's advances not yet netted (paid, less what earlier statements netted), netted against this
-    /// statement's payout after deductions plus top-up.
+    /// Each grower's advances and balances owed not yet netted (advances paid, plus what earlier statements left owed,
+    /// less what earlier statements netted; reversed statements count for nothing), netted against this statement's
+    /// payout after deductions plus top-up. A statement below zero nets nothing and leaves its shortfall owed.
     /// </summary>
     private static async Task<IReadOnlyList<AdvanceNetted>> NetAdvancesAsync(Db db, Result result, CancellationToken ct)
     {
@@ -107,16 +135,19 @@ public static class SettlePeriod
         var outstanding = await db.QueryAsync<(Guid GrowerId, long Fen)>(
             """
             select g.id, coalesce((select -sum(a.amount_fen) from account_entries a where a.grower_id = g.id and a.kind = 'advance'), 0)
-                       - coalesce((select sum(s.netted_fen) from statement_advances s where s.grower_id = g.id), 0)
+                       + coalesce((select sum(s.owed_fen - s.netted_fen) from statement_advances s join settlements t on t.id = s.settlement_id
+                                   where s.grower_id = g.id and t.reversed_at is null), 0)
             from unnest(@Ids) as g(id)
             """, new { Ids = growers }, ct);
-        return outstanding.Where(o => o.Fen > 0).Select(o =>
+        return outstanding.Select(o =>
         {
             var due = result.Lines.Where(l => l.GrowerId == o.GrowerId).Sum(l => l.PayoutFen + l.TopUpFen)
                       - result.Deductions.Where(d => d.GrowerId == o.GrowerId).Sum(d => d.AmountFen);
-            var (netted, carried) = Deductions.NetAdvance(o.Fen, due);
-            return new AdvanceNetted(o.GrowerId, o.Fen, netted, carried);
-        }).ToList();
+            var owing = Math.Max(0, o.Fen);
+            var (netted, carried) = Deductions.NetAdvance(owing, due);
+            var owed = Math.Max(0, -due);
+            return new AdvanceNetted(o.GrowerId, owing, netted, carried + owed, owed);
+        }).Where(a => a.OutstandingFen > 0 || a.OwedFen > 0).ToList();
     }
 
     private static async Task Record(Db db, string coop, Guid id, DateOnly from, DateOnly to, Result result, IReadOnlyList<AdvanceNetted> advances, Guid[] orderIds,
@@ -152,10 +183,11 @@ public static class SettlePeriod
                        Amounts = result.Deductions.Select(d => d.AmountFen).ToArray() }, ct);
         await db.ExecuteAsync(
             """
-            insert into statement_advances (settlement_id, grower_id, outstanding_fen, netted_fen, carried_fen)
-            select @Id, * from unnest(@Growers, @Outstanding, @Netted, @Carried)
+            insert into statement_advances (settlement_id, grower_id, outstanding_fen, netted_fen, carried_fen, owed_fen)
+            select @Id, * from unnest(@Growers, @Outstanding, @Netted, @Carried, @Owed)
             """, new { Id = id, Growers = advances.Select(a => a.GrowerId).ToArray(), Outstanding = advances.Select(a => a.OutstandingFen).ToArray(),
-                       Netted = advances.Select(a => a.NettedFen).ToArray(), Carried = advances.Select(a => a.CarriedFen).ToArray() }, ct);
+                       Netted = advances.Select(a => a.NettedFen).ToArray(), Carried = advances.Select(a => a.CarriedFen).ToArray(),
+                       Owed = advances.Select(a => a.OwedFen).ToArray() }, ct);
         // One statement per table for all growers (5,000 in a season), not three round trips per grower.
         var growers = result.Lines.GroupBy(l => l.GrowerId)
             .Select(g => (GrowerId: g.Key, Payout: g.Sum(l => l.PayoutFen), TopUp: g.Sum(l => l.TopUpFen))).ToList();

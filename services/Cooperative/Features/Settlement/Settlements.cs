@@ -26,13 +26,18 @@ public static class Settlements
     /// <summary>An order delivered before the period whose delivery or booking event arrived after the earlier settlement closed.</summary>
     public sealed record CarriedOver(Guid OrderId, DateOnly DeliveredOn);
 
+    /// <summary>A settlement reversed by the admin: its statement lines are kept, marked reversed by this.</summary>
+    public sealed record Reversal(string Reason, string ReversedBy, DateTimeOffset ReversedAt);
+
+    /// <param name="Reversal">Null unless reversed; a reversed settlement stays on record and closes no period.</param>
     public sealed record View(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, IReadOnlyList<Pool> Pools, IReadOnlyList<Statement> Statements,
-        IReadOnlyList<CarriedOver> CarriedOver);
+        IReadOnlyList<CarriedOver> CarriedOver, Reversal? Reversal);
 
     public static RouteGroupBuilder MapSettlement(this RouteGroupBuilder api)
     {
         var settlements = api.MapGroup("/settlements").RequireRoles(Roles.Clerk).WithTags("Settlement");
         SettlePeriod.Map(settlements);
+        ReverseSettlement.Map(settlements);
         settlements.MapGet("/", List).WithName("ListSettlements");
         settlements.MapGet("/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetSettlement");
@@ -43,7 +48,11 @@ public static class Settlements
     }
 
     private sealed record Header(Guid Id, DateOnly PeriodFrom, DateOnly PeriodTo, int Orders, long RevenueFen, long FreightFen, long PackagingFen,
-        long CommissionFen, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvancesNettedFen);
+        long CommissionFen, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvancesNettedFen, string? ReversalReason, string? ReversedBy,
+        DateTimeOffset? ReversedAt)
+    {
+        public Reversal? Reversal => ReversedAt is { } at ? new Reversal(ReversalReason!, ReversedBy!, at) : null;
+    }
 
     private sealed record PoolRow(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen);
 
@@ -54,7 +63,7 @@ public static class Settlements
         var h = await db.QuerySingleOrDefaultAsync<Header>(
             """
             select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen,
-                   deductions_fen, advances_netted_fen
+                   deductions_fen, advances_netted_fen, reversal_reason, reversed_by, reversed_at
             from settlements where id = @Id and cooperative_id = @Coop
             """, new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("settlement");
         var pools = (await db.QueryAsync<PoolRow>(
@@ -81,28 +90,29 @@ public static class Settlements
             new { Id = id, Start = ChinaTime.StartOf(h.PeriodFrom) }, ct)).Select(o => new CarriedOver(o.OrderId, ChinaTime.DateOf(o.DeliveredAt))).ToList();
         return new View(h.Id, h.PeriodFrom, h.PeriodTo, h.Orders,
             new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen, h.DeductionsFen, h.AdvancesNettedFen),
-            pools, statements, carried);
+            pools, statements, carried, h.Reversal);
     }
 
-    public sealed record Summary(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, DateTimeOffset SettledAt);
+    public sealed record Summary(Guid Id, DateOnly From, DateOnly To, int Orders, Totals Totals, DateTimeOffset SettledAt, Reversal? Reversal);
 
     private sealed record SummaryRow(Guid Id, DateOnly PeriodFrom, DateOnly PeriodTo, int Orders, long RevenueFen, long FreightFen,
-        long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvancesNettedFen, DateTimeOffset SettledAt);
+        long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvancesNettedFen, DateTimeOffset SettledAt,
+        string? ReversalReason, string? ReversedBy, DateTimeOffset? ReversedAt);
 
-    /// <summary>The cooperative's settled periods, in the order they were settled.</summary>
+    /// <summary>The cooperative's settled periods, in the order they were settled (reversed ones too, marked).</summary>
     private static async Task<Ok<Page<Summary>>> List(int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
     {
         var paging = Paging.From(limit, after);
         var rows = await db.QueryAsync<SummaryRow>(
             """
             select id, period_from, period_to, orders, revenue_fen, freight_fen, packaging_fen, commission_fen, payout_fen, top_up_fen,
-                   deductions_fen, advances_netted_fen, settled_at
+                   deductions_fen, advances_netted_fen, settled_at, reversal_reason, reversed_by, reversed_at
             from settlements where cooperative_id = @Coop and (@AfterId::uuid is null or id > @AfterId) order by id limit @Fetch
             """, new { Coop = user.CooperativeId(), paging.AfterId, paging.Fetch }, ct);
         var page = paging.ToPage(rows, r => r.Id);
         return TypedResults.Ok(new Page<Summary>(page.Items.Select(r => new Summary(r.Id, r.PeriodFrom, r.PeriodTo, r.Orders,
             new Totals(r.RevenueFen, r.FreightFen, r.PackagingFen, r.CommissionFen, r.PayoutFen, r.TopUpFen, r.DeductionsFen, r.AdvancesNettedFen),
-            r.SettledAt)).ToList(), page.Next));
+            r.SettledAt, r.ReversedAt is { } at ? new Reversal(r.ReversalReason!, r.ReversedBy!, at) : null)).ToList(), page.Next));
     }
 
     internal static long PricePerKg(long netFen, long grams) =>

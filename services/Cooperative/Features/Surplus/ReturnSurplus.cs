@@ -6,7 +6,8 @@ using static MelonChain.Cooperative.Features.Surplus.SurplusReturns;
 namespace MelonChain.Cooperative.Features.Surplus;
 
 /// <summary>
-/// <c>POST /surplus-returns {year, distributableFen, volumeShareBps}</c>: a year's surplus return, once (409 again).
+/// <c>POST /surplus-returns {year, distributableFen, volumeShareBps}</c>: a year's surplus return, once (409 again; an
+/// Idempotency-Key is required, 428 without one). A settlement whose volume it returned can no longer be reversed.
 /// The volume is what settlements booked to each member for that year (kg sold, each order to the year of its
 /// delivery, so a period across New Year splits correctly).
 /// </summary>
@@ -15,7 +16,7 @@ public static class ReturnSurplus
     public sealed record Request(int Year, long DistributableFen, int VolumeShareBps);
 
     public static void Map(RouteGroupBuilder returns) =>
-        returns.MapPost("/", Return).RequireRoles(Roles.Admin).WithName("ReturnSurplus").Problems(409, "surplus-already-returned")
+        returns.MapPost("/", Return).RequireRoles(Roles.Admin).WithName("ReturnSurplus").RequiresIdempotencyKey().Problems(409, "surplus-already-returned")
             .Problems(422, "no-member-volume");
 
     private static async Task<Created<SurplusReturn>> Return(Request request, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -54,9 +55,9 @@ public static class ReturnSurplus
         var credited = volumes.Select((v, i) => (v.GrowerId, Amount: shares[i])).Where(x => x.Amount > 0).ToList();
         await db.ExecuteAsync(
             """
-            insert into account_entries (id, cooperative_id, grower_id, kind, amount_fen, note, entered_at)
-            select e.id, @Coop, e.grower_id, 'surplus_return', e.amount, @Note, @Now from unnest(@Ids, @Growers, @Amounts) as e(id, grower_id, amount)
-            """, new { Coop = coop, Note = $"surplus return {request.Year} by volume", Now = now, Ids = credited.Select(_ => Guid.CreateVersion7()).ToArray(),
+            insert into account_entries (id, cooperative_id, grower_id, kind, amount_fen, note, entered_at, surplus_return_id)
+            select e.id, @Coop, e.grower_id, 'surplus_return', e.amount, @Note, @Now, @Id from unnest(@Ids, @Growers, @Amounts) as e(id, grower_id, amount)
+            """, new { Id = id, Coop = coop, Note = $"surplus return {request.Year} by volume", Now = now, Ids = credited.Select(_ => Guid.CreateVersion7()).ToArray(),
                        Growers = credited.Select(c => c.GrowerId).ToArray(), Amounts = credited.Select(c => c.Amount).ToArray() }, ct);
         return TypedResults.Created($"/api/v1/cooperative/surplus-returns/{id}", await GetSurplusReturn.LoadAsync(db, id, coop, ct));
     }
