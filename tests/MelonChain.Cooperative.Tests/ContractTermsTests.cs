@@ -78,6 +78,26 @@ public class ContractTermsTests(CooperativeFixture f) : IClassFixture<Cooperativ
     }
 
     [Fact]
+    public async Task An_amendment_that_arrives_before_the_signing_still_prices_only_harvests_from_its_date()
+    {
+        var c = await f.NewCooperativeAsync(commissionBps: 500, boxFeeFen: 300);
+        var (contract, growingGrower) = (Guid.NewGuid(), Guid.NewGuid());
+        await f.PublishAsync(new ContractAmended(Guid.NewGuid(), DateTimeOffset.UtcNow, c.CooperativeId, contract, growingGrower, "恩平市大田镇", 6_700,
+            "2026-autumn", 3_000_000, Minimum(grade1: 5_000), null, 2, EffectiveFrom: Today.AddDays(1)));
+        await f.SignContractAsync(c.CooperativeId, contract, growingGrower, Minimum(grade1: 2_000));
+        await Eventually.Until(() => f.CountAsync("select count(*) from contract_term_versions where contract_id = @contract", new { contract }),
+            n => n == 2, TimeSpan.FromSeconds(30), "both versions known to the Cooperative");
+        var (member, _) = await c.Grower("contract", contract);
+        await c.Harvest(member, Today, ("grade1", 10m));
+
+        var statement = await SettleTodayAsync(c, member, ("grade1", 10m, 1_000), freightFen: 1_000);
+
+        // As above: the pool pays 7,900; today's harvest is version 1's, 10 kg × 2,000 − 7,900 = 12,100.
+        Assert.Equal(12_100, statement.GetProperty("topUpFen").GetInt64());
+        Assert.Equal(2, await f.CountAsync("select version from contract_terms where contract_id = @contract", new { contract }));
+    }
+
+    [Fact]
     public async Task A_grower_with_two_seasons_contracts_is_topped_up_per_receipt_from_each_receipts_own_contract()
     {
         var c = await f.NewCooperativeAsync(commissionBps: 500, boxFeeFen: 300);

@@ -36,12 +36,19 @@ public static class ContractTerms
         insert into contract_terms (contract_id, cooperative_id, growing_grower_id, grower_name, grower_phone, grower_town, grower_village,
                                     min_price, version, changed_at)
         values (@ContractId, @Coop, @GrowingGrowerId, @Name, @Phone, @Town, @Village, @MinPrice::jsonb, @Version, @At)
-        on conflict (contract_id) do update set min_price = excluded.min_price, version = excluded.version, changed_at = excluded.changed_at,
-            grower_name = coalesce(excluded.grower_name, contract_terms.grower_name),
-            grower_phone = coalesce(excluded.grower_phone, contract_terms.grower_phone),
-            grower_town = coalesce(excluded.grower_town, contract_terms.grower_town),
-            grower_village = coalesce(excluded.grower_village, contract_terms.grower_village)
-            where contract_terms.version < excluded.version
+        on conflict (contract_id) do update set
+            min_price = case when contract_terms.version < excluded.version then excluded.min_price else contract_terms.min_price end,
+            changed_at = case when contract_terms.version < excluded.version then excluded.changed_at else contract_terms.changed_at end,
+            version = greatest(contract_terms.version, excluded.version),
+            -- The newer event's grower details win; an older one (the signing after an amendment that named no grower) fills gaps.
+            grower_name = case when contract_terms.version < excluded.version then coalesce(excluded.grower_name, contract_terms.grower_name)
+                               else coalesce(contract_terms.grower_name, excluded.grower_name) end,
+            grower_phone = case when contract_terms.version < excluded.version then coalesce(excluded.grower_phone, contract_terms.grower_phone)
+                                else coalesce(contract_terms.grower_phone, excluded.grower_phone) end,
+            grower_town = case when contract_terms.version < excluded.version then coalesce(excluded.grower_town, contract_terms.grower_town)
+                               else coalesce(contract_terms.grower_town, excluded.grower_town) end,
+            grower_village = case when contract_terms.version < excluded.version then coalesce(excluded.grower_village, contract_terms.grower_village)
+                                  else coalesce(contract_terms.grower_village, excluded.grower_village) end
         """, new { ContractId = contractId, Coop = coop, GrowingGrowerId = growingGrowerId, Name = grower?.Name, Phone = grower?.Phone, Town = grower?.Town,
                    Village = grower?.Village, MinPrice = JsonSerializer.Serialize(minPrice), Version = version, At = at }, ct);
 
