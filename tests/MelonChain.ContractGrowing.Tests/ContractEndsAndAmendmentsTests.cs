@@ -32,6 +32,21 @@ public class ContractEndsAndAmendmentsTests(GrowingFixture f) : IClassFixture<Gr
     }
 
     [Fact]
+    public async Task A_draft_terminated_was_never_announced_and_publishes_nothing()
+    {
+        var (_, _, draft) = await f.DraftAsync();
+        var (_, _, signed) = await f.DraftAsync();
+        (await f.Officer.PostAsync($"/api/v1/growing/contracts/{signed}/sign", null)).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.OK, (await f.Officer.PostAsync($"/api/v1/growing/contracts/{draft}/terminate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await f.Officer.PostAsync($"/api/v1/growing/contracts/{signed}/terminate", null)).StatusCode);
+
+        // The draft's termination was committed first: had it been published, it would be in the queue by the time the signed one's is.
+        var ended = await Eventually.Until(() => f.Broker.TakeAsync(f.TerminatedQueue), m => m.Any(e => e.GetProperty("contractId").GetGuid() == signed));
+        Assert.DoesNotContain(ended, e => e.GetProperty("contractId").GetGuid() == draft);
+    }
+
+    [Fact]
     public async Task An_amendment_prices_harvests_from_its_effective_date_and_the_published_terms_carry_it()
     {
         var (_, _, contract) = await f.DraftAsync();

@@ -9,8 +9,8 @@ namespace MelonChain.ContractGrowing.Features.Contracts;
 
 /// <summary>
 /// Signing (publishes ContractSigned with the guaranteed prices the cooperative settles by), completing, terminating
-/// (publish ContractCompleted / ContractTerminated with the China date it ended: the cooperative receives no harvest dated
-/// that day or later under the contract).
+/// (a signed contract's end publishes ContractCompleted / ContractTerminated with the China date it ended: the cooperative
+/// receives no harvest dated that day or later under the contract; a draft terminated was never announced).
 /// </summary>
 public static class ContractStatus
 {
@@ -49,7 +49,8 @@ public static class ContractStatus
             await db.Publish(await Signed(db, id, coop, now, ct), ct);
         else if (to == "completed")
             await db.Publish(new ContractCompleted(Guid.NewGuid(), now, coop, id, contract.GrowerId, ChinaTime.DateOf(now)), ct);
-        else
+        // A draft was never announced to the cooperative: there is nothing to withdraw.
+        else if (contract.Status == "signed")
             await db.Publish(new ContractTerminated(Guid.NewGuid(), now, coop, id, contract.GrowerId, ChinaTime.DateOf(now)), ct);
         return TypedResults.Ok(await GetContract.Load(db, id, coop, ct));
     }
