@@ -20,6 +20,8 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<ContractSignedConsumer>();
     bus.AddConsumer<ContractAmendedConsumer>();
     bus.AddConsumer<SeedlingsIssuedConsumer>();
+    bus.AddConsumer<ContractCompletedConsumer>();
+    bus.AddConsumer<ContractTerminatedConsumer>();
     bus.AddConsumer<ShipmentBookedConsumer>();
     bus.AddConsumer<ShipmentDeliveredConsumer>();
     bus.AddConsumer<CancellationAnsweredConsumer>();

@@ -32,6 +32,8 @@ public static class EventCatalogue
         new(typeof(ContractSigned), "contract-signed", ["cooperative-contract-signed", "tracking-contract-signed"]),
         new(typeof(ContractAmended), "contract-amended", ["cooperative-contract-amended", "tracking-contract-amended"]),
         new(typeof(SeedlingsIssued), "seedlings-issued", ["cooperative-seedlings-issued", "tracking-seedlings-issued"]),
+        new(typeof(ContractCompleted), "contract-completed", ["cooperative-contract-completed"]),
+        new(typeof(ContractTerminated), "contract-terminated", ["cooperative-contract-terminated"]),
         // Dispatch
         new(typeof(PickupScheduled), "pickup-scheduled", []),
         new(typeof(ShipmentBooked), "shipment-booked", ["cooperative-shipment-booked", "tracking-shipment-booked"]),

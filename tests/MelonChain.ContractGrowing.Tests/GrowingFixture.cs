@@ -16,6 +16,8 @@ public sealed class GrowingFixture : IAsyncLifetime
     public string SignedQueue { get; private set; } = "";
     public string AmendedQueue { get; private set; } = "";
     public string IssuedQueue { get; private set; } = "";
+    public string CompletedQueue { get; private set; } = "";
+    public string TerminatedQueue { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -24,6 +26,8 @@ public sealed class GrowingFixture : IAsyncLifetime
         SignedQueue = await Broker.CaptureAsync(typeof(ContractSigned));
         AmendedQueue = await Broker.CaptureAsync(typeof(ContractAmended));
         IssuedQueue = await Broker.CaptureAsync(typeof(SeedlingsIssued));
+        CompletedQueue = await Broker.CaptureAsync(typeof(ContractCompleted));
+        TerminatedQueue = await Broker.CaptureAsync(typeof(ContractTerminated));
         Growing = new ServiceHost<Program>(Db.ConnectionString, Broker.ConnectionString);
         await Growing.StartAsync();
         Officer = Growing.As(Roles.Officer, "officer-1");

@@ -28,7 +28,7 @@ public class GrowersMoneyMathTests
     {
         var rule = new Deductions.Rule(Guid.NewGuid(), "规则", basis, amount, grade);
 
-        var result = Settle([Order], new Rules(0, 0), new Dictionary<Guid, IReadOnlyDictionary<string, long>>(), [rule]);
+        var result = Settle([Order], new Rules(0, 0), [rule]);
 
         Assert.Equal(fromA, result.Deductions.Where(d => d.GrowerId == A).Sum(d => d.AmountFen));
         Assert.Equal(fromB, result.Deductions.Where(d => d.GrowerId == B).Sum(d => d.AmountFen));
@@ -92,7 +92,8 @@ public class GrowersMoneyMathTests
             foreach (var grade in orderGrades)
             {
                 var lineShares = growers.OrderBy(_ => random.Next()).Take(random.Next(1, 8))
-                    .Select(c => new Share(grade, c.Id, c.MemberNo, random.Next(1, 90_000))).ToList();
+                    .Select(c => new Share(grade, c.Id, c.MemberNo, random.Next(1, 90_000),
+                        MinFenPerKg: guarantees.TryGetValue(c.Id, out var minimum) ? minimum[grade] : null)).ToList();
                 shares.AddRange(lineShares);
                 lines.Add(new SoldLine(grade, lineShares.Sum(s => s.Grams), random.Next(0, 3_000)));
                 boxes[grade] = random.Next(1, 30);
@@ -106,7 +107,7 @@ public class GrowersMoneyMathTests
                 random.Next(3) == 0 ? grades[random.Next(grades.Length)] : null);
         }).ToList();
 
-        var result = Settle(orders, new Rules(random.Next(0, 1_000), random.Next(0, 2_000)), guarantees, rules);
+        var result = Settle(orders, new Rules(random.Next(0, 1_000), random.Next(0, 2_000)), rules);
 
         // Σ revenue = Σ payouts + freight + packaging + commission + catalogue deductions, every grower's payout its shares less its deductions.
         var payouts = result.Lines.GroupBy(l => l.GrowerId)

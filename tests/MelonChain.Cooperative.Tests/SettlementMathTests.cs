@@ -35,7 +35,7 @@ public class SettlementMathTests
         var order = new DeliveredOrder(Guid.NewGuid(), FreightFen: 50_000, Boxes: 2,
             [new SoldLine("offgrade", 10_000, 200)], [new Share("offgrade", grower, "SX-001", 10_000)]);
 
-        var result = Settle([order], new Rules(300, 500), new Dictionary<Guid, IReadOnlyDictionary<string, long>>());
+        var result = Settle([order], new Rules(300, 500));
 
         var pool = Assert.Single(result.Pools);
         Assert.Equal(2_000, pool.RevenueFen);
@@ -51,14 +51,10 @@ public class SettlementMathTests
         var memberGrower = Guid.NewGuid();
         var order = new DeliveredOrder(Guid.NewGuid(), 10_000, 4,
             [new SoldLine("grade1", 10_000, 800), new SoldLine("premium", 10_000, 1_600)],
-            [new Share("grade1", contractGrower, "EP-001", 5_000), new Share("grade1", memberGrower, "SX-001", 5_000),
-             new Share("premium", contractGrower, "EP-001", 10_000)]);
-        var guarantees = new Dictionary<Guid, IReadOnlyDictionary<string, long>>
-        {
-            [contractGrower] = new Dictionary<string, long> { ["grade1"] = 700, ["premium"] = 900 },
-        };
+            [new Share("grade1", contractGrower, "EP-001", 5_000, MinFenPerKg: 700), new Share("grade1", memberGrower, "SX-001", 5_000),
+             new Share("premium", contractGrower, "EP-001", 10_000, MinFenPerKg: 900)]);
 
-        var result = Settle([order], new Rules(300, 500), guarantees);
+        var result = Settle([order], new Rules(300, 500));
 
         // grade1 pool: revenue 8,000, freight 5,000, packaging 600, commission 400 → net 2,000 → 1,000 each = 200 fen/kg.
         var grade1 = result.Lines.Single(l => l.GrowerId == contractGrower && l.Grade == "grade1");
@@ -67,6 +63,22 @@ public class SettlementMathTests
         Assert.Equal(0, result.Lines.Single(l => l.GrowerId == memberGrower).TopUpFen);
         // premium pool: revenue 16,000 − 5,000 − 600 − 800 = 9,600 for 10 kg = 960 fen/kg, above the 900 minimum.
         Assert.Equal(0, result.Lines.Single(l => l.Grade == "premium").TopUpFen);
+    }
+
+    [Fact]
+    public void A_grower_delivering_under_two_contracts_is_topped_up_per_receipt_line_from_each_lines_own_minimum()
+    {
+        var grower = Guid.NewGuid();
+        var (spring, autumn) = (Guid.NewGuid(), Guid.NewGuid());
+        var order = new DeliveredOrder(Guid.NewGuid(), 2_000, 4, [new SoldLine("grade1", 20_000, 1_000)],
+            [new Share("grade1", grower, "EP-001", 12_000, spring, 1_500), new Share("grade1", grower, "EP-001", 8_000, autumn, 800)]);
+
+        var line = Assert.Single(Settle([order], new Rules(300, 500)).Lines);
+
+        // Net 20,000 − 2,000 − 1,200 − 1,000 = 15,800, split 12 : 8 kg = 9,480 and 6,320. Spring 18,000 − 9,480 = 8,520;
+        // autumn 6,400 − 6,320 = 80. Judged together at either minimum it would be 14,200 or 0.
+        Assert.Equal(15_800, line.PayoutFen);
+        Assert.Equal(8_520 + 80, line.TopUpFen);
     }
 
     [Theory]
@@ -89,14 +101,15 @@ public class SettlementMathTests
             foreach (var grade in orderGrades)
             {
                 var contributors = growers.OrderBy(_ => random.Next()).Take(random.Next(1, 8)).ToList();
-                var lineShares = contributors.Select(c => new Share(grade, c.Id, c.MemberNo, random.Next(1, 90_000))).ToList();
+                var lineShares = contributors.Select(c => new Share(grade, c.Id, c.MemberNo, random.Next(1, 90_000),
+                    MinFenPerKg: guarantees.TryGetValue(c.Id, out var minimum) ? minimum[grade] : null)).ToList();
                 shares.AddRange(lineShares);
                 lines.Add(new SoldLine(grade, lineShares.Sum(s => s.Grams), random.Next(0, 3_000)));
             }
             return new DeliveredOrder(Guid.NewGuid(), random.Next(0, 500_000), random.Next(1, 80), lines, shares);
         }).ToList();
 
-        var result = Settle(orders, new Rules(random.Next(0, 1_000), random.Next(0, 2_000)), guarantees);
+        var result = Settle(orders, new Rules(random.Next(0, 1_000), random.Next(0, 2_000)));
 
         Assert.Equal(result.RevenueFen, result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen);
         Assert.Equal(orders.Sum(o => o.FreightFen), result.FreightFen);

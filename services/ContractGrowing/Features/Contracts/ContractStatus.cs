@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.Messages.ContractGrowing;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
@@ -6,7 +7,11 @@ using static MelonChain.ContractGrowing.Features.Contracts.Contracts;
 
 namespace MelonChain.ContractGrowing.Features.Contracts;
 
-/// <summary>Signing (publishes ContractSigned with the guaranteed prices the cooperative settles by), completing, terminating.</summary>
+/// <summary>
+/// Signing (publishes ContractSigned with the guaranteed prices the cooperative settles by), completing, terminating
+/// (a signed contract's end publishes ContractCompleted / ContractTerminated with the China date it ended: the cooperative
+/// receives no harvest dated that day or later under the contract; a draft terminated was never announced).
+/// </summary>
 public static class ContractStatus
 {
     /// <summary>Which status each move leaves from and goes to; any other move is a 409.</summary>
@@ -42,6 +47,11 @@ public static class ContractStatus
             """, new { Id = id, To = to, Now = now }, ct);
         if (to == "signed")
             await db.Publish(await Signed(db, id, coop, now, ct), ct);
+        else if (to == "completed")
+            await db.Publish(new ContractCompleted(Guid.NewGuid(), now, coop, id, contract.GrowerId, ChinaTime.DateOf(now)), ct);
+        // A draft was never announced to the cooperative: there is nothing to withdraw.
+        else if (contract.Status == "signed")
+            await db.Publish(new ContractTerminated(Guid.NewGuid(), now, coop, id, contract.GrowerId, ChinaTime.DateOf(now)), ct);
         return TypedResults.Ok(await GetContract.Load(db, id, coop, ct));
     }
 

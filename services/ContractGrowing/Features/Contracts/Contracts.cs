@@ -20,19 +20,22 @@ public static partial class Contracts
             new Dictionary<string, long> { [Grades.Premium] = Premium, [Grades.Grade1] = Grade1, [Grades.Grade2] = Grade2, [Grades.Offgrade] = Offgrade };
     }
 
-    public sealed record Terms(int Version, decimal ExpectedKg, MinPrices MinPriceFenPerKg, string? QualityTerms, string? Reason, DateTimeOffset RecordedAt);
+    /// <param name="EffectiveFrom">The first harvest date these terms price (China date); null for the signed terms, which price from the start.</param>
+    public sealed record Terms(int Version, decimal ExpectedKg, MinPrices MinPriceFenPerKg, string? QualityTerms, string? Reason, DateTimeOffset RecordedAt,
+        DateOnly? EffectiveFrom);
 
     public sealed record TermsRow(int Version, long ExpectedGrams, long PremiumFen, long Grade1Fen, long Grade2Fen, long OffgradeFen,
-        string? QualityTerms, string? Reason, DateTimeOffset RecordedAt)
+        string? QualityTerms, string? Reason, DateTimeOffset RecordedAt, DateOnly? EffectiveFrom)
     {
-        public Terms ToTerms() => new(Version, Weight.ToKg(ExpectedGrams), new MinPrices(PremiumFen, Grade1Fen, Grade2Fen, OffgradeFen), QualityTerms, Reason, RecordedAt);
+        public Terms ToTerms() => new(Version, Weight.ToKg(ExpectedGrams), new MinPrices(PremiumFen, Grade1Fen, Grade2Fen, OffgradeFen), QualityTerms, Reason, RecordedAt,
+            EffectiveFrom);
     }
 
     public sealed record ContractRow(Guid Id, Guid GrowerId, Guid PlotId, string Season, string Variety, int Seedlings, int? DensityPerMu,
         string Status, int Version, DateTimeOffset CreatedAt, DateTimeOffset? SignedAt, DateTimeOffset? ClosedAt);
 
     public const string ContractColumns = "id, grower_id, plot_id, season, variety, seedlings, density_per_mu, status, version, created_at, signed_at, closed_at";
-    public const string TermsColumns = "version, expected_grams, premium_fen, grade1_fen, grade2_fen, offgrade_fen, quality_terms, reason, recorded_at";
+    public const string TermsColumns = "version, expected_grams, premium_fen, grade1_fen, grade2_fen, offgrade_fen, quality_terms, reason, recorded_at, effective_from";
 
     public static RouteGroupBuilder MapContracts(this RouteGroupBuilder api)
     {
@@ -68,13 +71,14 @@ public static partial class Contracts
             $"select {TermsColumns} from contract_terms where contract_id = @Id order by version desc limit 1", new { Id = id }, ct);
 
     public static Task InsertTerms(Db db, Guid contractId, int version, long expectedGrams, MinPrices p, string? qualityTerms, string? reason,
-        DateTimeOffset at, string by, CancellationToken ct) => db.ExecuteAsync(
+        DateTimeOffset at, string by, CancellationToken ct, DateOnly? effectiveFrom = null) => db.ExecuteAsync(
         """
-        insert into contract_terms (contract_id, version, expected_grams, premium_fen, grade1_fen, grade2_fen, offgrade_fen, quality_terms, reason, recorded_at, recorded_by)
-        values (@ContractId, @Version, @ExpectedGrams, @Premium, @Grade1, @Grade2, @Offgrade, @QualityTerms, @Reason, @At, @By)
+        insert into contract_terms (contract_id, version, expected_grams, premium_fen, grade1_fen, grade2_fen, offgrade_fen, quality_terms, reason, recorded_at, recorded_by,
+                                    effective_from)
+        values (@ContractId, @Version, @ExpectedGrams, @Premium, @Grade1, @Grade2, @Offgrade, @QualityTerms, @Reason, @At, @By, @EffectiveFrom)
         on conflict (contract_id, version) do update set expected_grams = excluded.expected_grams, premium_fen = excluded.premium_fen,
             grade1_fen = excluded.grade1_fen, grade2_fen = excluded.grade2_fen, offgrade_fen = excluded.offgrade_fen,
             quality_terms = excluded.quality_terms, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by
         """, new { ContractId = contractId, Version = version, ExpectedGrams = expectedGrams, p.Premium, p.Grade1, p.Grade2, p.Offgrade,
-                   QualityTerms = qualityTerms, Reason = reason, At = at, By = by }, ct);
+                   QualityTerms = qualityTerms, Reason = reason, At = at, By = by, EffectiveFrom = effectiveFrom }, ct);
 }

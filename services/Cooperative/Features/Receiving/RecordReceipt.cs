@@ -12,13 +12,17 @@ namespace MelonChain.Cooperative.Features.Receiving;
 /// A clerk records a grower's delivery: harvest date (today or up to 7 days back), gross kg (up to 2,000 kg),
 /// crates, and whether the grower presented their own 承诺达标合格证 (with its number, if it has one; the collector
 /// keeps them). The receipt gets a readable number sequential per cooperative and day, e.g. CQ-20260612-0007 (the prefix is the cooperative's profile).
+/// A contract that ended (completed or terminated) receives no harvest dated the day it ended or later (422 contract-ended).
 /// </summary>
 public static class RecordReceipt
 {
+    public const string ContractEnded = "contract-ended";
+
     public sealed record Request(Guid GrowerId, DateOnly? HarvestedOn, decimal GrossKg, int Crates, Guid? ContractId, string? Note,
         GrowerCertificate? GrowerCertificate);
 
-    public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt").Problems(409, ProblemTypes.ProfileRequired);
+    public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt").Problems(409, ProblemTypes.ProfileRequired)
+        .Problems(422, ContractEnded);
 
     private sealed record GrowerRow(string MemberNo, string Kind, Guid? ContractId, Guid? GrowingGrowerId);
 
@@ -61,6 +65,8 @@ public static class RecordReceipt
                                where contract_id = @Named and cooperative_id = @Coop and growing_grower_id = @GrowingGrowerId)
                 """, new { Named = named, Coop = coop, grower.GrowingGrowerId }, ct))
             throw Problem.Invalid("contractId", "is not a contract of this grower signed with this cooperative");
+        if (contractId is { } under)
+            await RefuseAfterEnd(db, coop, under, request.HarvestedOn!.Value, ct);
 
         var now = clock.GetUtcNow();
         var receiptNo = await numbers.NextAsync(coop, rules.ReceiptPrefix, ChinaTime.Today(clock), ct);
@@ -79,5 +85,22 @@ public static class RecordReceipt
         await db.Publish(new HarvestReceived(Guid.NewGuid(), now, coop, receipt.Id, receipt.ReceiptNo, receipt.GrowerId,
             receipt.MemberNo, receipt.ContractId, receipt.HarvestedOn, Weight.ToGrams(receipt.GrossKg), receipt.Crates, now), ct);
         return TypedResults.Created($"/api/v1/cooperative/receipts/{receipt.Id}", receipt);
+    }
+
+    private sealed record EndRow(string EndedAs, DateOnly EndedOn);
+
+    /// <summary>
+    /// The contract ended on a China date: melons harvested before it and brought in late are still its own; a harvest of
+    /// that day or later is not (the officer completes a contract after its last delivery).
+    /// </summary>
+    private static async Task RefuseAfterEnd(Db db, string coop, Guid contractId, DateOnly harvestedOn, CancellationToken ct)
+    {
+        var end = await db.QuerySingleOrDefaultAsync<EndRow>(
+            "select ended_as, ended_on from contract_ends where contract_id = @ContractId and cooperative_id = @Coop",
+            new { ContractId = contractId, Coop = coop }, ct);
+        if (end is not null && harvestedOn >= end.EndedOn)
+            throw Problem.Unprocessable(ContractEnded,
+                $"The contract was {end.EndedAs} on {end.EndedOn:yyyy-MM-dd}: a harvest of that day or later is not received under it; name the grower's current contract.",
+                new Dictionary<string, object?> { ["contractId"] = contractId, ["endedAs"] = end.EndedAs, ["endedOn"] = end.EndedOn });
     }
 }

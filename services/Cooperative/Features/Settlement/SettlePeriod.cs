@@ -1,5 +1,4 @@
 using MelonChain.Messages;
-using System.Text.Json;
 using MelonChain.Messages.Cooperative;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
@@ -35,7 +34,7 @@ public static class SettlePeriod
 
     private sealed record LineRow(Guid OrderId, string Grade, long Grams, long PriceFenPerKg);
 
-    private sealed record ShareRow(Guid OrderId, string Grade, Guid GrowerId, string MemberNo, long Grams);
+    private sealed record ShareRow(Guid OrderId, string Grade, Guid GrowerId, string MemberNo, long Grams, Guid LotId, long? MinFenPerKg);
 
     private static async Task<Created<Settlements.View>> Settle(Request r, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
@@ -62,20 +61,20 @@ public static class SettlePeriod
         var ids = orders.Select(o => o.Id).ToArray();
         var lines = (await db.QueryAsync<LineRow>(
             "select order_id, grade, grams, price_fen_per_kg from order_lines where order_id = any(@Ids)", new { Ids = ids }, ct)).ToLookup(l => l.OrderId);
+        // Per receipt line (lot): its own contract's minimum for the grade, by the newest version of the terms in force on
+        // its harvest date (an amendment prices harvests from its effective date; the signed terms from the start).
         var shares = (await db.QueryAsync<ShareRow>(
             """
-            select b.order_id, b.grade, l.grower_id, g.member_no, sum(s.grams)::bigint as grams
+            select b.order_id, b.grade, l.grower_id, g.member_no, sum(s.grams)::bigint as grams, l.id as lot_id,
+                   (select (v.min_price ->> b.grade)::bigint from contract_term_versions v
+                    where v.contract_id = l.contract_id and v.cooperative_id = @Coop
+                      and (v.effective_from is null or v.effective_from <= l.harvested_on)
+                    order by v.version desc limit 1) as min_fen_per_kg
             from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id join growers g on g.id = l.grower_id
-            where b.order_id = any(@Ids) group by b.order_id, b.grade, l.grower_id, g.member_no
-            """, new { Ids = ids }, ct)).ToLookup(s => s.OrderId);
+            where b.order_id = any(@Ids) group by b.order_id, b.grade, l.grower_id, g.member_no, l.id
+            """, new { Ids = ids, Coop = coop }, ct)).ToLookup(s => s.OrderId);
         var boxesByGrade = (await db.QueryAsync<(Guid OrderId, string Grade, int Boxes)>(
             "select order_id, grade, count(*)::int from boxes where order_id = any(@Ids) group by 1, 2", new { Ids = ids }, ct)).ToLookup(b => b.OrderId);
-        var guarantees = (await db.QueryAsync<(Guid GrowerId, string MinPrice)>(
-            """
-            select g.id, t.min_price::text from growers g join contract_terms t on t.contract_id = g.contract_id
-            where g.cooperative_id = @Coop and g.kind = 'contract' and t.cooperative_id = @Coop
-            """, new { Coop = coop }, ct))
-            .ToDictionary(x => x.GrowerId, x => (IReadOnlyDictionary<string, long>)JsonSerializer.Deserialize<Dictionary<string, long>>(x.MinPrice)!);
 
         var profile = await Profile.Profile.RulesAsync(db, coop, ct);
         var rules = new Rules(profile.BoxFeeFen, profile.CommissionBps);
@@ -86,8 +85,8 @@ public static class SettlePeriod
             """, new { Coop = coop, r.To }, ct);
         var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id, o.FreightFen, o.Boxes,
             lines[o.Id].Select(l => new SoldLine(l.Grade, l.Grams, l.PriceFenPerKg)).ToList(),
-            shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams)).ToList(),
-            boxesByGrade[o.Id].ToDictionary(b => b.Grade, b => b.Boxes))).ToList(), rules, guarantees, deductions.ToList());
+            shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams, s.LotId, s.MinFenPerKg)).ToList(),
+            boxesByGrade[o.Id].ToDictionary(b => b.Grade, b => b.Boxes))).ToList(), rules, deductions.ToList());
         var advances = await NetAdvancesAsync(db, result, ct);
 
         var id = Guid.CreateVersion7();

@@ -9,8 +9,12 @@ public static class SettlementMath
 {
     public sealed record SoldLine(string Grade, long Grams, long PriceFenPerKg);
 
-    /// <summary>Grams a grower contributed to one order's boxes of one grade.</summary>
-    public sealed record Share(string Grade, Guid GrowerId, string MemberNo, long Grams);
+    /// <summary>
+    /// Grams a grower contributed to one order's boxes of one grade, from one receipt line (<paramref name="ReceiptLine"/>,
+    /// the lot graded from a receipt) whose contract guarantees <paramref name="MinFenPerKg"/> for the grade by the terms
+    /// in force on its harvest date (null: no contract, or no minimum for the grade).
+    /// </summary>
+    public sealed record Share(string Grade, Guid GrowerId, string MemberNo, long Grams, Guid? ReceiptLine = null, long? MinFenPerKg = null);
 
     /// <param name="BoxesByGrade">The order's boxes per grade, for per-box deductions of one grade.</param>
     public sealed record DeliveredOrder(Guid OrderId, long FreightFen, int Boxes, IReadOnlyList<SoldLine> Lines, IReadOnlyList<Share> Shares,
@@ -68,12 +72,11 @@ public static class SettlementMath
     /// <summary>
     /// Pools per grade (revenue, freight and packaging split over each order's grades by packed grams,
     /// commission per pool), growers' payouts split from each pool's net by contributed grams, and top-ups
-    /// where a contract's guaranteed minimum price bites (judged on the pool share, before catalogue deductions), then
-    /// the catalogue's deductions per grower. Checks the invariant
+    /// where a receipt line's own guaranteed minimum price bites (<see cref="TopUp"/>, judged on the pool share, before
+    /// catalogue deductions), then the catalogue's deductions per grower. Checks the invariant
     /// Σ revenue = Σ payouts + freight + packaging + commission + catalogue deductions to the fen.
     /// </summary>
-    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyDictionary<Guid, IReadOnlyDictionary<string, long>> guarantees,
-        IReadOnlyList<Deductions.Rule>? deductions = null)
+    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyList<Deductions.Rule>? deductions = null)
     {
         var revenue = new Dictionary<string, long>();
         var freight = new Dictionary<string, long>();
@@ -109,15 +112,13 @@ public static class SettlementMath
                 soldGrams == 0 ? 0 : (long)Math.Round((decimal)net * 1000 / soldGrams, MidpointRounding.AwayFromZero)));
 
             var growers = orders.SelectMany(o => o.Shares).Where(s => s.Grade == grade)
-                .GroupBy(s => (s.GrowerId, s.MemberNo)).Select(g => (g.Key.GrowerId, g.Key.MemberNo, Grams: g.Sum(s => s.Grams)))
+                .GroupBy(s => (s.GrowerId, s.MemberNo)).Select(g => (g.Key.GrowerId, g.Key.MemberNo, Grams: g.Sum(s => s.Grams), Shares: g.ToList()))
                 .OrderBy(g => g.MemberNo, StringComparer.Ordinal).ThenBy(g => g.GrowerId).ToList();
             var payouts = Split(net, growers.Select(g => g.Grams).ToList());
             for (var i = 0; i < growers.Count; i++)
             {
                 var g = growers[i];
-                var topUp = guarantees.TryGetValue(g.GrowerId, out var minimum) && minimum.TryGetValue(grade, out var minFen)
-                    ? Math.Max(0, Amount(g.Grams, minFen) - payouts[i]) : 0;
-                lines.Add(new GrowerLine(g.GrowerId, g.MemberNo, grade, g.Grams, payouts[i], topUp));
+                lines.Add(new GrowerLine(g.GrowerId, g.MemberNo, grade, g.Grams, payouts[i], TopUp(g.Shares, payouts[i])));
             }
         }
 
@@ -128,6 +129,21 @@ public static class SettlementMath
             || result.Deductions.Any(d => result.Lines.All(l => l.GrowerId != d.GrowerId)))
             throw new InvalidOperationException("Settlement does not balance to the fen.");
         return result;
+    }
+
+    /// <summary>
+    /// A grower's top-up in one grade pool: their pool payout split over their receipt lines by grams (largest
+    /// remainder), each line topped up to its own minimum × its kg where that is more. A grower delivering under two
+    /// contracts (two seasons, two minimums) is topped up from each receipt's own; one line below its minimum is never
+    /// offset by another above its own.
+    /// </summary>
+    public static long TopUp(IReadOnlyList<Share> shares, long payoutFen)
+    {
+        var lines = shares.GroupBy(s => (s.ReceiptLine, s.MinFenPerKg)).OrderBy(l => l.Key.ReceiptLine).ThenBy(l => l.Key.MinFenPerKg)
+            .Select(l => (Min: l.Key.MinFenPerKg, Grams: l.Sum(s => s.Grams))).ToList();
+        if (lines.All(l => l.Min is null)) return 0;
+        var parts = Split(payoutFen, lines.Select(l => l.Grams).ToList());
+        return lines.Select((l, i) => l.Min is { } min ? Math.Max(0, Amount(l.Grams, min) - parts[i]) : 0).Sum();
     }
 
     private static void Add(Dictionary<string, long> sums, string key, long value) => sums[key] = sums.GetValueOrDefault(key) + value;
