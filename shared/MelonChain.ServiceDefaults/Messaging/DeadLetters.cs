@@ -37,7 +37,9 @@ public sealed class DeadLetters : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnection? _connection;
-    private (DateTimeOffset At, IReadOnlyList<DeadLetterCount> Counts)? _counted;
+    private sealed record Counted(DateTimeOffset At, IReadOnlyList<DeadLetterCount> Counts);
+
+    private volatile Counted? _counted;
 
     public DeadLetters(string service, RabbitMqAddress broker, TimeProvider clock)
     {
@@ -74,7 +76,7 @@ public sealed class DeadLetters : IAsyncDisposable
                 var messages = await MessagesInAsync(channel, queue, ct);
                 if (messages > 0) counts.Add(new DeadLetterCount(queue, messages));
             }
-            _counted = (_clock.GetUtcNow(), counts);
+            _counted = new Counted(_clock.GetUtcNow(), counts);
             return counts;
         }
         catch
