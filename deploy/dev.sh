@@ -242,8 +242,9 @@ status() {
   printf '%-18s %s\n' RabbitMQ "$(rabbitmqctl -q -n "$RABBIT_NODE" status >/dev/null 2>&1 && echo "running on 127.0.0.1:$RABBIT_PORT" || echo stopped)"
   for svc in "${SERVICES[@]}"; do
     for i in $(seq 1 "$(replicas_of "$svc")"); do
-      local state=stopped port; port="$(replica_port "$svc" "$i")"
-      curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && state="ready on http://127.0.0.1:$port"
+      local state=stopped port ready; port="$(replica_port "$svc" "$i")"
+      ready="$(curl -fsS "http://127.0.0.1:$port/health/ready" 2>/dev/null)" && state="ready on http://127.0.0.1:$port"
+      [[ "$ready" == *'"status":"Degraded"'* ]] && state="$state, degraded ($(grep -o 'dead letters: [^;"]*' <<<"$ready"))"
       printf '%-18s %s\n' "$(replica_name "$svc" "$i")" "$state"
     done
   done

@@ -95,6 +95,34 @@ public class RoleMatrixTests(SecuredSystem f)
         Assert.Empty(await f.WrittenSinceAsync(before));
     }
 
+    /// <summary>
+    /// R15's endpoints exist in every service, through the Gateway, for its admin only: the dead letters listed as a
+    /// page, and redelivered (nothing here to move). Every other role is refused.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Every_service_lists_and_redelivers_its_dead_letters_for_its_admin_only(string service)
+    {
+        var operations = await f.OperationsAsync(service);
+        var prefix = operations.Select(o => o.Path).First(p => p.StartsWith("/api/v1/")).Split('/')[..4];
+        var list = string.Join('/', prefix) + "/admin/dead-letters";
+        Assert.Equal(new[] { Roles.Admin }, Assert.Single(operations, o => o.Method == "GET" && o.Path == list).Roles);
+        Assert.Equal(new[] { Roles.Admin }, Assert.Single(operations, o => o.Method == "POST" && o.Path == list + "/redeliver").Roles);
+
+        var admin = await ClientOf(Roles.Admin);
+        using var page = await admin.GetAsync(list);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, System.Text.Json.JsonDocument.Parse(await page.Content.ReadAsStringAsync()).RootElement.GetProperty("items").ValueKind);
+        Assert.Equal(200, (await Send(admin, "POST", list + "/redeliver", "{}")).Status);
+        Assert.Equal(422, (await Send(admin, "POST", list + "/redeliver", "{\"queue\":\"not-ours_error\"}")).Status);
+        foreach (var role in Roles.All.Where(r => r != Roles.Admin))
+        {
+            var client = await ClientOf(role);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(list)).StatusCode);
+            Assert.Equal(403, (await Send(client, "POST", list + "/redeliver", "{}")).Status);
+        }
+    }
+
     /// <summary>Reads of a row the seeded data does not hold, so an admitted role meets 404.</summary>
     private static readonly string[] NoSeededRow =
     [

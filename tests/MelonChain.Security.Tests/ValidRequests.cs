@@ -56,6 +56,11 @@ public static class ValidRequests
         ["POST /api/v1/dispatch/pickups/{id}/schedule"] = _ => Obj(new { windowStart = DateTimeOffset.UtcNow.AddHours(2), windowEnd = DateTimeOffset.UtcNow.AddHours(4) }),
         ["POST /api/v1/dispatch/pickups/{id}/collect"] = f => Obj(new { traceCodes = new[] { f.TraceCode } }),
         ["PUT /api/v1/dispatch/pickups/{id}/carrier"] = _ => Obj(new { carrier = "jd", product = "jd_cold" }),
+        // Redelivers every dead letter of the caller's cooperative: none in the seeded system, so nothing moves.
+        ["POST /api/v1/cooperative/admin/dead-letters/redeliver"] = _ => [],
+        ["POST /api/v1/growing/admin/dead-letters/redeliver"] = _ => [],
+        ["POST /api/v1/dispatch/admin/dead-letters/redeliver"] = _ => [],
+        ["POST /api/v1/tracking/admin/dead-letters/redeliver"] = _ => [],
     };
 
     /// <summary>The valid body of the operation; null when it takes none. Throws when a body is needed and none is known.</summary>

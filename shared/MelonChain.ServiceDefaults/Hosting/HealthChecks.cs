@@ -71,3 +71,46 @@ public sealed class RabbitMqHealthCheck(RabbitMqAddress broker) : IHealthCheck, 
         if (_connection is not null) await _connection.DisposeAsync();
     }
 }
+
+/// <summary>
+/// Degraded while any of the service's consumers' <c>_error</c> queues holds messages, naming each queue and its count:
+/// those events had no effect, and nothing else will tell anyone. Degraded still answers 200, so the instance keeps
+/// serving; an admin lists the messages and redelivers them (<c>/api/v1/{service}/admin/dead-letters</c>). A broker it
+/// cannot reach is the <see cref="RabbitMqHealthCheck"/>'s to report.
+/// </summary>
+public sealed class DeadLetterHealthCheck(DeadLetters deadLetters) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        IReadOnlyList<DeadLetterCount> counts;
+        try { counts = await deadLetters.CountAsync(ct); }
+        catch (Exception) when (!ct.IsCancellationRequested) { return HealthCheckResult.Healthy("dead letters not counted: RabbitMQ is not reachable"); }
+        if (counts.Count == 0) return HealthCheckResult.Healthy();
+        return HealthCheckResult.Degraded(
+            $"dead letters: {string.Join(", ", counts.Select(c => $"{c.Queue} holds {c.Messages}"))}; see GET /api/v1/{deadLetters.Service}/admin/dead-letters",
+            data: counts.ToDictionary(c => c.Queue, c => (object)c.Messages));
+    }
+}
+
+/// <summary>
+/// The readiness answer as JSON: the overall status and each check's status, description and data (a dead-letter
+/// queue's count), never an exception's details. The status code stays the platform's: 200 Healthy or Degraded, 503
+/// Unhealthy.
+/// </summary>
+public static class HealthReportJson
+{
+    public static Task WriteAsync(Microsoft.AspNetCore.Http.HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return System.Text.Json.JsonSerializer.SerializeAsync(http.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.Count == 0 ? null : e.Value.Data,
+            }),
+        }, cancellationToken: http.RequestAborted);
+    }
+}

@@ -31,7 +31,10 @@ public static class HealthEndpoints
     /// <summary>The process answers (no dependency is checked): a failing one is restarted.</summary>
     public const string Live = "/health/live";
 
-    /// <summary>Its database and the broker answer: only a ready instance is sent requests.</summary>
+    /// <summary>
+    /// Its database and the broker answer: only a ready instance is sent requests. Degraded (still 200) while its
+    /// consumers' <c>_error</c> queues hold messages, naming each queue and its count (JSON, <see cref="HealthReportJson"/>).
+    /// </summary>
     public const string Ready = "/health/ready";
 }
 
@@ -147,7 +150,7 @@ public static class ServiceDefaults
             swaggerUi?.Invoke(o);
         });
         app.MapHealthChecks(HealthEndpoints.Live, new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthReportJson.WriteAsync });
         return app;
     }
 
@@ -161,6 +164,9 @@ public static class ServiceDefaults
         group.RequireAuthorization();
         group.AddEndpointFilter<UnitOfWork>();
         group.WithTags(prefix);
+        // A service with consumers lists and redelivers its dead letters under its own prefix, as every service does.
+        if (app.ServiceProvider.GetService<DeadLetters>() is not null)
+            group.MapDeadLetters();
         return group;
     }
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using MelonChain.Messages;
+using MelonChain.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public static class MessagingSetup
     /// MassTransit over RabbitMQ (<c>ConnectionStrings:RabbitMq</c>, an amqp:// URI): exchanges and quorum queues
     /// named by the <see cref="EventCatalogue"/> and declared before anything is published (<see cref="TopologyDeployment"/>),
     /// in-memory retry then the <c>_error</c> queue (a consumer waits minutes for an unreachable database first),
-    /// usage telemetry off, and the outbox relay.
+    /// usage telemetry off, the outbox relay, and the <see cref="DeadLetters"/> (readiness Degraded while any are held).
     /// </summary>
     public static WebApplicationBuilder AddMessaging(
         this WebApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null)
@@ -58,6 +59,9 @@ public static class MessagingSetup
             });
         });
         builder.Services.AddHostedService<OutboxRelay>();
+        // What the consumers gave up on: readiness names it, and admins list and redeliver it (MapApi maps the endpoints).
+        builder.Services.AddSingleton(sp => new DeadLetters(serviceName, broker, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        builder.Services.AddHealthChecks().AddCheck<DeadLetterHealthCheck>("dead-letters", tags: ["ready"]);
         return builder;
     }
 
