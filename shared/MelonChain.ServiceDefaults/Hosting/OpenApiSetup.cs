@@ -112,6 +112,11 @@ public static class OpenApiSetup
                 Add(413, "body-too-large");
             }
             if (hasBody || description.ParameterDescriptions.Any(p => p.Source.Id is "Query" or "Path")) Add(422, "validation");
+            if (description.HttpMethod is not ("GET" or "HEAD"))
+            {
+                Add(409, ProblemExceptionHandler.AlreadyExists);
+                Add(409, ProblemExceptionHandler.ConcurrentUpdate);
+            }
             if (description.HttpMethod == "POST" && !metadata.OfType<IAllowAnonymous>().Any())
             {
                 Add(409, "idempotency-key-in-flight");
