@@ -249,7 +249,13 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
             var statuses = responses.Select(r => (int)r.StatusCode).ToList();
             Assert.True(statuses.All(s => s is 200 or 409), $"round {round}: {string.Join(", ", statuses)}");
             foreach (var conflict in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+            {
+                var problem = await conflict.Content.ReadAsStringAsync();
                 Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
+                Assert.Contains(JsonDocument.Parse(problem).RootElement.GetProperty("type").GetString(),
+                    new[] { "urn:melonchain:problem:already-exists", "urn:melonchain:problem:concurrent-update" });
+                Assert.DoesNotContain("deduction_rules", problem);   // the table and the SQL stay in the log
+            }
             var saved = await Admin(c).GetFromJsonAsync<JsonElement>("/api/v1/cooperative/deduction-rules");
             var amounts = saved.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("amount").GetInt64()).ToList();
             Assert.Equal(2, amounts.Count);
