@@ -98,7 +98,8 @@ public class CertificateTests(CooperativeFixture f) : IClassFixture<CooperativeF
         Assert.Equal(3, new[] { cFirst }.Concat(dPacks).Distinct().Count());
         Assert.StartsWith($"{Onboarding.PrefixOf(c.CooperativeId)}-HGZ-", cNext);
         // Each number is on record once, with the cooperative that issued it.
-        Assert.Equal(1, await f.CountAsync("select count(*) from certificates where certificate_no = @cFirst and cooperative_id = @Coop", new { cFirst, Coop = c.CooperativeId }));
+        Assert.Equal(1, await f.CountAsync("select count(*) from certificates where certificate_no = @cFirst and cooperative_id = @Coop",
+            new { cFirst, Coop = c.CooperativeId }));
         Assert.Equal(2, await f.CountAsync("select count(*) from certificates where certificate_no = any(@dPacks) and cooperative_id = @Coop",
             new { dPacks = dPacks.ToArray(), Coop = d.CooperativeId }));
     }

@@ -227,7 +227,10 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         Assert.Equal(1, await f.CountAsync("select count(*) from account_entries where grower_id = @grower and kind = 'surplus_return'", new { grower }));
     }
 
-    /// <summary>S12: admins saving the catalogue at the same moment: one catalogue wins whole, every other answer is the same result or 409, never 500.</summary>
+    /// <summary>
+    /// S12: admins saving the catalogue at the same moment: one catalogue wins whole, every other answer is the same result
+    /// or 409, never 500.
+    /// </summary>
     [Fact]
     public async Task Catalogues_saved_by_requests_racing_each_other_leave_one_whole_catalogue_and_no_500()
     {

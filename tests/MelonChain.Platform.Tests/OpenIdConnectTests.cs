@@ -66,15 +66,16 @@ public class OpenIdConnectTests(SliceFixture f) : IClassFixture<SliceFixture>
         public int DiscoveryRequests => _discovery;
         public int KeyRequests => _keys;
 
-        public string Token(TokenRequest request, RSA? signer = null, string issuer = Issuer) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = "melonchain",
-            Subject = new ClaimsIdentity([
-                new Claim(Claims.Subject, request.Subject), new Claim(Claims.Role, request.Role), new Claim(Claims.Cooperative, request.CooperativeId)]),
-            Expires = DateTime.UtcNow.AddMinutes(10),
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(signer ?? _key) { KeyId = KeyId }, SecurityAlgorithms.RsaSha256),
-        });
+        public string Token(TokenRequest request, RSA? signer = null, string issuer = Issuer) =>
+            new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = issuer,
+                Audience = "melonchain",
+                Subject = new ClaimsIdentity([
+                    new Claim(Claims.Subject, request.Subject), new Claim(Claims.Role, request.Role), new Claim(Claims.Cooperative, request.CooperativeId)]),
+                Expires = DateTime.UtcNow.AddMinutes(10),
+                SigningCredentials = new SigningCredentials(new RsaSecurityKey(signer ?? _key) { KeyId = KeyId }, SecurityAlgorithms.RsaSha256),
+            });
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
@@ -92,12 +93,16 @@ public class OpenIdConnectTests(SliceFixture f) : IClassFixture<SliceFixture>
             {
                 Interlocked.Increment(ref _keys);
                 var p = _key.ExportParameters(includePrivateParameters: false);
-                return Json(new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = KeyId, n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) } } });
+                return Json(new
+                {
+                    keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = KeyId, n = Base64UrlEncoder.Encode(p.Modulus), e = Base64UrlEncoder.Encode(p.Exponent) } },
+                });
             }
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
         }
 
-        private static Task<HttpResponseMessage> Json(object body) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body) });
+        private static Task<HttpResponseMessage> Json(object body) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body) });
 
         protected override void Dispose(bool disposing)
         {

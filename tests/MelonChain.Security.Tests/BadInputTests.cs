@@ -375,7 +375,8 @@ public class BadInputTests(SecuredSystem f)
     }
 
     /// <summary>The answer's status, media type and the fields its <c>errors</c> name.</summary>
-    private static async Task<(int Status, string? Type, IReadOnlyList<string> Errors)> SendForErrors(HttpClient client, string method, string path, string? body)
+    private static async Task<(int Status, string? Type, IReadOnlyList<string> Errors)> SendForErrors(
+        HttpClient client, string method, string path, string? body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");

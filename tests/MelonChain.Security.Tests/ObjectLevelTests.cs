@@ -104,8 +104,10 @@ public class ObjectLevelTests(SecuredSystem f)
                 var path = ValidRequests.WithQuery(operation, operation.Path).Split('?') is var parts && parts.Length == 1 ? parts[0]
                     : string.Join('?', parts[0], string.Join('&', parts[1].Split('&').Where(p => !selectors.ContainsKey(p.Split('=')[0]))));
                 path = path.TrimEnd('?');
-                var selected = names.Count == 0 ? path : path + (path.Contains('?') ? "&" : "?") + string.Join('&', names.Select(n => $"{n}={Uri.EscapeDataString(selectors[n])}"));
-                var unknown = ours.Aggregate(selected, (text, id) => text.Replace(Uri.EscapeDataString(id), Uri.EscapeDataString(Guid.TryParse(id, out _) ? Guid.NewGuid().ToString() : "ZZ-NOBODY")));
+                var selected = names.Count == 0 ? path
+                    : path + (path.Contains('?') ? "&" : "?") + string.Join('&', names.Select(n => $"{n}={Uri.EscapeDataString(selectors[n])}"));
+                var unknown = ours.Aggregate(selected, (text, id) =>
+                    text.Replace(Uri.EscapeDataString(id), Uri.EscapeDataString(Guid.TryParse(id, out _) ? Guid.NewGuid().ToString() : "ZZ-NOBODY")));
                 var (theirStatus, theirBody) = await Read(intruder, selected);
                 var (unknownStatus, _) = await Read(intruder, unknown);
                 var (ownStatus, ownBody) = await Read(owner, selected);
@@ -121,7 +123,8 @@ public class ObjectLevelTests(SecuredSystem f)
         }
         Assert.True(asked >= (service == "Cooperative" ? 12 : 1), $"only {asked} queries in {service}");
         // The selectors do select: our own admin finds our rows through them (recall, EPCIS, certificates, lists).
-        Assert.True(ownerSaw.Count >= (service == "Cooperative" ? 8 : 1), $"our admin found our rows through only {string.Join(", ", ownerSaw)} in {service}; not through {string.Join("\n", ownerMissed)}");
+        Assert.True(ownerSaw.Count >= (service == "Cooperative" ? 8 : 1),
+            $"our admin found our rows through only {string.Join(", ", ownerSaw)} in {service}; not through {string.Join("\n", ownerMissed)}");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
@@ -130,7 +133,8 @@ public class ObjectLevelTests(SecuredSystem f)
     {
         var numbers = await f.System.ScalarAsync<string[]>("Cooperative",
             """
-            select array_agg(n) from (select receipt_no as n from receipts where cooperative_id = @Coop union select certificate_no from certificates where cooperative_id = @Coop
+            select array_agg(n) from (select receipt_no as n from receipts where cooperative_id = @Coop
+                                      union select certificate_no from certificates where cooperative_id = @Coop
                                       union select member_no from growers where cooperative_id = @Coop) x
             """, new { Coop = MelonSystem.Cooperative });
         return [.. f.SeededIds, .. numbers ?? [], f.TraceCode, f.MasterWaybillNo, .. SecuredSystem.PersonalData];
@@ -140,12 +144,15 @@ public class ObjectLevelTests(SecuredSystem f)
     private async Task<Dictionary<string, string>> SelectorsAsync()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
-        var lot = await f.System.ScalarAsync<Guid>("Cooperative", "select l.id from lots l join box_sources s on s.lot_id = l.id where l.cooperative_id = @Coop limit 1", new { Coop = MelonSystem.Cooperative });
-        var batch = await f.System.ScalarAsync<string>("Cooperative", "select batch_no from contract_seedlings where contract_id = @Id limit 1", new { Id = f.SignedContractId });
+        var lot = await f.System.ScalarAsync<Guid>("Cooperative",
+            "select l.id from lots l join box_sources s on s.lot_id = l.id where l.cooperative_id = @Coop limit 1", new { Coop = MelonSystem.Cooperative });
+        var batch = await f.System.ScalarAsync<string>("Cooperative",
+            "select batch_no from contract_seedlings where contract_id = @Id limit 1", new { Id = f.SignedContractId });
         return new()
         {
             ["growerId"] = f.Ids["{growerId}"], ["receiptId"] = f.Ids["cooperative/receipts/{id}"], ["lotId"] = lot.ToString(),
-            ["contractId"] = f.SignedContractId.ToString(), ["seedlingBatch"] = batch ?? "DR-2026-01", ["orderId"] = f.OrderId.ToString(), ["buyerId"] = f.BuyerId.ToString(),
+            ["contractId"] = f.SignedContractId.ToString(), ["seedlingBatch"] = batch ?? "DR-2026-01",
+            ["orderId"] = f.OrderId.ToString(), ["buyerId"] = f.BuyerId.ToString(),
             ["from"] = today.AddDays(-30).ToString("yyyy-MM-dd"), ["to"] = today.ToString("yyyy-MM-dd"),
             ["harvestedFrom"] = today.AddDays(-30).ToString("yyyy-MM-dd"), ["harvestedTo"] = today.ToString("yyyy-MM-dd"),
         };

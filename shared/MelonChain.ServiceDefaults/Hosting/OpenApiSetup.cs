@@ -75,8 +75,8 @@ public static class OpenApiSetup
     /// <summary>
     /// Every operation's error responses, as ProblemDetails (<c>application/problem+json</c>) with their problem types:
     /// those the platform answers for any such operation (a token is missing or lacks a role, an id names nothing, a
-    /// request breaks a rule, an Idempotency-Key is reused, too many requests, a dependency is down) and those the
-    /// endpoint declares with <see cref="ProblemTypes.Problems"/>.
+    /// request breaks a rule, an Idempotency-Key is reused, a write clashes with another, too many requests, a dependency
+    /// is down) and those the endpoint declares with <see cref="ProblemTypes.Problems"/>.
     /// </summary>
     private sealed class ProblemResponsesOperationFilter : IOperationFilter
     {

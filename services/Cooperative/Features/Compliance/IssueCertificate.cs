@@ -6,8 +6,9 @@ namespace MelonChain.Cooperative.Features.Compliance;
 /// <summary>
 /// Packing issues the batch's 承诺达标合格证 in the same unit of work as its boxes: numbered in the series of the
 /// cooperative's receipt prefix and the year (<c>SX-HGZ-2026-000001</c>), a series that goes on whichever cooperative
-/// holds the prefix, so a cooperative taking a prefix another gave up never repeats one of its numbers; with the profile's producer, origin (and the growers' villages), contact, phone and
-/// commitment basis as they are at that moment, the product, the batch's net weight and the issue date.
+/// holds the prefix, so a cooperative taking a prefix another gave up never repeats one of its numbers (migration 0016);
+/// with the profile's producer, origin (and the growers' villages), contact, phone and commitment basis as they are at
+/// that moment, the product, the batch's net weight and the issue date.
 /// </summary>
 public static class IssueCertificate
 {
