@@ -99,8 +99,23 @@ public class RequestRulesTests(SliceFixture f) : IClassFixture<SliceFixture>
         Assert.Equal(409, http.Response.StatusCode);
         var body = Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray());
         Assert.Equal("urn:melonchain:problem:" + code, JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
+        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
         Assert.DoesNotContain("deduction_rules", body);
         Assert.DoesNotContain("cooperative_id", body);
+    }
+
+    [Fact]
+    public async Task A_database_shutting_down_is_still_503_with_Retry_After_not_a_conflict()
+    {
+        var http = new DefaultHttpContext { RequestServices = f.Cooperative.Services };
+        http.Response.Body = new MemoryStream();
+        var handler = ActivatorUtilities.CreateInstance<MelonChain.ServiceDefaults.Http.ProblemExceptionHandler>(f.Cooperative.Services);
+
+        Assert.True(await handler.TryHandleAsync(http, new Npgsql.PostgresException("terminating connection due to administrator command",
+            "FATAL", "FATAL", "57P01"), CancellationToken.None));
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("2", http.Response.Headers.RetryAfter.ToString());
     }
 
     private async Task<long> Written() =>

@@ -20,7 +20,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     /// <summary>A row with the same identity exists (a unique constraint, whatever use case met it).</summary>
     public const string AlreadyExists = "already-exists";
 
-    /// <summary>Two transactions met on the same rows and PostgreSQL chose this one to fail; the same request again succeeds or meets what won.</summary>
+    /// <summary>
+    /// Two transactions met on the same rows and PostgreSQL chose this one to fail (Npgsql calls that transient, but the
+    /// database is up: not a 503); the same request again succeeds or meets what won.
+    /// </summary>
     public const string ConcurrentUpdate = "concurrent-update";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
@@ -40,7 +43,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 Status = 409,
                 Type = Types.For(AlreadyExists),
                 Title = "Conflict with the current state",
-                Detail = "Something with the same identity already exists (perhaps saved by another request at the same moment); read it and decide.",
+                Detail = "Something with the same identity already exists (perhaps saved by another request at the same moment): read it "
+                         + "and decide.",
             },
             PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } => new ProblemDetails
             {
@@ -63,8 +67,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
             problem = new ProblemDetails { Status = 500, Type = Types.For("internal"), Title = "Internal error" };
         }
-        else if (exception is PostgresException)
+        else if (problem.Status == 409 && exception is PostgresException)
         {
+            problem.Extensions["code"] = problem.Type == Types.For(ConcurrentUpdate) ? ConcurrentUpdate : AlreadyExists;
             // The constraint and the SQL stay in the log: the answer names no table.
             logger.LogWarning(exception, "Conflict on {Method} {Path}", http.Request.Method, http.Request.Path);
             if (problem.Type == Types.For(ConcurrentUpdate)) http.Response.Headers.RetryAfter = "1";
