@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using MelonChain.Messages;
 using MelonChain.Messages.Dispatch;
+using MelonChain.ServiceDefaults.Security;
 using Npgsql;
 
 namespace MelonChain.Cooperative.Tests;
@@ -63,6 +64,44 @@ public class CertificateTests(CooperativeFixture f) : IClassFixture<CooperativeF
         Assert.Equal(packedSecond.GetProperty("certificateNo").GetString(), Assert.Single(next.GetProperty("items").EnumerateArray()).GetProperty("certificateNo").GetString());
         var yesterday = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/certificates?from={Today.AddDays(-1):yyyy-MM-dd}&to={Today.AddDays(-1):yyyy-MM-dd}");
         Assert.Empty(yesterday.GetProperty("items").EnumerateArray());
+    }
+
+    /// <summary>S12: C renames its receipt prefix, D takes the old one; D's certificates never collide with C's.</summary>
+    [Fact]
+    public async Task A_cooperative_taking_a_prefix_another_gave_up_packs_with_certificate_numbers_of_its_own()
+    {
+        var old = "R" + Guid.NewGuid().ToString("N")[..5].ToUpperInvariant();
+        var c = await f.NewCooperativeAsync();
+        var cAdmin = f.Cooperative.As(Roles.Admin, "admin-c", cooperative: c.CooperativeId);
+        await Onboarding.SaveProfileAsync(cAdmin, c.CooperativeId, profile: Onboarding.Profile(c.CooperativeId, prefix: old));
+        await c.Harvest((await c.Grower()).Id, Today, ("grade1", 20m));
+        var cFirst = (await c.Post($"/api/v1/cooperative/orders/{await c.Order(await c.Buyer(), ("grade1", 10m, 800))}/pack", new { }))
+            .GetProperty("certificateNo").GetString();
+        await Onboarding.SaveProfileAsync(cAdmin, c.CooperativeId, profile: Onboarding.Profile(c.CooperativeId));
+
+        var d = await f.NewCooperativeAsync();
+        await Onboarding.SaveProfileAsync(f.Cooperative.As(Roles.Admin, "admin-d", cooperative: d.CooperativeId), d.CooperativeId,
+            profile: Onboarding.Profile(d.CooperativeId, prefix: old));
+        await d.Harvest((await d.Grower()).Id, Today, ("grade1", 20m));
+        var dPacks = new List<string?>();
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var response = await d.Http.PostAsJsonAsync($"/api/v1/cooperative/orders/{await d.Order(await d.Buyer(), ("grade1", 10m, 800))}/pack", new { });
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            dPacks.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("certificateNo").GetString());
+        }
+        var cNext = (await c.Post($"/api/v1/cooperative/orders/{await c.Order(await c.Buyer(), ("grade1", 10m, 800))}/pack", new { }))
+            .GetProperty("certificateNo").GetString();
+
+        Assert.Equal($"{old}-HGZ-{Today.Year}-000001", cFirst);
+        Assert.All(dPacks, n => Assert.StartsWith($"{old}-HGZ-{Today.Year}-", n));
+        Assert.Equal(3, new[] { cFirst }.Concat(dPacks).Distinct().Count());
+        Assert.StartsWith($"{Onboarding.PrefixOf(c.CooperativeId)}-HGZ-", cNext);
+        // Each number is on record once, with the cooperative that issued it.
+        Assert.Equal(1, await f.CountAsync("select count(*) from certificates where certificate_no = @cFirst and cooperative_id = @Coop",
+            new { cFirst, Coop = c.CooperativeId }));
+        Assert.Equal(2, await f.CountAsync("select count(*) from certificates where certificate_no = any(@dPacks) and cooperative_id = @Coop",
+            new { dPacks = dPacks.ToArray(), Coop = d.CooperativeId }));
     }
 
     [Fact]

@@ -321,4 +321,43 @@ public class GrowersMoneyFlowTests(CooperativeFixture f) : IClassFixture<Coopera
         Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(1, await f.CountAsync("select count(*) from account_entries where grower_id = @grower and kind = 'surplus_return'", new { grower }));
     }
+
+    /// <summary>
+    /// S12: admins saving the catalogue at the same moment: one catalogue wins whole, every other answer is the same result
+    /// or 409, never 500.
+    /// </summary>
+    [Fact]
+    public async Task Catalogues_saved_by_requests_racing_each_other_leave_one_whole_catalogue_and_no_500()
+    {
+        var c = await f.NewCooperativeAsync();
+        object CatalogueOf(int i) => new
+        {
+            rules = new object[]
+            {
+                new { name = "分拣费", basis = "per_kg_sold", amount = 20 + i, effectiveFrom = "2035-01-01" },
+                new { name = "周转箱租金", basis = "per_box", amount = 50 + i, effectiveFrom = "2035-01-01" },
+            },
+        };
+
+        foreach (var round in Enumerable.Range(0, 3))
+        {
+            var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Admin(c).PutAsJsonAsync("/api/v1/cooperative/deduction-rules",
+                CatalogueOf(i % (round + 2)))));
+
+            var statuses = responses.Select(r => (int)r.StatusCode).ToList();
+            Assert.True(statuses.All(s => s is 200 or 409), $"round {round}: {string.Join(", ", statuses)}");
+            foreach (var conflict in responses.Where(r => r.StatusCode == HttpStatusCode.Conflict))
+            {
+                var problem = await conflict.Content.ReadAsStringAsync();
+                Assert.Equal("application/problem+json", conflict.Content.Headers.ContentType?.MediaType);
+                Assert.Contains(JsonDocument.Parse(problem).RootElement.GetProperty("type").GetString(),
+                    new[] { "urn:melonchain:problem:already-exists", "urn:melonchain:problem:concurrent-update" });
+                Assert.DoesNotContain("deduction_rules", problem);   // the table and the SQL stay in the log
+            }
+            var saved = await Admin(c).GetFromJsonAsync<JsonElement>("/api/v1/cooperative/deduction-rules");
+            var amounts = saved.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("amount").GetInt64()).ToList();
+            Assert.Equal(2, amounts.Count);
+            Assert.Equal(amounts[0] + 30, amounts[1]);   // both rules from one request, never a mix
+        }
+    }
 }

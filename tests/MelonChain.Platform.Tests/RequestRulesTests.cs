@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MelonChain.Platform.Tests;
 
@@ -71,6 +73,49 @@ public class RequestRulesTests(SliceFixture f) : IClassFixture<SliceFixture>
         Assert.True(errors.TryGetProperty("grossKg", out _));
         Assert.True(errors.TryGetProperty("crates", out _));
         Assert.Equal(before, await Written());
+    }
+
+    /// <summary>
+    /// S12: a clash with another request's write that no use case names — a unique or exclusion constraint, a
+    /// serialization failure, a deadlock — is 409 with a stable type, never a 500, and the answer shows neither the SQL
+    /// nor the constraint or table.
+    /// </summary>
+    [Theory]
+    [InlineData("23505", "already-exists")]
+    [InlineData("23P01", "already-exists")]
+    [InlineData("40001", "concurrent-update")]
+    [InlineData("40P01", "concurrent-update")]
+    public async Task A_clash_no_use_case_names_is_409_with_a_stable_type_and_shows_no_sql(string sqlState, string code)
+    {
+        var clash = new Npgsql.PostgresException("duplicate key value violates unique constraint \"deduction_rules_cooperative_id_name_key\"",
+            "ERROR", "ERROR", sqlState, detail: "Key (cooperative_id, name)=(shangxiang, 分拣费) already exists.",
+            tableName: "deduction_rules", constraintName: "deduction_rules_cooperative_id_name_key");
+        var http = new DefaultHttpContext { RequestServices = f.Cooperative.Services };
+        http.Response.Body = new MemoryStream();
+        var handler = ActivatorUtilities.CreateInstance<MelonChain.ServiceDefaults.Http.ProblemExceptionHandler>(f.Cooperative.Services);
+
+        Assert.True(await handler.TryHandleAsync(http, clash, CancellationToken.None));
+
+        Assert.Equal(409, http.Response.StatusCode);
+        var body = Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray());
+        Assert.Equal("urn:melonchain:problem:" + code, JsonDocument.Parse(body).RootElement.GetProperty("type").GetString());
+        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+        Assert.DoesNotContain("deduction_rules", body);
+        Assert.DoesNotContain("cooperative_id", body);
+    }
+
+    [Fact]
+    public async Task A_database_shutting_down_is_still_503_with_Retry_After_not_a_conflict()
+    {
+        var http = new DefaultHttpContext { RequestServices = f.Cooperative.Services };
+        http.Response.Body = new MemoryStream();
+        var handler = ActivatorUtilities.CreateInstance<MelonChain.ServiceDefaults.Http.ProblemExceptionHandler>(f.Cooperative.Services);
+
+        Assert.True(await handler.TryHandleAsync(http, new Npgsql.PostgresException("terminating connection due to administrator command",
+            "FATAL", "FATAL", "57P01"), CancellationToken.None));
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("2", http.Response.Headers.RetryAfter.ToString());
     }
 
     private async Task<long> Written() =>

@@ -8,7 +8,8 @@ namespace MelonChain.Security.Tests;
 
 /// <summary>
 /// S4: bad input is refused with 400/413/422 ProblemDetails and writes nothing — whole-body attacks on every write
-/// operation of every document, and a table of bad values put into each field of a valid request.
+/// operation of every document, a table of bad values put into each field of a valid request, and (S16) a null into
+/// every list of every body and bad dates into every query date.
 /// </summary>
 [Collection(Secured.Name)]
 public class BadInputTests(SecuredSystem f)
@@ -217,6 +218,89 @@ public class BadInputTests(SecuredSystem f)
         Assert.Empty(await f.WrittenSinceAsync(before));
     }
 
+    /// <summary>
+    /// S16: every list the document gives any write operation's body (found in its schema, so optional lists, lists inside
+    /// list items and new ones are attacked too) holding a <c>null</c> in an otherwise valid body: 422 naming the element
+    /// (<c>lines[0]</c>), nothing written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Every_list_of_every_write_refuses_a_null_element_with_422_naming_it_and_writes_nothing(string service)
+    {
+        var admin = await f.AdminOf(MelonSystem.Cooperative);
+        var before = await f.SnapshotAsync();
+        var failures = new List<string>();
+        var lists = 0;
+        foreach (var operation in (await f.OperationsAsync(service)).Where(o => o.HasBody && !o.IsCarrierPush))
+            foreach (var list in ListFields(operation, operation.BodySchema!.Value))
+            {
+                lists++;
+                var body = ValidRequests.For(f, operation)!;
+                Set(body, list, new JsonArray((JsonNode?)null));
+                var (status, type, errors) = await SendForErrors(admin, operation.Method, f.Concrete(operation.Path), body.ToJsonString());
+                if (status != 422 || type != "application/problem+json" || !errors.Contains($"{list}[0]"))
+                    failures.Add($"{operation} with {list} = [null]: {status} {type} naming {string.Join(", ", errors)}");
+            }
+        Assert.True(lists >= service switch { "Cooperative" => 3, "Dispatch" => 5, _ => 0 }, $"only {lists} lists in {service}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    /// <summary>
+    /// S16: every date and time the document gives any operation's query (recall, EPCIS, certificates, reports and the
+    /// rest), set in turn to the ends of the calendar, dates outside 2000–2099 and malformed dates: 422 naming the
+    /// parameter (400 for what is not a date at all), never a 500.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Every_query_date_of_every_operation_refuses_extreme_and_malformed_dates_with_ProblemDetails_and_writes_nothing(string service)
+    {
+        var admin = await f.AdminOf(MelonSystem.Cooperative);
+        var before = await f.SnapshotAsync();
+        var failures = new List<string>();
+        var parameters = 0;
+        foreach (var operation in (await f.OperationsAsync(service)).Where(o => !o.IsPublic && !o.IsCarrierPush))
+            foreach (var (name, format) in QueryDates(operation))
+            {
+                parameters++;
+                foreach (var value in format == "date" ? BadDates : BadInstants)
+                {
+                    var path = ValidRequests.WithQuery(operation, f.Concrete(operation.Path));
+                    path += (path.Contains('?') ? "&" : "?") + $"{name}={Uri.EscapeDataString(value)}";
+                    var (status, type, errors) = await SendForErrors(admin, operation.Method, path, ValidRequests.For(f, operation)?.ToJsonString());
+                    var wellFormed = DateTimeOffset.TryParse(value, out _) || DateOnly.TryParseExact(value, "yyyy-MM-dd", out _);
+                    if (type != "application/problem+json" || !(wellFormed ? status == 422 && errors.Contains(name) : status is 400 or 422))
+                        failures.Add($"{operation} with ?{name}={value}: {status} {type} naming {string.Join(", ", errors)}");
+                }
+            }
+        Assert.True(parameters >= service switch { "Cooperative" => 8, _ => 0 }, $"only {parameters} query dates in {service}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    /// <summary>The query parameters of an operation whose format is a date or a date-time.</summary>
+    private static IEnumerable<(string Name, string Format)> QueryDates(Operation operation) =>
+        !operation.Spec.TryGetProperty("parameters", out var parameters) ? [] :
+        parameters.EnumerateArray()
+            .Where(p => p.GetProperty("in").GetString() == "query" && p.TryGetProperty("schema", out var schema)
+                && operation.Resolve(schema).TryGetProperty("format", out var format) && format.GetString() is "date" or "date-time")
+            .Select(p => (p.GetProperty("name").GetString()!, operation.Resolve(p.GetProperty("schema")).GetProperty("format").GetString()!))
+            .ToList();
+
+    /// <summary>The lists of a request schema, as paths into the body (a list inside list items as <c>accounts[0].defaultFor</c>).</summary>
+    private static IEnumerable<string> ListFields(Operation operation, JsonElement schema, string prefix = "")
+    {
+        schema = operation.Resolve(schema);
+        foreach (var combinator in new[] { "allOf", "oneOf", "anyOf" })
+            if (schema.TryGetProperty(combinator, out var parts))
+                return parts.EnumerateArray().SelectMany(part => ListFields(operation, part, prefix)).ToList();
+        if (schema.TryGetProperty("items", out var items))
+            return new[] { prefix }.Concat(ListFields(operation, items, prefix + "[0]")).ToList();
+        if (schema.TryGetProperty("properties", out var properties))
+            return properties.EnumerateObject().SelectMany(p => ListFields(operation, p.Value, prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}")).ToList();
+        return [];
+    }
+
     /// <summary>The fields of a request schema whose format is a date or a date-time, as paths into the body.</summary>
     private static IEnumerable<(string Path, string Format)> DateFields(Operation operation, JsonElement schema, string prefix = "")
     {
@@ -280,13 +364,29 @@ public class BadInputTests(SecuredSystem f)
         _ => [prefix],
     };
 
+    /// <summary>Sets the field at <paramref name="path"/>, making the objects on the way that the valid body leaves out.</summary>
     private static void Set(JsonNode root, string path, JsonNode? value)
     {
         var parts = path.Replace("[0]", ".0").Split('.');
         var node = root;
-        foreach (var part in parts[..^1]) node = int.TryParse(part, out var i) ? node[i]! : node[part]!;
+        foreach (var part in parts[..^1]) node = int.TryParse(part, out var i) ? node[i]! : node[part] ??= new JsonObject();
         if (int.TryParse(parts[^1], out var index)) node[index] = value;
         else node[parts[^1]] = value;
+    }
+
+    /// <summary>The answer's status, media type and the fields its <c>errors</c> name.</summary>
+    private static async Task<(int Status, string? Type, IReadOnlyList<string> Errors)> SendForErrors(
+        HttpClient client, string method, string path, string? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await client.SendAsync(request);
+        var type = response.Content.Headers.ContentType?.MediaType;
+        IReadOnlyList<string> errors = [];
+        if (type == "application/problem+json" && JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement is var problem
+            && problem.TryGetProperty("errors", out var named))
+            errors = named.EnumerateObject().Select(e => e.Name).ToList();
+        return ((int)response.StatusCode, type, errors);
     }
 
     private static async Task<(int Status, string? Type)> Send(HttpClient client, string method, string path, string body)

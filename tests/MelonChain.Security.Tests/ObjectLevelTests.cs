@@ -7,7 +7,8 @@ namespace MelonChain.Security.Tests;
 
 /// <summary>
 /// S2: another cooperative's admin, another buyer and another courier meet every seeded row as if it did not exist:
-/// 404 for reads, the same answer as for an unknown id for writes, and nothing written anywhere.
+/// 404 for reads, the same answer as for an unknown id for writes, and nothing written anywhere; (S16) the same for
+/// rows selected by a query rather than a path.
 /// </summary>
 [Collection(Secured.Name)]
 public class ObjectLevelTests(SecuredSystem f)
@@ -73,6 +74,101 @@ public class ObjectLevelTests(SecuredSystem f)
         Assert.True(tried >= (service is "Cooperative" or "ContractGrowing" ? 2 : 0), $"only {tried} creates in {service} name a seeded row");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Empty(await f.WrittenSinceAsync(before));
+    }
+
+    /// <summary>
+    /// S16: every list and report that selects rows by its query (recall by grower, receipt, lot, contract or batch; EPCIS,
+    /// certificates and reports by period; every list), asked by another cooperative's admin with our ids, answers as it
+    /// does for ids nobody has and shows none of our rows — while our own admin, asking the same, sees them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Another_cooperatives_admin_selecting_our_rows_by_query_sees_none_of_them(string service)
+    {
+        var intruder = await f.AdminOf("otherco");
+        var owner = await f.AdminOf(MelonSystem.Cooperative);
+        var ours = await OursAsync();
+        var selectors = await SelectorsAsync();
+        var failures = new List<string>();
+        var asked = 0;
+        var (ownerSaw, ownerMissed) = (new List<string>(), new List<string>());
+        foreach (var operation in (await f.OperationsAsync(service)).Where(o => o.Method == "GET" && !o.IsPublic && !o.Path.Contains('{')))
+        {
+            var query = QueryNames(operation);
+            var chosen = query.Where(selectors.ContainsKey).GroupBy(n => n.Replace("From", "").Replace("To", "") is var g && g is "from" or "to" ? "period" : g)
+                .Select(g => g.ToList()).DefaultIfEmpty([]).ToList();
+            foreach (var names in chosen)
+            {
+                asked++;
+                // The values a read needs (a season), without any selector but the one tried (the recall takes exactly one).
+                var path = ValidRequests.WithQuery(operation, operation.Path).Split('?') is var parts && parts.Length == 1 ? parts[0]
+                    : string.Join('?', parts[0], string.Join('&', parts[1].Split('&').Where(p => !selectors.ContainsKey(p.Split('=')[0]))));
+                path = path.TrimEnd('?');
+                var selected = names.Count == 0 ? path
+                    : path + (path.Contains('?') ? "&" : "?") + string.Join('&', names.Select(n => $"{n}={Uri.EscapeDataString(selectors[n])}"));
+                var unknown = ours.Aggregate(selected, (text, id) =>
+                    text.Replace(Uri.EscapeDataString(id), Uri.EscapeDataString(Guid.TryParse(id, out _) ? Guid.NewGuid().ToString() : "ZZ-NOBODY")));
+                var (theirStatus, theirBody) = await Read(intruder, selected);
+                var (unknownStatus, _) = await Read(intruder, unknown);
+                var (ownStatus, ownBody) = await Read(owner, selected);
+                if (theirStatus >= 500 || theirStatus != unknownStatus)
+                    failures.Add($"GET {selected}: ours {theirStatus}, unknown {unknownStatus}");
+                // What an answer echoes of the query itself (the recall's selector) is not a row shown.
+                var shown = ours.Where(o => !names.Any(n => selectors[n] == o)).ToList();
+                if (shown.FirstOrDefault(theirBody.Contains) is { } leaked)
+                    failures.Add($"GET {selected} shows another cooperative {leaked}");
+                if (ownStatus == 200 && shown.Any(ownBody.Contains)) ownerSaw.Add(selected);
+                else ownerMissed.Add($"{selected} {ownStatus} {ownBody[..Math.Min(ownBody.Length, 300)]}");
+            }
+        }
+        Assert.True(asked >= (service == "Cooperative" ? 12 : 1), $"only {asked} queries in {service}");
+        // The selectors do select: our own admin finds our rows through them (recall, EPCIS, certificates, lists).
+        Assert.True(ownerSaw.Count >= (service == "Cooperative" ? 8 : 1),
+            $"our admin found our rows through only {string.Join(", ", ownerSaw)} in {service}; not through {string.Join("\n", ownerMissed)}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>Every identifier of our seeded rows an answer could show: ids, receipt, certificate and member numbers, trace code, waybill, people.</summary>
+    private async Task<IReadOnlyList<string>> OursAsync()
+    {
+        var numbers = await f.System.ScalarAsync<string[]>("Cooperative",
+            """
+            select array_agg(n) from (select receipt_no as n from receipts where cooperative_id = @Coop
+                                      union select certificate_no from certificates where cooperative_id = @Coop
+                                      union select member_no from growers where cooperative_id = @Coop) x
+            """, new { Coop = MelonSystem.Cooperative });
+        return [.. f.SeededIds, .. numbers ?? [], f.TraceCode, f.MasterWaybillNo, .. SecuredSystem.PersonalData];
+    }
+
+    /// <summary>Query values that select our seeded rows, by parameter name; a period holds today and the month before.</summary>
+    private async Task<Dictionary<string, string>> SelectorsAsync()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var lot = await f.System.ScalarAsync<Guid>("Cooperative",
+            "select l.id from lots l join box_sources s on s.lot_id = l.id where l.cooperative_id = @Coop limit 1", new { Coop = MelonSystem.Cooperative });
+        var batch = await f.System.ScalarAsync<string>("Cooperative",
+            "select batch_no from contract_seedlings where contract_id = @Id limit 1", new { Id = f.SignedContractId });
+        return new()
+        {
+            ["growerId"] = f.Ids["{growerId}"], ["receiptId"] = f.Ids["cooperative/receipts/{id}"], ["lotId"] = lot.ToString(),
+            ["contractId"] = f.SignedContractId.ToString(), ["seedlingBatch"] = batch ?? "DR-2026-01",
+            ["orderId"] = f.OrderId.ToString(), ["buyerId"] = f.BuyerId.ToString(),
+            ["from"] = today.AddDays(-30).ToString("yyyy-MM-dd"), ["to"] = today.ToString("yyyy-MM-dd"),
+            ["harvestedFrom"] = today.AddDays(-30).ToString("yyyy-MM-dd"), ["harvestedTo"] = today.ToString("yyyy-MM-dd"),
+        };
+    }
+
+    private static List<string> QueryNames(Operation operation) =>
+        operation.Spec.TryGetProperty("parameters", out var parameters)
+            ? parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query").Select(p => p.GetProperty("name").GetString()!).ToList()
+            : [];
+
+    private static async Task<(int Status, string Body)> Read(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var media = response.Content.Headers.ContentType?.MediaType ?? "";
+        // A PDF's text is compressed: its status still counts, its bytes are not searched.
+        return ((int)response.StatusCode, media.Contains("json") || media.StartsWith("text/") ? await response.Content.ReadAsStringAsync() : "");
     }
 
     [Fact]

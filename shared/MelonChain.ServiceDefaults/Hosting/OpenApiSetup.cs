@@ -75,8 +75,8 @@ public static class OpenApiSetup
     /// <summary>
     /// Every operation's error responses, as ProblemDetails (<c>application/problem+json</c>) with their problem types:
     /// those the platform answers for any such operation (a token is missing or lacks a role, an id names nothing, a
-    /// request breaks a rule, an Idempotency-Key is reused, too many requests, a dependency is down) and those the
-    /// endpoint declares with <see cref="ProblemTypes.Problems"/>.
+    /// request breaks a rule, an Idempotency-Key is reused, a write clashes with another, too many requests, a dependency
+    /// is down) and those the endpoint declares with <see cref="ProblemTypes.Problems"/>.
     /// </summary>
     private sealed class ProblemResponsesOperationFilter : IOperationFilter
     {
@@ -112,6 +112,11 @@ public static class OpenApiSetup
                 Add(413, "body-too-large");
             }
             if (hasBody || description.ParameterDescriptions.Any(p => p.Source.Id is "Query" or "Path")) Add(422, "validation");
+            if (description.HttpMethod is not ("GET" or "HEAD"))
+            {
+                Add(409, ProblemExceptionHandler.AlreadyExists);
+                Add(409, ProblemExceptionHandler.ConcurrentUpdate);
+            }
             if (description.HttpMethod == "POST" && !metadata.OfType<IAllowAnonymous>().Any())
             {
                 Add(409, "idempotency-key-in-flight");

@@ -156,12 +156,14 @@ public static class ServiceDefaults
 
     /// <summary>
     /// The service's API group (<c>/api/v1/{service}</c>): every endpoint needs a token unless marked
-    /// anonymous, and every write runs as one <see cref="UnitOfWork"/>.
+    /// anonymous, every request's null list elements and out-of-range dates are 422 before anything runs
+    /// (<see cref="BoundInput"/>), and every write runs as one <see cref="UnitOfWork"/>.
     /// </summary>
     public static RouteGroupBuilder MapApi(this IEndpointRouteBuilder app, string prefix)
     {
         var group = app.MapGroup(prefix);
         group.RequireAuthorization();
+        group.AddEndpointFilterFactory(BoundInput.Filter);
         group.AddEndpointFilter<UnitOfWork>();
         group.WithTags(prefix);
         // A service with consumers lists and redelivers its dead letters under its own prefix, as every service does.

@@ -4,9 +4,11 @@ using MelonChain.ServiceDefaults.Data;
 namespace MelonChain.Cooperative.Features.Compliance;
 
 /// <summary>
-/// Packing issues the batch's 承诺达标合格证 in the same unit of work as its boxes: numbered per cooperative and year
-/// (<c>SX-HGZ-2026-000001</c>), with the profile's producer, origin (and the growers' villages), contact, phone and
-/// commitment basis as they are at that moment, the product, the batch's net weight and the issue date.
+/// Packing issues the batch's 承诺达标合格证 in the same unit of work as its boxes: numbered in the series of the
+/// cooperative's receipt prefix and the year (<c>SX-HGZ-2026-000001</c>), a series that goes on whichever cooperative
+/// holds the prefix, so a cooperative taking a prefix another gave up never repeats one of its numbers (migration 0016);
+/// with the profile's producer, origin (and the growers' villages), contact, phone and commitment basis as they are at
+/// that moment, the product, the batch's net weight and the issue date.
 /// </summary>
 public static class IssueCertificate
 {
@@ -26,10 +28,10 @@ public static class IssueCertificate
         var issuedOn = ChinaTime.DateOf(now);
         var seq = await db.ExecuteScalarAsync<int>(
             """
-            insert into certificate_counters (cooperative_id, year, last_no) values (@Coop, @Year, 1)
-            on conflict (cooperative_id, year) do update set last_no = certificate_counters.last_no + 1
+            insert into certificate_series (prefix, year, last_no) values (@Prefix, @Year, 1)
+            on conflict (prefix, year) do update set last_no = certificate_series.last_no + 1
             returning last_no
-            """, new { Coop = coop, issuedOn.Year }, ct);
+            """, new { Prefix = profile.ReceiptPrefix, issuedOn.Year }, ct);
         var number = Number(profile.ReceiptPrefix, issuedOn.Year, seq);
         var places = villages.Distinct().Order().ToList();
         await db.ExecuteAsync(
