@@ -137,6 +137,39 @@ public class SettlementReversalTests(CooperativeFixture f) : IClassFixture<Coope
     }
 
     [Fact]
+    public async Task A_grower_paid_on_a_settlement_that_is_reversed_is_not_paid_twice_by_the_corrected_one()
+    {
+        var c = await f.NewCooperativeAsync();
+        var (grower, _) = await c.Grower();
+        var order = await DeliveredOrder(c, grower, 40m, 1_000, China(2043, 5, 3));
+        var wrong = await Ok(await Settle(c, "2043-05-01", "2043-05-03"));
+        var wrongId = wrong.GetProperty("id").GetGuid();
+        var paid = (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/settlements/{wrongId}/statements/{grower}"))
+            .GetProperty("toPayFen").GetInt64();
+        Assert.True(paid > 40 * 20, $"the statement pays {paid} fen");
+        await Ok(await Send(c.Http, $"/api/v1/cooperative/growers/{grower}/account/payments", new { amountFen = paid }));
+
+        // The sorting fee was left out and the grower has already been paid: the admin reverses and settles again.
+        await Ok(await Reverse(c, wrongId, "分拣费漏扣"));
+        (await Admin(c).PutAsJsonAsync("/api/v1/cooperative/deduction-rules", new
+        {
+            rules = new[] { new { name = "分拣费", basis = "per_kg_sold", amount = 20, effectiveFrom = "2043-01-01" } },
+        })).EnsureSuccessStatusCode();
+        var corrected = (await Ok(await Settle(c, "2043-05-01", "2043-05-03"))).GetProperty("id").GetGuid();
+
+        // By hand: the corrected statement is worth 40 kg × 20 fen less than what was already paid; it pays nothing and
+        // the grower owes the 800 fen overpaid, which the account shows and the next statement nets.
+        var statement = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/settlements/{corrected}/statements/{grower}");
+        Assert.Equal(paid - 40 * 20, statement.GetProperty("totalFen").GetInt64());
+        Assert.Equal(paid - 40 * 20, statement.GetProperty("advanceNettedFen").GetInt64());
+        Assert.Equal(0, statement.GetProperty("toPayFen").GetInt64());
+        Assert.Equal(40 * 20, statement.GetProperty("advanceCarriedFen").GetInt64());
+        var account = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/growers/{grower}/account");
+        Assert.Equal(-40 * 20, account.GetProperty("balanceFen").GetInt64());
+        Assert.Equal(1, await f.CountAsync("select count(*) from orders where id = @order and settlement_id = @corrected", new { order, corrected }));
+    }
+
+    [Fact]
     public async Task Only_the_latest_settlement_nothing_builds_on_can_be_reversed_by_the_admin_with_a_reason()
     {
         var c = await f.NewCooperativeAsync();

@@ -125,24 +125,28 @@ public static class SettlePeriod
 
     /// <summary>
     /// Each grower's advances and balances owed not yet netted (advances paid, plus what earlier statements left owed,
-    /// less what earlier statements netted; reversed statements count for nothing), netted against this statement's
+    /// less what earlier statements netted; reversed statements count for nothing; at least what the member account is
+    /// below zero, e.g. a payment on a statement since reversed), netted against this statement's
     /// payout after deductions plus top-up. A statement below zero nets nothing and leaves its shortfall owed.
     /// </summary>
     private static async Task<IReadOnlyList<AdvanceNetted>> NetAdvancesAsync(Db db, Result result, CancellationToken ct)
     {
         var growers = result.Lines.Select(l => l.GrowerId).Distinct().ToArray();
-        var outstanding = await db.QueryAsync<(Guid GrowerId, long Fen)>(
+        var outstanding = await db.QueryAsync<(Guid GrowerId, long Fen, long BalanceFen)>(
             """
             select g.id, coalesce((select -sum(a.amount_fen) from account_entries a where a.grower_id = g.id and a.kind = 'advance'), 0)
                        + coalesce((select sum(s.owed_fen - s.netted_fen) from statement_advances s join settlements t on t.id = s.settlement_id
-                                   where s.grower_id = g.id and t.reversed_at is null), 0)
+                                   where s.grower_id = g.id and t.reversed_at is null), 0),
+                   coalesce((select sum(a.amount_fen) from account_entries a where a.grower_id = g.id), 0)::bigint
             from unnest(@Ids) as g(id)
             """, new { Ids = growers }, ct);
         return outstanding.Select(o =>
         {
             var due = result.Lines.Where(l => l.GrowerId == o.GrowerId).Sum(l => l.PayoutFen + l.TopUpFen)
                       - result.Deductions.Where(d => d.GrowerId == o.GrowerId).Sum(d => d.AmountFen);
-            var owing = Math.Max(0, o.Fen);
+            // A member account below zero is owed too: a payment made on a statement that was later reversed, or more paid
+            // than a statement asked, is netted like an advance and never paid twice.
+            var owing = Math.Max(0, Math.Max(o.Fen, -o.BalanceFen));
             var (netted, carried) = Deductions.NetAdvance(owing, due);
             var owed = Math.Max(0, -due);
             return new AdvanceNetted(o.GrowerId, owing, netted, carried + owed, owed);
