@@ -2,7 +2,10 @@ using static MelonChain.Workstation.Api.CooperativeApi;
 
 namespace MelonChain.Workstation.Pages.Receiving;
 
-/// <summary>Finds members as the clerk types: a member number from its start (case ignored), or any part of a name.</summary>
+/// <summary>
+/// Finds members as the clerk types: a member number from its start (case ignored), or any part of a name; in member
+/// number order, so the number typed in full comes first.
+/// </summary>
 public static class GrowerSearch
 {
     public const int MaxShown = 8;
@@ -13,8 +16,7 @@ public static class GrowerSearch
         if (string.IsNullOrEmpty(text)) return [];
         return growers
             .Where(g => g.MemberNo.StartsWith(text, StringComparison.OrdinalIgnoreCase) || g.Name.Contains(text, StringComparison.Ordinal))
-            .OrderBy(g => g.MemberNo.Equals(text, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
-            .ThenBy(g => g.MemberNo, StringComparer.Ordinal)
+            .OrderBy(g => g.MemberNo, StringComparer.Ordinal)
             .Take(MaxShown)
             .ToList();
     }
