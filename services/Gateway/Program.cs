@@ -2,7 +2,8 @@ using MelonChain.Gateway.Features;
 using MelonChain.ServiceDefaults.Hosting;
 
 // Gateway: the single entry point. Routes /api/v1/<service>/... to each service (YARP), serves the tracking
-// pages from Tracking, links every service's Swagger document, and in development issues tokens.
+// pages from Tracking, links every service's Swagger document, serves the clerk's workstation at /app/, and in
+// development issues tokens.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway", migrations: null);
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -18,6 +19,7 @@ app.UseServiceDefaults(behindGateway: false, swaggerUi: ui =>
         ui.SwaggerEndpoint($"/swagger/{service}/v1/swagger.json", service);
 });
 app.MapDevTokens();
+app.MapWorkstation();
 app.MapReverseProxy();
 
 app.Run();

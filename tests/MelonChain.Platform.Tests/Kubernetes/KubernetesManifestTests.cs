@@ -19,6 +19,9 @@ public class KubernetesManifestTests
         ["Gateway"] = "gateway", ["CarrierSimulator"] = "carrier-simulator",
     };
 
+    /// <summary>Service folders that run in no process of their own: the workstation is static files in the Gateway's image.</summary>
+    private static readonly string[] InTheGatewaysImage = ["Workstation"];
+
     [Theory]
     [InlineData("base")]
     [InlineData("dev")]
@@ -32,7 +35,9 @@ public class KubernetesManifestTests
     public void Every_service_has_a_deployment_and_the_carrier_simulator_runs_in_the_dev_overlay_only()
     {
         var folders = Directory.GetDirectories(Path.Combine(Repository.Root, "services")).Select(Path.GetFileName).Order().ToList();
-        Assert.Equal(Deployed.Keys.Order(), folders);
+        Assert.Equal(Deployed.Keys.Concat(InTheGatewaysImage).Order(), folders);
+        var gateway = File.ReadAllText(Path.Combine(Repository.Root, "services", "Gateway", "Gateway.csproj"));
+        Assert.All(InTheGatewaysImage, folder => Assert.Contains($@"<ProjectReference Include=""..\{folder}\{folder}.csproj"" />", gateway));
         string[] Deployments(string overlay) => Kustomization.Render(K8s(overlay)).Where(o => Kustomization.Kind(o) == "Deployment")
             .Select(Kustomization.Name).Order().ToArray();
 

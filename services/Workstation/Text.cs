@@ -1,0 +1,85 @@
+namespace MelonChain.Workstation;
+
+/// <summary>Every word the clerk reads (zh-CN), in one place, so a wording is changed once and screens stay consistent.</summary>
+public static class Text
+{
+    public const string AppName = "合作社工作台";
+    public const string PageNotFound = "没有这个页面。";
+    public const string SignIn = "登录";
+    public const string SignOut = "退出";
+    public const string SignInFirst = "请先登录。";
+    public const string Cooperative = "合作社编号";
+    public const string Role = "角色";
+    public const string Subject = "工号";
+    public const string DevSignInNote = "开发环境登录：选择合作社和角色，由网关签发令牌。";
+    public const string DevTokensOff = "此服务器未开启开发登录。正式环境的统一身份认证（OpenID Connect）尚未接入。";
+    public const string BadToken = "服务器返回的令牌无法识别。";
+    public const string EmptyAnswer = "服务器没有返回内容。";
+    public const string NetworkDown = "网络不通，未能连接服务器；请稍后重试（本次收货的幂等键已保留，重试不会重复登记）。";
+
+    public const string Receiving = "收货";
+    public const string FindGrower = "查找社员（社员号或姓名）";
+    public const string NoGrowerFound = "没有找到该社员。";
+    public const string Grower = "社员";
+    public const string ChangeGrower = "更换";
+    public const string ContractGrower = "合同种植户";
+    public const string MemberGrower = "社员种植户";
+    public const string Contract = "合同";
+    public const string HarvestedOn = "采收日期";
+    public const string GrossKg = "毛重（公斤）";
+    public const string Crates = "筐数";
+    public const string CertificatePresented = "已出示承诺达标合格证";
+    public const string CertificateNo = "合格证编号";
+    public const string Note = "备注";
+    public const string Save = "保存";
+    public const string Saving = "正在保存…";
+    public const string Saved = "已保存，收货单号";
+    public const string RoleMayNotReceive = "当前角色不能登记收货（需要收货员或管理员）。";
+    public const string LoadingGrowers = "正在读取社员名册…";
+
+    public const string GrowerRequired = "请选择社员。";
+    public const string HarvestedOnRequired = "请填写采收日期。";
+    public const string GrossKgRequired = "请填写毛重。";
+    public const string GrossKgNotNumber = "毛重必须是数字，例如 120.5。";
+    public const string GrossKgPositive = "毛重必须大于 0。";
+    public static string GrossKgAtMost(decimal maxKg) => $"毛重不能超过 {maxKg} 公斤。";
+    public const string GrossKgGrams = "毛重最多保留三位小数（精确到克）。";
+    public const string CratesRange = "筐数必须是 0 到 500 之间的整数。";
+    public const string CertificateNoWithoutCertificate = "未出示合格证时不填写编号。";
+
+    public static readonly IReadOnlyList<(string Code, string Name)> Roles =
+    [
+        ("clerk", "收货员"), ("admin", "管理员"), ("officer", "合同专员"), ("dispatcher", "调度员"), ("courier", "快递员"), ("buyer", "采购商"),
+    ];
+
+    public static string RoleName(string role) => Roles.FirstOrDefault(r => r.Code == role).Name ?? role;
+
+    /// <summary>The receipt's JSON fields as the clerk knows them, for the server's validation messages.</summary>
+    public static string FieldName(string field) => field switch
+    {
+        "growerId" => Grower,
+        "harvestedOn" => HarvestedOn,
+        "grossKg" => GrossKg,
+        "crates" => Crates,
+        "contractId" => Contract,
+        "note" => Note,
+        "growerCertificate.number" => CertificateNo,
+        "role" => Role,
+        "subject" => Subject,
+        "cooperativeId" => Cooperative,
+        _ => field,
+    };
+
+    public static string ForStatus(int status) => status switch
+    {
+        400 => "请求有误",
+        401 => "未登录或登录已过期",
+        403 => "当前角色无权进行此操作",
+        404 => "未找到",
+        409 => "与现有记录冲突",
+        422 => "未通过规则检查",
+        429 => "请求过于频繁",
+        >= 500 => "服务器出错",
+        _ => "请求失败",
+    };
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MelonChain.Workstation;
+using MelonChain.Workstation.Api;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MelonChain.Workstation.Tests;
+
+/// <summary>A request as the app sent it: what a server would have seen.</summary>
+public sealed record SentRequest(HttpMethod Method, string PathAndQuery, string? Authorization, string? IdempotencyKey, string? Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body!).RootElement;
+}
+
+/// <summary>
+/// The API as the screens meet it, answered by the test: every request the app sends passes through the app's own
+/// HttpClient wiring (<see cref="WorkstationServices.AddWorkstation"/>, with its bearer handler) and is recorded here.
+/// </summary>
+public sealed class StubApi : HttpMessageHandler
+{
+    private readonly List<SentRequest> _sent = [];
+    private readonly Queue<Func<SentRequest, HttpResponseMessage>> _receiptAnswers = new();
+
+    public IReadOnlyList<SentRequest> Sent { get { lock (_sent) return _sent.ToList(); } }
+    public IReadOnlyList<SentRequest> Receipts => Sent.Where(r => r.Method == HttpMethod.Post && r.PathAndQuery == "/api/v1/cooperative/receipts").ToList();
+    public List<CooperativeApi.Grower> Growers { get; } = [];
+
+    public static readonly CooperativeApi.Grower Member = new(Guid.Parse("0199a000-0000-7000-8000-000000000001"), "SX-001", "李秀英", "138****0001", "上乡村", "member", null);
+    public static readonly Guid ContractId = Guid.Parse("0199a000-0000-7000-8000-0000000000c1");
+    public static readonly CooperativeApi.Grower ContractGrower = new(Guid.Parse("0199a000-0000-7000-8000-000000000002"), "EP-017", "王建国", "139****0002", "恩平大田", "contract", ContractId);
+
+    public StubApi() => Growers.AddRange([Member, ContractGrower]);
+
+    /// <summary>The next POST /receipts gets this answer (then the default: 201 with a receipt echoing the request).</summary>
+    public StubApi ThenReceipt(Func<SentRequest, HttpResponseMessage> answer)
+    {
+        _receiptAnswers.Enqueue(answer);
+        return this;
+    }
+
+    public static HttpResponseMessage Problem(int status, string code, string detail, object? errors = null) =>
+        new((HttpStatusCode)status)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new
+            {
+                type = $"urn:melonchain:problem:{code}", title = "Rule violated", status, detail, errors,
+            }), Encoding.UTF8, "application/problem+json"),
+        };
+
+    public static HttpResponseMessage Created(SentRequest request, string receiptNo)
+    {
+        var body = request.Json;
+        return new HttpResponseMessage(HttpStatusCode.Created)
+        {
+            Content = JsonContent.Create(new
+            {
+                id = Guid.NewGuid(), receiptNo, growerId = body.GetProperty("growerId").GetGuid(), memberNo = "SX-001",
+                contractId = (Guid?)null, harvestedOn = body.GetProperty("harvestedOn").GetString(),
+                grossKg = body.GetProperty("grossKg").GetDecimal(), crates = body.GetProperty("crates").GetInt32(),
+                receivedAt = DateTimeOffset.UtcNow,
+            }),
+        };
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var sent = new SentRequest(request.Method, request.RequestUri!.PathAndQuery, request.Headers.Authorization?.ToString(),
+            request.Headers.TryGetValues(CooperativeApi.IdempotencyKeyHeader, out var keys) ? keys.Single() : null,
+            request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
+        lock (_sent) _sent.Add(sent);
+        if (sent.Method == HttpMethod.Get && sent.PathAndQuery.StartsWith("/api/v1/cooperative/growers", StringComparison.Ordinal))
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new { items = Growers, next = (string?)null }) };
+        if (sent.Method == HttpMethod.Post && sent.PathAndQuery == "/api/v1/cooperative/receipts")
+            return _receiptAnswers.Count > 0 ? _receiptAnswers.Dequeue()(sent) : Created(sent, "SX-20260612-0001");
+        return new HttpResponseMessage(HttpStatusCode.NotFound);
+    }
+}
+
+public static class Tokens
+{
+    /// <summary>An unsigned JWT with the claims the app reads (the server, not the app, checks signatures).</summary>
+    public static string For(string role, string subject = "clerk-1", string cooperative = "shangxiang", DateTimeOffset? expires = null)
+    {
+        static string Part(object value) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(value)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var exp = (expires ?? DateTimeOffset.UtcNow.AddHours(8)).ToUnixTimeSeconds();
+        return $"{Part(new { alg = "HS256", typ = "JWT" })}.{Part(new { sub = subject, role, coop = cooperative, exp })}.c2ln";
+    }
+}
+
+/// <summary>A bUnit context with the app's services, the stub API, and a token stored in the browser for the role.</summary>
+public abstract class WorkstationContext : BunitContext
+{
+    protected StubApi Api { get; } = new();
+
+    protected WorkstationContext()
+    {
+        Services.AddWorkstation(new Uri("http://127.0.0.1:8080/app/"), () => Api);
+    }
+
+    /// <summary>The browser's localStorage holds this token, as after signing in.</summary>
+    protected void SignedInAs(string? role)
+    {
+        var module = JSInterop.SetupModule("./js/token.js");
+        module.Setup<string?>("load").SetResult(role is null ? null : Tokens.For(role));
+        module.SetupVoid("save").SetVoidResult();
+        module.SetupVoid("clear").SetVoidResult();
+    }
+}
