@@ -86,7 +86,8 @@ public class GrowerPageTests(CooperativeFixture f) : IClassFixture<CooperativeFi
         var settlement = await c.Post("/api/v1/cooperative/settlements", new { from = "2031-03-09", to = "2031-03-10" });
         var statement = settlement.GetProperty("statements").EnumerateArray().Single(s => s.GetProperty("growerId").GetGuid() == grower);
         var receiptNo = (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/receipts/{receipt}")).GetProperty("receiptNo").GetString()!;
-        var detail = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/settlements/{settlement.GetProperty("id").GetGuid()}/statements/{grower}");
+        var detail = await c.Http.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/cooperative/settlements/{settlement.GetProperty("id").GetGuid()}/statements/{grower}");
 
         var response = await Open(await Link(c, grower));
 
@@ -110,7 +111,8 @@ public class GrowerPageTests(CooperativeFixture f) : IClassFixture<CooperativeFi
         Assert.Contains($"¥{Yuan(detail.GetProperty("balanceFen").GetInt64())}", page);
 
         Assert.DoesNotContain(neighbourNo, page);
-        Assert.DoesNotContain((await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/receipts/{neighbours}")).GetProperty("receiptNo").GetString()!, page);
+        var neighboursReceipt = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/receipts/{neighbours}");
+        Assert.DoesNotContain(neighboursReceipt.GetProperty("receiptNo").GetString()!, page);
         Assert.DoesNotContain("二级", page);   // only the neighbour delivered grade 2
         Assert.DoesNotContain(neighbour.ToString(), page);
         foreach (var ofTheBuyer in new[] { "京味餐厅", "王经理", "13911112222", "建国路", "朝阳区" })

@@ -41,7 +41,8 @@ public static class GrowerPageHtml
         var html = new StringBuilder();
         var m = v.Member;
         Head(html, $"{v.Cooperative} · {m.Name}");
-        html.Append($"<header><h1>{E(v.Cooperative)}</h1><p>{E(m.Name)} · 社员号 <span id=\"member-no\">{E(m.MemberNo)}</span> · {E(m.Village)}</p></header><main>");
+        html.Append($"<header><h1>{E(v.Cooperative)}</h1>")
+            .Append($"<p>{E(m.Name)} · 社员号 <span id=\"member-no\">{E(m.MemberNo)}</span> · {E(m.Village)}</p></header><main>");
 
         var balance = v.Account.Sum(a => a.AmountFen);
         html.Append($"<section id=\"balance\"><h2>账户余额</h2><p class=\"big\">¥{Yuan(balance)}</p>")
@@ -73,7 +74,8 @@ public static class GrowerPageHtml
         {
             html.Append("<table><tr><th>城市</th><th>日期</th><th>等级</th><th class=\"n\">公斤</th></tr>");
             foreach (var d in v.Destinations)
-                html.Append($"<tr><td>{E(d.City)}</td><td>{Day(d.On)}{(d.Delivered ? " 送达" : " 发出")}</td><td>{E(Grades.ChineseName(d.Grade))}</td><td class=\"n\">{Kg(d.Grams)}</td></tr>");
+                html.Append($"<tr><td>{E(d.City)}</td><td>{Day(d.On)}{(d.Delivered ? " 送达" : " 发出")}</td>")
+                    .Append($"<td>{E(Grades.ChineseName(d.Grade))}</td><td class=\"n\">{Kg(d.Grams)}</td></tr>");
             html.Append("</table>");
         }
         html.Append("</section>");
@@ -85,7 +87,8 @@ public static class GrowerPageHtml
             html.Append($"<table class=\"statement\"><tr><th colspan=\"4\">{Day(s.From)} 至 {Day(s.To)}{(s.Reversal is null ? "" : "（已冲销）")}</th></tr>")
                 .Append("<tr><th>等级</th><th class=\"n\">公斤</th><th class=\"n\">单价（元/公斤）</th><th class=\"n\">金额（元）</th></tr>");
             foreach (var l in s.Lines)
-                html.Append($"<tr class=\"line\"><td>{E(Grades.ChineseName(l.Grade))}</td><td class=\"n\">{Kg(l.Kg)}</td><td class=\"n\">{Yuan(l.PoolPricePerKgFen)}</td><td class=\"n\">{Yuan(l.PayoutFen)}</td></tr>");
+                html.Append($"<tr class=\"line\"><td>{E(Grades.ChineseName(l.Grade))}</td><td class=\"n\">{Kg(l.Kg)}</td>")
+                    .Append($"<td class=\"n\">{Yuan(l.PoolPricePerKgFen)}</td><td class=\"n\">{Yuan(l.PayoutFen)}</td></tr>");
             foreach (var x in s.Deductions)
                 html.Append($"<tr class=\"deduction\"><td colspan=\"3\">扣款：{E(x.Name)}（{E(x.Basis)}）</td><td class=\"n\">-{Yuan(x.AmountFen)}</td></tr>");
             if (s.TopUpFen != 0) html.Append($"<tr><td colspan=\"3\">保底补差</td><td class=\"n\">{Yuan(s.TopUpFen)}</td></tr>");
@@ -102,7 +105,8 @@ public static class GrowerPageHtml
         {
             html.Append("<table><tr><th>日期</th><th>项目</th><th class=\"n\">金额（元）</th></tr>");
             foreach (var a in v.Account)
-                html.Append($"<tr class=\"entry {E(a.Kind)}\"><td>{Day(ChinaTime.DateOf(a.EnteredAt))}</td><td>{E(EntryKinds.GetValueOrDefault(a.Kind, a.Kind))}</td><td class=\"n\">{Yuan(a.AmountFen)}</td></tr>");
+                html.Append($"<tr class=\"entry {E(a.Kind)}\"><td>{Day(ChinaTime.DateOf(a.EnteredAt))}</td>")
+                    .Append($"<td>{E(EntryKinds.GetValueOrDefault(a.Kind, a.Kind))}</td><td class=\"n\">{Yuan(a.AmountFen)}</td></tr>");
             html.Append("</table>");
         }
         html.Append("</section></main></body></html>");
