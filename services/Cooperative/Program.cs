@@ -1,6 +1,7 @@
 using MelonChain.Cooperative.Consumers;
 using MelonChain.Cooperative.Features.Compliance;
 using MelonChain.Cooperative.Features.Grading;
+using MelonChain.Cooperative.Features.GrowerPage;
 using MelonChain.Cooperative.Features.Members;
 using MelonChain.Cooperative.Features.Profile;
 using MelonChain.Cooperative.Features.Recall;
@@ -27,6 +28,7 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<CancellationAnsweredConsumer>();
 }).AddBrokerHealth();
 builder.Services.AddSingleton<ReceiptNumbers>();
+builder.Services.AddSingleton(GrowerLinks.From(builder.Configuration));
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -41,6 +43,7 @@ api.MapSettlement();
 api.MapSurplus();
 api.MapRecall();
 api.MapCompliance();
+app.MapGrowerPage();
 
 app.Run();
 

@@ -31,6 +31,36 @@ public class PublicExposureTests(SecuredSystem f)
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/tracking/public/track/{f.MasterWaybillNo}?phoneLast4=0000")).StatusCode);
     }
 
+    /// <summary>
+    /// S13: the grower's page, opened from the link the clerk prints, shows the grower's own melons and no buyer, no
+    /// phone, no ID number; a made-up link is 404; a scraper guessing links is stopped without locking out the grower.
+    /// </summary>
+    [Fact]
+    public async Task The_growers_page_shows_no_buyer_or_phone_and_guessing_links_is_rate_limited_per_client()
+    {
+        var growerId = f.Ids["cooperative/growers/{id}"];
+        var link = await f.Scenario.Clerk.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/cooperative/growers/{growerId}/link");
+        var path = new Uri(link.GetProperty("url").GetString()!).AbsolutePath;
+        using var grower = f.From("127.0.0.6");
+
+        var page = await grower.GetStringAsync(path);
+
+        Assert.Contains("lang=\"zh-CN\"", page);
+        var memberNo = await f.System.ScalarAsync<string>("Cooperative", "select member_no from growers where id = @id", new { id = Guid.Parse(growerId) });
+        Assert.Contains(memberNo!, page);
+        foreach (var personal in new[] { "王经理", "13911112222", "朝阳区建国路88号", "13800138000", "13622223333", "440785197001011234" })
+            Assert.False(page.Contains(personal), $"the grower's page shows {personal}");
+
+        using var scraper = f.From("127.0.0.7");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 125; i++)
+            statuses.Add((await scraper.GetAsync($"/grower/AAAAAAAAAAAAAAAAAA{i:D4}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, statuses[0]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await scraper.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await grower.GetAsync(path)).StatusCode);
+    }
+
     [Fact]
     public async Task Public_endpoints_are_rate_limited_per_client_so_one_scraper_does_not_lock_out_everyone()
     {

@@ -11,7 +11,8 @@ public class SecretsTests
 {
     /// <summary>The development defaults, named as such, that the repository may hold.</summary>
     private static readonly string[] DevelopmentDefaults =
-        ["melonchain-development-signing-key-not-for-production", "melonchain-dev-check-word-0000000", "melonchain-dev-jd-secret-0000000", "guest", "postgres", "melonchain"];
+        ["melonchain-development-signing-key-not-for-production", "melonchain-dev-check-word-0000000", "melonchain-dev-jd-secret-0000000",
+         "melonchain-dev-grower-link-secret-0000000", "guest", "postgres", "melonchain"];
 
     private static readonly (string What, Regex Pattern)[] Secrets =
     [
@@ -47,7 +48,7 @@ public class SecretsTests
     [Fact]
     public async Task No_base_appsettings_holds_a_development_secret()
     {
-        string[] developmentSecrets = [DevelopmentCredentials.SigningKey, DevelopmentCredentials.CheckWord, DevelopmentCredentials.JdAppSecret];
+        string[] developmentSecrets = [DevelopmentCredentials.SigningKey, DevelopmentCredentials.CheckWord, DevelopmentCredentials.JdAppSecret, DevelopmentCredentials.GrowerLinkSecret];
         var found = new List<string>();
         foreach (var settings in Directory.GetFiles(Path.Combine(Repository.Root, "services"), "appsettings.json", SearchOption.AllDirectories))
         {
@@ -64,6 +65,7 @@ public class SecretsTests
     [InlineData("Cooperative", "Auth:SigningKey", DevelopmentCredentials.SigningKey, "development signing key")]
     [InlineData("Dispatch", "Carrier:Sf:CheckWord", DevelopmentCredentials.CheckWord, "development check word")]
     [InlineData("Dispatch", "Carrier:Jd:AppSecret", DevelopmentCredentials.JdAppSecret, "development app secret")]
+    [InlineData("Cooperative", "GrowerPage:LinkSecret", DevelopmentCredentials.GrowerLinkSecret, "development grower link secret")]
     public async Task In_Production_a_service_refuses_to_start_with_a_development_credential(string service, string key, string value, string named)
     {
         var settings = new Dictionary<string, string>

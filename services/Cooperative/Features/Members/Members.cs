@@ -12,6 +12,8 @@ public static class Members
         var growers = api.MapGroup("/growers").RequireRoles(Roles.Clerk).WithTags("Members");
         RegisterGrower.Map(growers);
         ListGrowers.Map(growers);
+        GetGrowerLink.Map(growers);
+        RotateGrowerLink.Map(growers);
         return api;
     }
 

@@ -28,6 +28,7 @@ public static class Orders
         PlaceOrder.Map(sales);
         PackOrder.Map(sales);
         CancelOrder.Map(sales);
+        ListOrders.Map(sales);
         sales.MapGet("/orders/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetOrder");
         return api;
