@@ -21,6 +21,10 @@ app.UseServiceDefaults(behindGateway: false, swaggerUi: ui =>
 app.MapDevTokens();
 app.MapWorkstation();
 app.MapReverseProxy();
+// What no route claims is 404 whatever the method: the workstation's static assets are GET/HEAD endpoints, and without
+// a fallback for every method the router answers a POST to an unknown path (the dev-token path outside Development)
+// with 405, telling a caller that something is there.
+app.MapFallback(() => Results.NotFound());
 
 app.Run();
 
