@@ -91,15 +91,8 @@ public class CancellationTests(CancellationFixture f) : IClassFixture<Cancellati
     [Fact]
     public async Task During_a_carrier_outage_a_cancellation_is_retried_until_the_carrier_confirms_it()
     {
-        var (pickupId, orderId, codes) = await f.OpenPickupAsync(2);
-        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
-        var shipmentId = await f.ScalarAsync<Guid>("select shipment_id from pickups where id = @pickupId", new { pickupId });
         // The carrier takes the order but the courier's app never hears back: a live carrier order, no local booking.
-        await f.Simulator.SetFaultsAsync(new { answerDelayMs = 6_000 });
-        var lost = await f.CourierA.PostAsJsonAsync($"/api/v1/dispatch/pickups/{pickupId}/collect", new { traceCodes = codes });
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
-        var carrierOrderId = "MC" + shipmentId.ToString("N").ToUpperInvariant();
-        await Eventually.Until(() => f.Simulator.OrderAsync(carrierOrderId), o => o is not null, TimeSpan.FromSeconds(10), "the carrier order");
+        var (pickupId, orderId, carrierOrderId) = await BookedButUnrecordedAsync();
 
         // Then the carrier goes away entirely, longer than the circuit break and the old consumer's retries.
         await f.Simulator.SetFaultsAsync(new { outage = true });
