@@ -30,7 +30,7 @@ public class BrowserTests(BrowserTests.Fixture f) : IClassFixture<BrowserTests.F
     public async Task A_buyer_tracks_a_delivered_shipment_on_the_track_page()
     {
         await f.PublishAsync(f.Story.Events);
-        await f.WaitForStatusAsync(f.Buyer(f.Story.BuyerId), f.Story.MasterWaybill, "delivered");
+        await f.WaitForWholeStoryAsync(f.Story);
         using var browser = f.Browser();
 
         browser.Navigate().GoToUrl(f.BaseUrl + "/track");
@@ -55,7 +55,7 @@ public class BrowserTests(BrowserTests.Fixture f) : IClassFixture<BrowserTests.F
     public async Task Anyone_scanning_a_box_reads_its_story_on_the_trace_page()
     {
         await f.PublishAsync(f.Story.Events);
-        await f.WaitForStatusAsync(f.Buyer(f.Story.BuyerId), f.Story.MasterWaybill, "delivered");
+        await f.WaitForWholeStoryAsync(f.Story);
         using var browser = f.Browser();
 
         browser.Navigate().GoToUrl($"{f.BaseUrl}/trace/{f.Story.TraceCodes[0]}");

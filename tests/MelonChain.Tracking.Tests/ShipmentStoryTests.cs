@@ -14,13 +14,10 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
         var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-3));
         await f.PublishAsync(story.Events);
 
-        var buyer = f.Buyer(story.BuyerId);
-        var shipment = await f.WaitForStatusAsync(buyer, story.MasterWaybill, "delivered");
-        await Eventually.Until(async () => (await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/tracking/shipments/{story.MasterWaybill}"))
-            .GetProperty("shipment").GetProperty("onTime").ValueKind, k => k == JsonValueKind.True, what: "the delivered event");
-        shipment = await buyer.GetFromJsonAsync<JsonElement>($"/api/v1/tracking/shipments/{story.MasterWaybill}");
+        var shipment = await f.WaitForWholeStoryAsync(story);
 
         var summary = shipment.GetProperty("shipment");
+        Assert.True(summary.GetProperty("onTime").GetBoolean());
         Assert.False(summary.GetProperty("late").GetBoolean());
         Assert.Equal("北京", summary.GetProperty("destinationCity").GetString());
         var statuses = shipment.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("status").GetString()).ToList();
@@ -30,7 +27,7 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
         Assert.Contains(boxes, b => b.GetProperty("waybillNo").GetString() == story.ChildWaybill);
         Assert.True(shipment.GetProperty("hoursSinceHarvest").GetInt32() >= 40);
 
-        var mine = await buyer.GetFromJsonAsync<JsonElement>("/api/v1/tracking/my/shipments?status=delivered");
+        var mine = await f.Buyer(story.BuyerId).GetFromJsonAsync<JsonElement>("/api/v1/tracking/my/shipments?status=delivered");
         Assert.Contains(mine.GetProperty("items").EnumerateArray(), s => s.GetProperty("orderId").GetGuid() == story.OrderId);
     }
 

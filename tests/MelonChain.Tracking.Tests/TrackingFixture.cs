@@ -45,6 +45,17 @@ public class TrackingFixture : IAsyncLifetime
         Eventually.Found(client, $"/api/v1/tracking/shipments/{waybillNo}",
             j => j.GetProperty("shipment").GetProperty("status").GetString() == status, TimeSpan.FromSeconds(30), $"{waybillNo} {status}");
 
+    /// <summary>
+    /// The whole story told: delivered, every carrier scan on the timeline and the promise judged. Consumers run in
+    /// parallel, so "delivered" can be read before the last scans are; a test that reads the timeline waits for this.
+    /// </summary>
+    public Task<JsonElement> WaitForWholeStoryAsync(ShipmentStory story) =>
+        Eventually.Found(Buyer(story.BuyerId), $"/api/v1/tracking/shipments/{story.MasterWaybill}",
+            j => j.GetProperty("shipment").GetProperty("status").GetString() == "delivered"
+                 && j.GetProperty("shipment").GetProperty("onTime").ValueKind is JsonValueKind.True or JsonValueKind.False
+                 && j.GetProperty("timeline").GetArrayLength() == story.Events.OfType<ShipmentStatusChanged>().Count(),
+            TimeSpan.FromSeconds(30), $"{story.MasterWaybill}: every scan and the delivery");
+
     public async Task DisposeAsync()
     {
         await Tracking.DisposeAsync();
