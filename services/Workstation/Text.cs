@@ -288,14 +288,17 @@ public static class Text
     public const string Recall = "召回";
     public const string RoleMayNotRecall = "当前角色不能查询召回（需要收货员、合同专员或管理员）。";
     public const string RecallBy = "按什么查";
-    public const string RecallValueRequired = "请填写要查的内容。";
+    public const string RecallValueRequired = "请填写或选择要查的内容。";
+    public const string ReceivedOn = "收货日期";
+    public const string ReceiptNo = "收货单号";
+    public const string ChooseReceipt = "请选择收货单";
     public const string DownloadCsv = "下载 CSV";
     public const string TraceCode = "箱码";
     public const string RecalledKg = "涉及公斤";
 
     public static string RecallKindName(string kind) => kind switch
     {
-        "growerId" => "社员", "receiptId" => "收货单（编号 ID）", "contractId" => "合同（编号 ID）", "seedlingBatch" => "种苗批号",
+        "growerId" => "社员", "receiptId" => "收货单", "contractId" => "合同（按合同种植户）", "seedlingBatch" => "种苗批号",
         "harvested" => "采收日期", _ => kind,
     };
 
@@ -321,7 +324,7 @@ public static class Text
     public const string CertificateContact = "合格证：联系方式";
     public const string CertificateBasis = "合格证：承诺依据";
     public const string SaveProfile = "保存合作社资料";
-    public const string Saved2 = "已保存。";
+    public const string SavedNotice = "已保存。";
     public const string CarrierAccounts = "快递月结账号";
     public const string MonthlyAccount = "月结卡号";
     public const string DiscountBps = "折扣（万分比，10000 为无折扣）";

@@ -66,6 +66,57 @@ public sealed class RecallScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void A_receipt_is_chosen_by_its_number_from_the_days_receipts_and_a_contract_by_its_contract_grower()
+    {
+        var receiptId = Guid.NewGuid();
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/receipts?date=2026-06-11", new
+        {
+            items = new[] { new { id = receiptId, receiptNo = "SX-20260611-0007", growerId = StubApi.Member.Id, memberNo = "SX-001", contractId = (Guid?)null,
+                harvestedOn = "2026-06-11", grossKg = 120.5m, crates = 6, receivedAt = DateTimeOffset.UtcNow } },
+            next = (string?)null,
+        });
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/receipts?", new { items = Array.Empty<object>(), next = (string?)null });
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/recall?", Result);
+        SignedInAs("clerk");
+        var screen = Render<Recall>();
+        screen.WaitForElement("#growerSearch:not([disabled])");
+
+        screen.Find("#recallBy").Change("receiptId");
+        screen.WaitForElement("#recallReceiptDate").Change("2026-06-11");
+        screen.WaitForElement($"#recallReceipt option[value='{receiptId}']");
+        Assert.Contains("SX-20260611-0007", screen.Find("#recallReceipt").TextContent);
+        screen.Find("#recallReceipt").Change(receiptId.ToString());
+        screen.Find("#recallForm").Submit();
+        screen.WaitForElement("#recallBoxes");
+
+        screen.Find("#recallBy").Change("contractId");
+        screen.Find("#growerSearch").Input("SX");
+        Assert.Empty(screen.FindAll("ul.choices button")); // SX-001 is a member grower: no contract
+        screen.Find("#growerSearch").Input("EP");
+        screen.Find("ul.choices button").Click();
+        screen.Find("#recallForm").Submit();
+
+        screen.WaitForAssertion(() => Assert.Equal(
+            [$"/api/v1/cooperative/recall?receiptId={receiptId}", $"/api/v1/cooperative/recall?contractId={StubApi.ContractId}"],
+            Api.To(HttpMethod.Get, "/api/v1/cooperative/recall").Select(r => r.PathAndQuery)));
+    }
+
+    [Fact]
+    public void The_officer_who_may_not_read_the_register_types_the_id_and_nothing_else_is_asked()
+    {
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/recall?", Result);
+        SignedInAs("officer");
+        var screen = Render<Recall>();
+        var growerId = Guid.NewGuid();
+
+        screen.WaitForElement("#recallValue").Change(growerId.ToString());
+        screen.Find("#recallForm").Submit();
+
+        screen.WaitForElement("#recallBoxes");
+        Assert.Equal([$"/api/v1/cooperative/recall?growerId={growerId}"], Api.Sent.Select(r => r.PathAndQuery));
+    }
+
+    [Fact]
     public void A_recall_the_server_refuses_shows_its_problem()
     {
         Api.On(HttpMethod.Get, "/api/v1/cooperative/recall?", _ => StubApi.Problem(422, "validation", "See errors.",

@@ -25,9 +25,9 @@ public sealed class DispatchApi(HttpClient http)
 
     public sealed record CarrierAccounts(IReadOnlyList<CarrierAccount> Accounts);
 
-    public Task<Page<Pickup>> PickupsAsync(string? status, DateOnly? from, DateOnly? to, CancellationToken ct = default) =>
+    public Task<Page<Pickup>> PickupsAsync(string? status, DateOnly? from, DateOnly? to, string? after = null, CancellationToken ct = default) =>
         http.GetAsync<Page<Pickup>>($"{Prefix}/pickups" + ApiCalls.Query(("status", status), ("from", ApiCalls.Date(from)), ("to", ApiCalls.Date(to)),
-            ("limit", "200")), ct);
+            ("limit", "200"), ("after", after)), ct);
 
     public Task<Shipment> ShipmentAsync(Guid id, CancellationToken ct = default) => http.GetAsync<Shipment>($"{Prefix}/shipments/{id}", ct);
 

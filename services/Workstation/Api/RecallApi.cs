@@ -26,4 +26,19 @@ public sealed class RecallApi(HttpClient http)
         : ApiCalls.Query((kind, value?.Trim())));
 
     public Task<Result> RecallAsync(string url, CancellationToken ct = default) => http.GetAsync<Result>(url, ct);
+
+    /// <summary>The receipts received on a China date (the clerk finds a receipt by its number, not its id), newest number first.</summary>
+    public async Task<IReadOnlyList<CooperativeApi.Receipt>> ReceiptsOnAsync(DateOnly day, CancellationToken ct = default)
+    {
+        var receipts = new List<CooperativeApi.Receipt>();
+        string? after = null;
+        do
+        {
+            var page = await http.GetAsync<Page<CooperativeApi.Receipt>>("/api/v1/cooperative/receipts" +
+                ApiCalls.Query(("date", ApiCalls.Date(day)), ("limit", "500"), ("after", after)), ct);
+            receipts.AddRange(page.Items);
+            after = page.Next;
+        } while (after is not null);
+        return receipts;
+    }
 }
