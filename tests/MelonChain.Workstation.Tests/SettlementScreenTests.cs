@@ -47,9 +47,31 @@ public sealed class SettlementScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void The_period_suggested_starts_the_day_after_the_last_settled_one_and_ends_today()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/settlements?", new
+        {
+            items = new object[]
+            {
+                new { id = Guid.NewGuid(), from = today.AddDays(-20).ToString("yyyy-MM-dd"), to = today.AddDays(-14).ToString("yyyy-MM-dd"), orders = 2, totals = Totals,
+                      settledAt = DateTimeOffset.UtcNow, reversal = (object?)null },
+                new { id = Guid.NewGuid(), from = today.AddDays(-13).ToString("yyyy-MM-dd"), to = today.AddDays(-7).ToString("yyyy-MM-dd"), orders = 1, totals = Totals,
+                      settledAt = DateTimeOffset.UtcNow, reversal = new { reason = "wrong freight", reversedBy = "admin-1", reversedAt = DateTimeOffset.UtcNow } },
+            },
+            next = (string?)null,
+        });
+        var screen = RenderAs("clerk");
+
+        screen.WaitForAssertion(() => Assert.Equal(today.AddDays(-13).ToString("yyyy-MM-dd"), screen.Find("#settleFrom").GetAttribute("value")));
+        Assert.Equal(today.ToString("yyyy-MM-dd"), screen.Find("#settleTo").GetAttribute("value"));
+    }
+
+    [Fact]
     public void Settling_without_both_dates_says_so_and_sends_nothing()
     {
         var screen = RenderAs("clerk");
+        screen.Find("#settleFrom").Change("");
         screen.Find("#settlePeriod").Submit();
 
         Assert.Equal(Text.PeriodRequired, screen.Find("#settlePeriod + .field-error").TextContent);
