@@ -303,7 +303,7 @@ public static class Text
     };
 
     public static string RecallSummary(int growers, int receipts, int lots, decimal gradedKg, decimal inStockKg, int boxes) =>
-        $"{growers} 名社员，{receipts} 张收货单，{lots} 个批次，共 {gradedKg} 公斤；仍在库 {inStockKg} 公斤；已发出 {boxes} 箱。";
+        $"{growers} 名社员，{receipts} 张收货单，{lots} 个批次，共 {Api.Kilograms.Show(gradedKg)} 公斤；仍在库 {Api.Kilograms.Show(inStockKg)} 公斤；已发出 {boxes} 箱。";
 
     public const string CooperativeProfile = "合作社";
     public const string AdminOnlyProfile = "合作社资料和快递账号只能由管理员修改。";

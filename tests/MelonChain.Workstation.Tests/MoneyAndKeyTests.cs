@@ -22,6 +22,13 @@ public sealed class MoneyAndKeyTests
     [InlineData(0L, "¥0.00")]
     public void Fen_are_shown_as_yuan(long fen, string shown) => Assert.Equal(shown, Fen.Yuan(fen));
 
+    [Theory]
+    [InlineData("10.0000000000000000", "10")] // a sum the API divided by 1000.0
+    [InlineData("1234.5", "1,234.5")]
+    [InlineData("0.125", "0.125")]
+    public void Kilograms_are_shown_to_the_gram_without_trailing_zeros(string kg, string shown) =>
+        Assert.Equal(shown, Kilograms.Show(decimal.Parse(kg, System.Globalization.CultureInfo.InvariantCulture)));
+
     [Fact]
     public void One_action_keeps_its_key_until_done_and_another_action_gets_another()
     {

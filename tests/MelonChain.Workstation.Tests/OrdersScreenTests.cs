@@ -20,7 +20,7 @@ public sealed class OrdersScreenTests : WorkstationContext
 
     private static object Summary(string status) => new
     {
-        items = new[] { new { id = OrderId, buyerId = BuyerId, buyerName = "北京鲜果", destinationCity = "北京", status, kg = 100m, boxes = 0,
+        items = new[] { new { id = OrderId, buyerId = BuyerId, buyerName = "北京鲜果", destinationCity = "北京", status, kg = 100.0000000000000000m, boxes = 0,
             product = "express", placedAt = DateTimeOffset.Parse("2026-06-12T02:00:00Z"), packedAt = (DateTimeOffset?)null, deliveredAt = (DateTimeOffset?)null } },
         next = (string?)null,
     };
@@ -57,6 +57,7 @@ public sealed class OrdersScreenTests : WorkstationContext
     {
         var screen = RenderAs("clerk");
         screen.WaitForAssertion(() => Assert.Equal("已下单", screen.Find("#orderList td.status").TextContent));
+        Assert.Contains("<td>100</td>", screen.Find($"#orderList tr[data-order-id='{OrderId}']").InnerHtml);
 
         screen.Find("#filterStatus").Change("packed");
         screen.Find("#filterFrom").Change("2026-06-01");
