@@ -220,6 +220,7 @@ public static class Text
 
     public const string Settlement = "结算";
     public const string SettlePeriod = "结算一个周期";
+    public const string Settle = "结算";
     public const string PeriodRequired = "请填写起止日期。";
     public const string Period = "周期";
     public const string SettledAt = "结算时间";
