@@ -47,6 +47,25 @@ public static class Text
     public const string CratesRange = "筐数必须是 0 到 500 之间的整数。";
     public const string CertificateNoWithoutCertificate = "未出示合格证时不填写编号。";
 
+    // ---- 收购小票 the receipt slip (Pages/Slip) ----
+    public const string SlipTitle = "收购小票";
+    public const string SlipReceiptNo = "收货单号";
+    public const string SlipProvisionalNo = "临时单号";
+    public const string SlipNotSynced = "离线登记，尚未上传；联网后由服务器编正式单号。";
+    public const string SlipTime = "日期时间";
+    public const string SlipMemberNo = "社员号";
+    public const string SlipMemberName = "姓名";
+    public const string SlipClerk = "收货员";
+    public const string SlipQrAlt = "社员本人页面的二维码";
+    public const string SlipQrNote = "扫码查看您的交售、分级和结算";
+    public const string SlipNoQr = "本机暂无该社员的二维码，联网后可补打小票。";
+    public const string SlipPrint = "打印小票";
+    public const string SlipPaperA6 = "A6 纸（不勾选为 80 毫米小票纸）";
+    public const string SlipBack = "继续收货";
+    public const string SlipLoading = "正在读取收货单…";
+    public const string SlipNotFound = "本机没有这张临时单。";
+    public const string SlipOffline = "网络不通，读不到这张收货单；请联网后重试。";
+
     public static readonly IReadOnlyList<(string Code, string Name)> Roles =
     [
         ("clerk", "收货员"), ("admin", "管理员"), ("officer", "合同专员"), ("dispatcher", "调度员"), ("courier", "快递员"), ("buyer", "采购商"),

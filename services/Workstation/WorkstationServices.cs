@@ -1,6 +1,8 @@
 using MelonChain.Workstation.Api;
 using MelonChain.Workstation.Auth;
+using MelonChain.Workstation.Pages.Slip;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MelonChain.Workstation;
 
@@ -20,6 +22,10 @@ public static class WorkstationServices
         }) { BaseAddress = baseAddress });
         services.AddScoped<CooperativeApi>();
         services.AddScoped<DevTokens>();
+        // 收购小票 (Pages/Slip): the offline queue registers its own IProvisionalSlips (TryAdd keeps it).
+        services.TryAddScoped<IProvisionalSlips, NoProvisionalSlips>();
+        services.AddScoped<Slips>();
+        services.AddScoped<GrowerLinkCache>();
         return services;
     }
 }
