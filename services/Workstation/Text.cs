@@ -66,6 +66,22 @@ public static class Text
     public const string SlipNotFound = "本机没有这张临时单。";
     public const string SlipOffline = "网络不通，读不到这张收货单；请联网后重试。";
 
+    // ---- 电子秤 the scale on the receiving screen (Pages/Receiving/ScalePanel.razor) ----
+    public const string ScaleConnect = "连接电子秤";
+    public const string ScaleDisconnect = "断开电子秤";
+    public const string ScaleUnsupported = "此浏览器不能连接串口电子秤（需要电脑上的 Chrome 或 Edge），请手动输入毛重。";
+    public const string ScaleBaud = "波特率";
+    public const string ScaleWaiting = "等待电子秤数据…";
+    public const string ScaleStable = "稳定";
+    public const string ScaleUnstable = "不稳定";
+    public const string ScaleUseWeight = "使用此重量";
+    public const string ScaleOverload = "超载或仪表报错";
+    public const string ScaleGarbled = "数据有误（请检查串口线和波特率）";
+    public const string ScaleClosed = "电子秤已断开。";
+    public static string ScaleKg(decimal kg) => $"{kg:0.###} 公斤";
+    public static string ScaleNegative(decimal kg) => $"负重量 {kg:0.###} 公斤（请去皮或清零）";
+    public static string ScalePortFailed(string message) => $"串口出错：{message}";
+
     public static readonly IReadOnlyList<(string Code, string Name)> Roles =
     [
         ("clerk", "收货员"), ("admin", "管理员"), ("officer", "合同专员"), ("dispatcher", "调度员"), ("courier", "快递员"), ("buyer", "采购商"),

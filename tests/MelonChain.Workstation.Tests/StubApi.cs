@@ -124,7 +124,17 @@ public abstract class WorkstationContext : BunitContext
         module.SetupVoid("save").SetVoidResult();
         module.SetupVoid("clear").SetVoidResult();
         SetUpSlipModule();
+        SerialModule = JSInterop.SetupModule("./js/serial.js");
+        SerialModule.Setup<bool>("supported").SetResult(WebSerial);
+        SerialModule.Setup<bool>("connect", _ => true).SetResult(true);
+        SerialModule.SetupVoid("disconnect").SetVoidResult();
     }
+
+    /// <summary>Whether the browser has Web Serial (js/serial.js supported); set before <see cref="SignedInAs"/>.</summary>
+    protected bool WebSerial { get; set; }
+
+    /// <summary>The scale's module (js/serial.js); a port picked by the clerk always opens.</summary>
+    protected BunitJSModuleInterop SerialModule { get; private set; } = default!;
 
     /// <summary>The members' links kept on this device (js/slip.js loadLinks), as JSON; set before <see cref="SignedInAs"/>.</summary>
     protected string? KeptLinksJson { get; set; }
