@@ -12,7 +12,7 @@ public static class Text
     public const string Role = "角色";
     public const string Subject = "工号";
     public const string DevSignInNote = "开发环境登录：选择合作社和角色，由网关签发令牌。";
-    public const string DevTokensOff = "此服务器未开启开发登录。正式环境的统一身份认证（OpenID Connect）尚未接入。";
+    public const string DevTokensOff = "此服务器未开启开发登录，请用统一身份认证登录。";
     public const string BadToken = "服务器返回的令牌无法识别。";
     public const string EmptyAnswer = "服务器没有返回内容。";
     public const string NetworkDown = "网络不通，未能连接服务器；请稍后重试（本次收货的幂等键已保留，重试不会重复登记）。";
@@ -46,6 +46,16 @@ public static class Text
     public const string GrossKgGrams = "毛重最多保留三位小数（精确到克）。";
     public const string CratesRange = "筐数必须是 0 到 500 之间的整数。";
     public const string CertificateNoWithoutCertificate = "未出示合格证时不填写编号。";
+
+    // ---- 统一身份认证 production sign-in (Pages/SignIn/Authentication.razor) ----
+    public const string OidcSignIn = "统一身份认证登录";
+    public const string OidcSignInNote = "使用本合作社的统一身份认证账号登录。";
+    public const string OidcRedirecting = "正在转到统一身份认证…";
+    public const string OidcCompleting = "正在完成登录…";
+    public const string OidcNotConfigured = "此服务器未配置统一身份认证。";
+    public const string OidcNoRole = "统一身份认证返回的令牌没有合作社或角色信息，请联系管理员。";
+    public const string SignedOut = "已退出。";
+    public static string OidcFailed(string? message) => $"统一身份认证登录失败：{message}";
 
     // ---- 收购小票 the receipt slip (Pages/Slip) ----
     public const string SlipTitle = "收购小票";

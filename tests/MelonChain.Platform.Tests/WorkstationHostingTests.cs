@@ -65,6 +65,21 @@ public sealed class WorkstationHostingTests : IAsyncLifetime
         Assert.Equal("/app/", json.GetProperty("scope").GetString());
         Assert.Equal("standalone", json.GetProperty("display").GetString());
 
+        // PNG icons of the sizes installers ask for (Android wants 192 and 512; not every one takes SVG).
+        var icons = json.GetProperty("icons").EnumerateArray().ToList();
+        foreach (var size in new[] { 192, 512 })
+        {
+            var icon = icons.Single(i => i.GetProperty("sizes").GetString() == $"{size}x{size}");
+            Assert.Equal("image/png", icon.GetProperty("type").GetString());
+            var png = await _browser.GetAsync("/app/" + icon.GetProperty("src").GetString());
+            Assert.Equal(HttpStatusCode.OK, png.StatusCode);
+            Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+            var bytes = await png.Content.ReadAsByteArrayAsync();
+            Assert.Equal("\x89PNG", System.Text.Encoding.Latin1.GetString(bytes, 0, 4));
+            Assert.Equal(size, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16))); // IHDR width
+            Assert.Equal(size, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))); // IHDR height
+        }
+
         var worker = await _browser.GetAsync("/app/service-worker.js");
         Assert.Equal(HttpStatusCode.OK, worker.StatusCode);
         Assert.Equal("text/javascript", worker.Content.Headers.ContentType?.MediaType);
@@ -79,6 +94,44 @@ public sealed class WorkstationHostingTests : IAsyncLifetime
         var token = await _browser.PostAsJsonAsync("/api/v1/dev/tokens", new { role = "clerk", subject = "clerk-1", cooperativeId = MelonSystem.Cooperative });
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _browser.GetAsync("/swagger/v1/swagger.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_learns_from_the_Gateway_that_development_signs_in_with_dev_tokens()
+    {
+        var options = await _browser.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/workstation/sign-in");
+
+        Assert.True(options.GetProperty("devTokens").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, options.GetProperty("authority").ValueKind);
+    }
+
+    /// <summary>
+    /// Production: the Gateway names the OpenID Connect authority the services trust and the app's public client id, no
+    /// dev tokens; the authority is the one origin besides its own the app may call and frame (the code exchange, the
+    /// discovery document, silent renewal).
+    /// </summary>
+    [Fact]
+    public async Task With_an_authority_the_Gateway_tells_the_app_to_sign_in_there_and_lets_the_app_reach_it()
+    {
+        await using var production = new ServiceProcess("Gateway", new Dictionary<string, string>
+        {
+            ["Auth__Authority"] = "https://id.example.org/realms/melonchain",
+            ["Workstation__ClientId"] = "workstation-shangxiang",
+            ["DevTokens__Enabled"] = "false",
+        });
+        await production.StartAsync();
+        using var browser = new HttpClient { BaseAddress = production.BaseAddress };
+
+        var options = await browser.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/workstation/sign-in");
+        Assert.False(options.GetProperty("devTokens").GetBoolean());
+        Assert.Equal("https://id.example.org/realms/melonchain", options.GetProperty("authority").GetString());
+        Assert.Equal("workstation-shangxiang", options.GetProperty("clientId").GetString());
+        Assert.Contains("openid", options.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+
+        var policy = (await browser.GetAsync("/app/")).Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("connect-src 'self' https://id.example.org;", policy);
+        Assert.Contains("frame-src 'self' https://id.example.org;", policy);
+        Assert.Contains("script-src 'self' 'wasm-unsafe-eval';", policy);
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ public sealed class StubApi : HttpMessageHandler
     /// <summary>What GET /growers/{id}/link answers for each member.</summary>
     public static string LinkOf(CooperativeApi.Grower grower) => $"http://127.0.0.1:8080/grower/link-of-{grower.MemberNo}";
 
+    /// <summary>What the Gateway's GET /api/v1/workstation/sign-in answers: development (dev tokens) unless a test sets an authority.</summary>
+    public object SignInOptions { get; set; } = new { devTokens = true, authority = (string?)null, clientId = (string?)null, scopes = new[] { "openid", "profile" } };
+
     /// <summary>True: every request fails as fetch does with no network (HttpRequestException), after being recorded.</summary>
     public bool Offline { get; set; }
 
@@ -81,6 +84,8 @@ public sealed class StubApi : HttpMessageHandler
             request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
         lock (_sent) _sent.Add(sent);
         if (Offline) throw new HttpRequestException("TypeError: Failed to fetch");
+        if (sent.Method == HttpMethod.Get && sent.PathAndQuery == "/api/v1/workstation/sign-in")
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(SignInOptions) };
         if (sent.Method == HttpMethod.Get && Growers.FirstOrDefault(g => sent.PathAndQuery == $"/api/v1/cooperative/growers/{g.Id}/link") is { } linked)
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new { url = LinkOf(linked) }) };
         if (sent.Method == HttpMethod.Get && Growers.FirstOrDefault(g => sent.PathAndQuery == $"/api/v1/cooperative/growers/{g.Id}") is { } one)
@@ -119,9 +124,9 @@ public abstract class WorkstationContext : BunitContext
     /// <summary>The tab's sessionStorage holds this token, as after signing in.</summary>
     protected void SignedInAs(string? role)
     {
-        var module = JSInterop.SetupModule("./js/token.js");
+        var module = TokenModule = JSInterop.SetupModule("./js/token.js");
         module.Setup<string?>("load").SetResult(role is null ? null : Tokens.For(role));
-        module.SetupVoid("save").SetVoidResult();
+        module.SetupVoid("save", _ => true).SetVoidResult();
         module.SetupVoid("clear").SetVoidResult();
         SetUpSlipModule();
         SerialModule = JSInterop.SetupModule("./js/serial.js");
@@ -129,6 +134,9 @@ public abstract class WorkstationContext : BunitContext
         SerialModule.Setup<bool>("connect", _ => true).SetResult(true);
         SerialModule.SetupVoid("disconnect").SetVoidResult();
     }
+
+    /// <summary>The token's module (js/token.js): what the app kept in the tab's sessionStorage.</summary>
+    protected BunitJSModuleInterop TokenModule { get; private set; } = default!;
 
     /// <summary>Whether the browser has Web Serial (js/serial.js supported); set before <see cref="SignedInAs"/>.</summary>
     protected bool WebSerial { get; set; }

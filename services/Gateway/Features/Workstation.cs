@@ -19,6 +19,7 @@ public static class Workstation
             if (context.Request.Path.StartsWithSegments(Path)) context.Response.Headers.ContentSecurityPolicy = policy;
             return next(context);
         });
+        app.MapWorkstationSignIn();
         app.MapStaticAssets();
         app.MapFallbackToFile(Path + "/{*path:nonfile}", "app/index.html");
     }
