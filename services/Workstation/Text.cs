@@ -70,6 +70,7 @@ public static class Text
     public const string SlipQrNote = "扫码查看您的交售、分级和结算";
     public const string SlipNoQr = "本机暂无该社员的二维码，联网后可补打小票。";
     public const string SlipPrint = "打印小票";
+    public const string SlipReprint = "补打小票";
     public const string SlipPaperA6 = "A6 纸（不勾选为 80 毫米小票纸）";
     public const string SlipBack = "继续收货";
     public const string SlipLoading = "正在读取收货单…";

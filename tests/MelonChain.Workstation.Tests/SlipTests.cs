@@ -127,7 +127,7 @@ public sealed class SlipTests : WorkstationContext
     }
 
     [Fact]
-    public void Saving_a_receipt_opens_its_slip_which_prints_at_once_without_asking_the_server_again()
+    public void Saving_a_receipt_shows_its_slip_below_the_form_and_prints_it_at_once()
     {
         SignedInAs("clerk");
         var receiving = Render<Receiving>();
@@ -138,15 +138,34 @@ public sealed class SlipTests : WorkstationContext
         receiving.Find("#crates").Change("6");
         receiving.Find("form.receipt").Submit();
 
-        var navigation = Services.GetRequiredService<NavigationManager>();
-        receiving.WaitForAssertion(() => Assert.Matches(@"/slips/[0-9a-f-]{36}\?print=true$", navigation.Uri));
-        var id = Guid.Parse(navigation.Uri.Split('/')[^1].Split('?')[0]);
-        var slip = Render<SlipPage>(p => p.Add(s => s.Id, id));
+        receiving.WaitForElement("#slip");
+        receiving.WaitForAssertion(() => Assert.Single(SlipModule.Invocations["print"]));
+        Assert.Equal("SX-20260612-0001", receiving.Find("#slipReceiptNo").TextContent);
+        Assert.Equal("王建国", receiving.Find("#slipMemberName").TextContent);
+        Assert.Equal("120.5", receiving.Find("#slipGrossKg").TextContent);
+        Assert.Equal(StubApi.LinkOf(StubApi.ContractGrower), QrPng.Decode(receiving.Find("#slipQr").GetAttribute("src")!));
+        Assert.Equal("SX-20260612-0001", receiving.Find("#receiptNo").TextContent);
+
+        // The reprint link opens the slip page from what this tab remembers, without asking for the receipt again.
+        var id = receiving.Find("#slipLink").GetAttribute("href")!.Split('/')[^1];
+        var slip = Render<SlipPage>(p => p.Add(s => s.Id, Guid.Parse(id)));
+        slip.WaitForElement("#slip");
+        Assert.Equal("SX-20260612-0001", Shown(slip, "#slipReceiptNo"));
+        Assert.Single(SlipModule.Invocations["print"]); // not opened with ?print=true
+        Assert.DoesNotContain(Api.Sent, r => r.PathAndQuery.StartsWith("/api/v1/cooperative/receipts/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_slip_page_opened_to_print_prints_once()
+    {
+        ServerHoldsTheContractGrowersReceipt();
+        SignedInAs("clerk");
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"slips/{ReceiptId}?print=true");
+
+        var slip = RenderSlip(ReceiptId);
+        slip.Render();
 
         slip.WaitForAssertion(() => Assert.Single(SlipModule.Invocations["print"]));
-        Assert.Equal("SX-20260612-0001", Shown(slip, "#slipReceiptNo"));
-        Assert.Equal("王建国", Shown(slip, "#slipMemberName"));
-        Assert.DoesNotContain(Api.Sent, r => r.PathAndQuery.StartsWith("/api/v1/cooperative/receipts/", StringComparison.Ordinal));
     }
 
     [Fact]
