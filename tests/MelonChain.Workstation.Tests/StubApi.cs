@@ -33,6 +33,38 @@ public sealed class StubApi : HttpMessageHandler
 
     public StubApi() => Growers.AddRange([Member, ContractGrower]);
 
+    private readonly List<(HttpMethod Method, string Path, Func<SentRequest, HttpResponseMessage> Answer, bool Once)> _routes = [];
+
+    /// <summary>
+    /// Requests of <paramref name="method"/> whose path and query start with <paramref name="path"/> get this answer
+    /// (the first route that matches; a route added <paramref name="once"/> answers one request and is gone).
+    /// </summary>
+    public StubApi On(HttpMethod method, string path, Func<SentRequest, HttpResponseMessage> answer, bool once = false)
+    {
+        lock (_routes) _routes.Add((method, path, answer, once));
+        return this;
+    }
+
+    public StubApi On(HttpMethod method, string path, object body, int status = 200) => On(method, path, _ => Json(body, status));
+
+    public static HttpResponseMessage Json(object body, int status = 200) =>
+        new((HttpStatusCode)status) { Content = JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web)) };
+
+    public IReadOnlyList<SentRequest> To(HttpMethod method, string path) =>
+        Sent.Where(r => r.Method == method && r.PathAndQuery.StartsWith(path, StringComparison.Ordinal)).ToList();
+
+    private Func<SentRequest, HttpResponseMessage>? Route(SentRequest sent)
+    {
+        lock (_routes)
+        {
+            var i = _routes.FindIndex(r => r.Method == sent.Method && sent.PathAndQuery.StartsWith(r.Path, StringComparison.Ordinal));
+            if (i < 0) return null;
+            var route = _routes[i];
+            if (route.Once) _routes.RemoveAt(i);
+            return route.Answer;
+        }
+    }
+
     // ---- the receipt slip (SlipTests) ----
     /// <summary>Receipts the server holds, for GET /receipts/{id}.</summary>
     public Dictionary<Guid, object> StoredReceipts { get; } = [];
@@ -84,6 +116,7 @@ public sealed class StubApi : HttpMessageHandler
             request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
         lock (_sent) _sent.Add(sent);
         if (Offline) throw new HttpRequestException("TypeError: Failed to fetch");
+        if (Route(sent) is { } answer) return answer(sent);
         if (sent.Method == HttpMethod.Get && sent.PathAndQuery == "/api/v1/workstation/sign-in")
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(SignInOptions) };
         if (sent.Method == HttpMethod.Get && Growers.FirstOrDefault(g => sent.PathAndQuery == $"/api/v1/cooperative/growers/{g.Id}/link") is { } linked)
