@@ -29,5 +29,5 @@ public static class Grading
     /// <summary>One grading of a receipt; <see cref="Reversal"/> is set once it has been reversed.</summary>
     public sealed record ReceiptGrading(
         Guid Id, Guid ReceiptId, int GradingNo, decimal GrossKg, decimal GradedKg, decimal ShrinkKg, IReadOnlyList<Lot> Lots,
-        DateTimeOffset GradedAt, string GradedBy, Reversal? Reversal);
+        DateTimeOffset GradedAt, string GradedBy, Reversal? Reversal, DateTimeOffset? CapturedAt = null);
 }
