@@ -1,5 +1,6 @@
 using MelonChain.Workstation.Api;
 using MelonChain.Workstation.Auth;
+using MelonChain.Workstation.Offline;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MelonChain.Workstation;
@@ -20,6 +21,9 @@ public static class WorkstationServices
         }) { BaseAddress = baseAddress });
         services.AddScoped<CooperativeApi>();
         services.AddScoped<DevTokens>();
+        services.AddScoped<GradingApi>();
+        services.AddScoped<ICaptureStore, BrowserCaptureStore>();
+        services.AddScoped<OfflineQueue>();
         return services;
     }
 }

@@ -33,6 +33,13 @@ public sealed class StubApi : HttpMessageHandler
 
     public StubApi() => Growers.AddRange([Member, ContractGrower]);
 
+    /// <summary>Answers tried before the built-in ones, in order; null lets the next one answer (the grading screen's calls).</summary>
+    public List<Func<SentRequest, HttpResponseMessage?>> Routes { get; } = [];
+
+    /// <summary>A 2xx JSON answer.</summary>
+    public static HttpResponseMessage Json(object body, HttpStatusCode status = HttpStatusCode.OK) =>
+        new(status) { Content = JsonContent.Create(body) };
+
     /// <summary>The next POST /receipts gets this answer (then the default: 201 with a receipt echoing the request).</summary>
     public StubApi ThenReceipt(Func<SentRequest, HttpResponseMessage> answer)
     {
@@ -70,6 +77,8 @@ public sealed class StubApi : HttpMessageHandler
             request.Headers.TryGetValues(CooperativeApi.IdempotencyKeyHeader, out var keys) ? keys.Single() : null,
             request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
         lock (_sent) _sent.Add(sent);
+        foreach (var route in Routes.ToList())
+            if (route(sent) is { } routed) return routed;
         if (sent.Method == HttpMethod.Get && sent.PathAndQuery.StartsWith("/api/v1/cooperative/growers", StringComparison.Ordinal))
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new { items = Growers, next = (string?)null }) };
         if (sent.Method == HttpMethod.Post && sent.PathAndQuery == "/api/v1/cooperative/receipts")
@@ -97,7 +106,11 @@ public abstract class WorkstationContext : BunitContext
     protected WorkstationContext()
     {
         Services.AddWorkstation(new Uri("http://127.0.0.1:8080/app/"), () => Api);
+        Services.AddSingleton<MelonChain.Workstation.Offline.ICaptureStore>(Store);
     }
+
+    /// <summary>The device's IndexedDB and navigator.onLine, in memory (Offline/ICaptureStore).</summary>
+    protected MemoryCaptureStore Store { get; } = new();
 
     /// <summary>The browser's localStorage holds this token, as after signing in.</summary>
     protected void SignedInAs(string? role)
