@@ -58,6 +58,9 @@ public class CapturedAtTests(CooperativeFixture f) : IClassFixture<CooperativeFi
         { DateTimeOffset.UtcNow.AddMinutes(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), "later than now beyond the clock skew" },
         { At(Today.AddDays(-8)), "older than the harvest-age window" },
         { "", "empty" },
+        { "0001-01-01T00:00:00Z", "the start of the calendar" },
+        { "9999-12-31T23:59:59-14:00", "past the end of the calendar in UTC" },
+        { "2025-02-30T10:00:00Z", "a day that does not exist" },
     };
 
     [Theory]
