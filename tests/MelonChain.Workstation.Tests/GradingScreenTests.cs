@@ -30,8 +30,8 @@ public sealed class GradingScreenTests : WorkstationContext
         Api.Routes.Add(r => r.Method == HttpMethod.Get && r.PathAndQuery.StartsWith("/api/v1/cooperative/receipts?", StringComparison.Ordinal)
             ? StubApi.Json(new
             {
-                items = r.PathAndQuery.Contains("ungraded=true") ? [Receipt(Waiting, "SX-20260612-0002", 100m)]
-                    : new[] { Receipt(Waiting, "SX-20260612-0002", 100m), Receipt(Graded, "SX-20260612-0001", 60m) },
+                items = r.PathAndQuery.Contains("ungraded=true") ? [Receipt(Waiting, "SX-20260612-0002", 100.0000000000000000m)]
+                    : new[] { Receipt(Waiting, "SX-20260612-0002", 100.0000000000000000m), Receipt(Graded, "SX-20260612-0001", 60m) },
                 next = (string?)null,
             })
             : null);
@@ -64,6 +64,8 @@ public sealed class GradingScreenTests : WorkstationContext
         screen.Find("#kg-premium").Input("40");
         screen.Find("#kg-grade1").Input("57.5");
 
+        Assert.Equal("100", screen.Find("#grossKg").TextContent); // the API's list says 100.0000000000000000
+        Assert.Contains("100 公斤", screen.Find("#ungraded").TextContent);
         Assert.Equal("97.5", screen.Find("#gradedKg").TextContent);
         Assert.Equal("2.5 公斤（2.5%）", screen.Find("#shrink").TextContent);
         Assert.Equal("3%", screen.Find("#shrinkLimit").TextContent);

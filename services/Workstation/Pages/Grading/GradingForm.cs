@@ -14,6 +14,9 @@ public sealed class GradingForm(decimal grossKg)
 
     public decimal GrossKg { get; } = grossKg;
 
+    /// <summary>A weight as the clerk reads it: whole grams at most, no trailing zeros (the API's lists give "52.0000000000000000").</summary>
+    public static string Show(decimal kg) => kg.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>What the clerk typed per grade, by grade code.</summary>
     public Dictionary<string, string> Typed { get; } = Grades.ToDictionary(g => g, _ => "");
 
