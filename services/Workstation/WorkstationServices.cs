@@ -24,6 +24,7 @@ public static class WorkstationServices
         services.AddScoped<GradingApi>();
         services.AddScoped<ICaptureStore, BrowserCaptureStore>();
         services.AddScoped<OfflineQueue>();
+        services.AddScoped<GrowerRegister>();
         return services;
     }
 }

@@ -19,6 +19,7 @@ public sealed class BrowserQueueModuleTests : WorkstationContext
         queue.Setup<long>("nextSequence").SetResult(7);
         queue.SetupVoid("watchOnline", _ => true).SetVoidResult();
         queue.SetupVoid("put", _ => true).SetVoidResult();
+        queue.SetupVoid("saveGrowers", _ => true).SetVoidResult();
         SignedInAs("clerk");
         var screen = Render<Receiving>();
         screen.WaitForElement("#growerSearch:not([disabled])");
@@ -35,5 +36,7 @@ public sealed class BrowserQueueModuleTests : WorkstationContext
         Assert.DoesNotContain("Bearer", JsonSerializer.Serialize(capture));
         Assert.DoesNotContain("eyJ", JsonSerializer.Serialize(capture)); // no JWT (base64 of {")
         Assert.Empty(Api.Receipts);
+        // The member register read online is kept on the device for the clerk's cooperative.
+        Assert.Equal("shangxiang", Assert.Single(queue.Invocations["saveGrowers"]).Arguments[0]);
     }
 }

@@ -44,6 +44,18 @@ public sealed class MemoryCaptureStore : ICaptureStore
         return Task.CompletedTask;
     }
 
+    public Dictionary<string, IReadOnlyList<MelonChain.Workstation.Api.CooperativeApi.Grower>> Growers { get; } = [];
+
+    public Task SaveGrowersAsync(string cooperative, IReadOnlyList<MelonChain.Workstation.Api.CooperativeApi.Grower> growers)
+    {
+        Growers.Clear();
+        Growers[cooperative] = growers;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MelonChain.Workstation.Api.CooperativeApi.Grower>?> LoadGrowersAsync(string cooperative) =>
+        Task.FromResult(Growers.GetValueOrDefault(cooperative));
+
     /// <summary>The browser's online or offline event.</summary>
     public Task GoAsync(bool online)
     {

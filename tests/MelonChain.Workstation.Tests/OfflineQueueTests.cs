@@ -68,6 +68,35 @@ public sealed class OfflineQueueTests : WorkstationContext
     }
 
     [Fact]
+    public void A_device_opened_without_a_network_finds_its_members_in_the_register_it_kept_and_queues_the_receipt()
+    {
+        Store.Growers["shangxiang"] = [StubApi.Member];
+        Store.Growers["another-coop"] = [StubApi.ContractGrower];
+        Store.Online = false;
+        Api.Routes.Add(r => r.PathAndQuery.StartsWith("/api/v1/cooperative/growers", StringComparison.Ordinal) ? throw new HttpRequestException("offline") : null);
+        var screen = Receiving();
+        Assert.Empty(screen.FindAll("#problem"));
+
+        Record(screen, "30");
+
+        screen.WaitForElement("#provisionalNo");
+        Assert.Equal(StubApi.Member.Id, JsonDocument.Parse(Assert.Single(Store.Captures).Body).RootElement.GetProperty("growerId").GetGuid());
+    }
+
+    [Fact]
+    public void The_register_read_online_is_kept_for_the_clerks_cooperative_only_and_without_one_the_network_failure_is_said()
+    {
+        Receiving();
+        Assert.Equal([StubApi.Member, StubApi.ContractGrower], Store.Growers["shangxiang"]);
+        Assert.Single(Store.Growers);
+
+        Store.Growers.Clear();
+        Api.Routes.Add(r => r.PathAndQuery.StartsWith("/api/v1/cooperative/growers", StringComparison.Ordinal) ? throw new HttpRequestException("offline") : null);
+        var offline = Render<Receiving>();
+        offline.WaitForAssertion(() => Assert.Equal(Text.NetworkDown, offline.Find("#problem li").TextContent));
+    }
+
+    [Fact]
     public void The_layout_shows_the_count_of_captures_waiting_and_that_the_device_is_offline()
     {
         Store.Online = false;

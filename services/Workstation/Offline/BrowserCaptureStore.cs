@@ -22,6 +22,12 @@ public sealed class BrowserCaptureStore(IJSRuntime js) : ICaptureStore, IDisposa
 
     public async Task<bool> IsOnlineAsync() => await (await Module()).InvokeAsync<bool>("isOnline");
 
+    public async Task SaveGrowersAsync(string cooperative, IReadOnlyList<Api.CooperativeApi.Grower> growers) =>
+        await (await Module()).InvokeVoidAsync("saveGrowers", cooperative, growers);
+
+    public async Task<IReadOnlyList<Api.CooperativeApi.Grower>?> LoadGrowersAsync(string cooperative) =>
+        await (await Module()).InvokeAsync<Api.CooperativeApi.Grower[]?>("loadGrowers", cooperative);
+
     public async Task WatchOnlineAsync(OfflineQueue queue)
     {
         _watcher ??= DotNetObjectReference.Create(queue);

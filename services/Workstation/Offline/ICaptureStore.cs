@@ -23,4 +23,10 @@ public interface ICaptureStore
 
     /// <summary>Calls <see cref="OfflineQueue.OnlineChanged"/> when the browser goes online or offline.</summary>
     Task WatchOnlineAsync(OfflineQueue queue);
+
+    /// <summary>Keeps the cooperative's member register as last read (one cooperative's at a time).</summary>
+    Task SaveGrowersAsync(string cooperative, IReadOnlyList<Api.CooperativeApi.Grower> growers);
+
+    /// <summary>The register kept for this cooperative, or null.</summary>
+    Task<IReadOnlyList<Api.CooperativeApi.Grower>?> LoadGrowersAsync(string cooperative);
 }

@@ -64,3 +64,11 @@ export function watchOnline(queue) {
     window.addEventListener('online', () => tell(true));
     window.addEventListener('offline', () => tell(false));
 }
+
+// The member register as last read (Offline/GrowerRegister.cs), so receiving works on a device opened without a network.
+const growersKey = 'melonchain.growers';
+export function saveGrowers(cooperative, growers) { localStorage.setItem(growersKey, JSON.stringify({ cooperative, growers })); }
+export function loadGrowers(cooperative) {
+    const kept = JSON.parse(localStorage.getItem(growersKey) ?? 'null');
+    return kept && kept.cooperative === cooperative ? kept.growers : null;
+}
