@@ -93,6 +93,64 @@ public static class Text
     public static string ScaleNegative(decimal kg) => $"负重量 {kg:0.###} 公斤（请去皮或清零）";
     public static string ScalePortFailed(string message) => $"串口出错：{message}";
 
+    // ── Offline queue and 挑选 grading (Offline/, Pages/Queue/, Pages/Grading/) ──────────────────────────────────────
+    public const string Offline = "离线";
+    public const string Queue = "待发送";
+    public const string QueueTitle = "待发送队列";
+    public const string QueueEmpty = "没有待发送的记录。";
+    public const string QueueNote = "断网时保存的收货和挑选记录保存在本机，联网后按保存顺序逐条发送，每条只登记一次。被服务器拒绝的记录会停在这里，需要修改后重新发送或明确放弃，后面的记录在它处理之前不会发送。";
+    public const string QueuedSaved = "网络不通，已存入本机待发送队列，临时单号";
+    public const string QueuedGrading = "网络不通，挑选结果已存入本机待发送队列，临时编号";
+    public const string QueueReceiptDiscarded = "这条挑选对应的收货记录已被放弃，无法发送。";
+    public const string QueueOtherClerk = "由其他工号保存，需该工号登录后发送";
+    public const string SendNow = "立即发送";
+    public const string Resend = "修改后重新发送";
+    public const string Discard = "放弃";
+    public const string ConfirmDiscard = "确认放弃这条记录？放弃后不会再发送。";
+    public const string Confirm = "确认";
+    public const string Cancel = "取消";
+    public const string CaptureReceipt = "收货";
+    public const string CaptureGrading = "挑选";
+    public const string CapturedAt = "保存时间";
+    public const string ProvisionalNo = "临时单号";
+    public const string StateHeader = "状态";
+    public static string StateName(string state) => state switch
+    {
+        "queued" => "待发送",
+        "sent" => "已发送",
+        "refused" => "被拒绝，待处理",
+        _ => state,
+    };
+
+    public const string Grading = "挑选";
+    public const string UngradedToday = "今日待挑选";
+    public const string GradedToday = "今日已挑选";
+    public const string NoUngraded = "今日没有待挑选的收货。";
+    public const string QueuedReceipt = "（待发送）";
+    public const string GradeKg = "公斤";
+    public const string Gross = "毛重";
+    public const string Graded = "挑选合计";
+    public const string Shrink = "损耗";
+    public const string ShrinkLimit = "损耗上限";
+    public const string ShrinkLimitUnknown = "损耗上限未知（离线时无法读取），服务器保存时会检查。";
+    public static string ShrinkOverLimit(decimal limitPercent) => $"损耗超过上限 {limitPercent}%，服务器会拒绝；请核对各等级重量。";
+    public const string GradedOverGross = "挑选合计超过毛重，服务器会拒绝；请核对各等级重量。";
+    public const string GradeLinesRequired = "请至少填写一个等级的重量。";
+    public const string GradeKgNotNumber = "重量必须是数字，例如 35.5。";
+    public const string GradeKgNegative = "重量不能小于 0。";
+    public const string SaveGrading = "保存挑选";
+    public const string GradingSaved = "已保存挑选，第";
+    public const string GradingSavedTail = "次挑选";
+    public const string Reverse = "撤销挑选";
+    public const string ReversalReason = "撤销原因";
+    public const string ReasonRequired = "请填写撤销原因。";
+    public const string ConfirmReversal = "确认撤销";
+    public const string GradingReversed = "已撤销，可重新挑选。";
+    public const string ReversalOnline = "撤销需要联网（服务器要核对这批货是否已装箱）。";
+    public const string RoleMayNotGrade = "当前角色不能挑选或撤销（需要收货员或管理员）。";
+    public const string Loading = "正在读取…";
+    // GradeName (特级 一级 二级 等外) is the screens' one, below.
+
     public static readonly IReadOnlyList<(string Code, string Name)> Roles =
     [
         ("clerk", "收货员"), ("admin", "管理员"), ("officer", "合同专员"), ("dispatcher", "调度员"), ("courier", "快递员"), ("buyer", "采购商"),
@@ -113,7 +171,17 @@ public static class Text
         "role" => Role,
         "subject" => Subject,
         "cooperativeId" => Cooperative,
+        "capturedAt" => CapturedAt,
         _ => ScreenFieldName(field),
+    };
+
+    /// <summary>The grading's fields (挑选, its reversal), where "lines" and "reason" are not the order's.</summary>
+    public static string GradingFieldName(string field) => field switch
+    {
+        "lines" => Graded,
+        "reason" => ReversalReason,
+        _ when field.StartsWith("lines[", StringComparison.Ordinal) => Graded,
+        _ => FieldName(field),
     };
 
     public static string ForStatus(int status) => status switch

@@ -2,6 +2,7 @@ using MelonChain.Workstation.Api;
 using MelonChain.Workstation.Auth;
 using MelonChain.Workstation.Pages.Slip;
 using Microsoft.AspNetCore.Components.WebAssembly.Authentication;
+using MelonChain.Workstation.Offline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -42,6 +43,12 @@ public static class WorkstationServices
         services.TryAddScoped<IProvisionalSlips, NoProvisionalSlips>();
         services.AddScoped<Slips>();
         services.AddScoped<GrowerLinkCache>();
+        services.AddScoped<GradingApi>();
+        services.AddScoped<ICaptureStore, BrowserCaptureStore>();
+        services.AddScoped<OfflineQueue>();
+        services.AddScoped<GrowerRegister>();
+        // The provisional slips are the queue's captures (after the slip's TryAdd default above: this one wins).
+        services.AddScoped<IProvisionalSlips, QueuedSlips>();
         return services;
     }
 }

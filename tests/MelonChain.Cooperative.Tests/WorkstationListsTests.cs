@@ -70,4 +70,19 @@ public class WorkstationListsTests(CooperativeFixture f) : IClassFixture<Coopera
         Assert.Empty(await Items(c, $"/api/v1/cooperative/receipts?ungraded=true&date={Today.AddDays(-1):yyyy-MM-dd}"));
         Assert.Equal(3, (await Items(c, "/api/v1/cooperative/receipts")).Count);
     }
+
+    [Fact]
+    public async Task The_grading_screen_reads_its_own_cooperatives_shrink_limit_and_none_before_the_profile_is_saved()
+    {
+        var c = await f.NewCooperativeAsync();
+        var id = "coop-" + Guid.NewGuid().ToString("N")[..8];
+        await Onboarding.SaveProfileAsync(f.Cooperative.As(MelonChain.ServiceDefaults.Security.Roles.Admin, "admin-1", cooperative: id), id,
+            profile: Onboarding.Profile(id, maxShrinkBps: 450));
+        var other = f.Cooperative.As(MelonChain.ServiceDefaults.Security.Roles.Clerk, "clerk-1", cooperative: id);
+        var none = f.Cooperative.As(MelonChain.ServiceDefaults.Security.Roles.Clerk, "clerk-1", cooperative: "coop-" + Guid.NewGuid().ToString("N")[..8]);
+
+        Assert.Equal(300, (await c.Http.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/grading/rules")).GetProperty("maxShrinkBps").GetInt32());
+        Assert.Equal(450, (await other.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/grading/rules")).GetProperty("maxShrinkBps").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, (await none.GetAsync("/api/v1/cooperative/grading/rules")).StatusCode);
+    }
 }

@@ -86,6 +86,22 @@ public sealed class WorkstationHostingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_service_worker_keeps_every_JS_module_of_the_app_and_every_file_it_keeps_is_served()
+    {
+        var worker = await _browser.GetStringAsync("/app/service-worker.js");
+        var list = Regex.Match(worker, @"const shellFiles = \[(?<files>[^\]]*)\]");
+        Assert.True(list.Success, "service-worker.js lists its shell files in shellFiles");
+        var files = Regex.Matches(list.Groups["files"].Value, "'(?<f>[^']*)'").Select(m => m.Groups["f"].Value).ToList();
+
+        // The modules the app imports (the sign-in, the slip, the scale, the documents, the offline queue): without one
+        // cached, a tablet opened offline fails at that screen.
+        foreach (var module in new[] { "js/token.js", "js/start.js", "js/oidc.js", "js/slip.js", "js/serial.js", "js/documents.js", "js/queue.js" })
+            Assert.Contains(module, files);
+        foreach (var file in files)
+            Assert.True((await _browser.GetAsync("/app/" + file)).StatusCode == HttpStatusCode.OK, $"/app/{file} is served (install fails on one missing file)");
+    }
+
+    [Fact]
     public async Task A_missing_file_under_app_is_404_not_the_page_and_the_API_beside_it_still_answers()
     {
         // A framework file that is not there must fail loudly, not load index.html as a script.

@@ -82,6 +82,8 @@ public sealed class SlipTests : WorkstationContext
     {
         public Task<ReceiptSlip?> FindAsync(string provisionalNo, CancellationToken ct = default) =>
             Task.FromResult<ReceiptSlip?>(provisionalNo == slip.ProvisionalNo ? slip : null);
+
+        public event Action? Changed { add { } remove { } }
     }
 
     [Fact]

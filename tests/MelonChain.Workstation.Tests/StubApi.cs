@@ -78,6 +78,12 @@ public sealed class StubApi : HttpMessageHandler
     /// <summary>True: every request fails as fetch does with no network (HttpRequestException), after being recorded.</summary>
     public bool Offline { get; set; }
 
+    /// <summary>Answers tried before the built-in ones, in order; null lets the next one answer (the grading screen's calls).</summary>
+    public List<Func<SentRequest, HttpResponseMessage?>> Routes { get; } = [];
+
+    /// <summary>A JSON answer with this status.</summary>
+    public static HttpResponseMessage Json(object body, HttpStatusCode status) => Json(body, (int)status);
+
     /// <summary>The next POST /receipts gets this answer (then the default: 201 with a receipt echoing the request).</summary>
     public StubApi ThenReceipt(Func<SentRequest, HttpResponseMessage> answer)
     {
@@ -117,6 +123,8 @@ public sealed class StubApi : HttpMessageHandler
         lock (_sent) _sent.Add(sent);
         if (Offline) throw new HttpRequestException("TypeError: Failed to fetch");
         if (Route(sent) is { } answer) return answer(sent);
+        foreach (var route in Routes.ToList())
+            if (route(sent) is { } routed) return routed;
         if (sent.Method == HttpMethod.Get && sent.PathAndQuery == "/api/v1/workstation/sign-in")
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(SignInOptions) };
         if (sent.Method == HttpMethod.Get && Growers.FirstOrDefault(g => sent.PathAndQuery == $"/api/v1/cooperative/growers/{g.Id}/link") is { } linked)
@@ -152,7 +160,11 @@ public abstract class WorkstationContext : BunitContext
     protected WorkstationContext()
     {
         Services.AddWorkstation(new Uri("http://127.0.0.1:8080/app/"), () => Api);
+        Services.AddSingleton<MelonChain.Workstation.Offline.ICaptureStore>(Store);
     }
+
+    /// <summary>The device's IndexedDB and navigator.onLine, in memory (Offline/ICaptureStore).</summary>
+    protected MemoryCaptureStore Store { get; } = new();
 
     /// <summary>The tab's sessionStorage holds this token, as after signing in.</summary>
     protected void SignedInAs(string? role)

@@ -34,8 +34,10 @@ public sealed class ApiProblem(int status, string code, string detail, string? t
     }
 
     /// <summary>One line per message, in the order the server gave them: "毛重: must be greater than 0".</summary>
-    public IEnumerable<string> Lines()
+    /// <param name="fieldName">The screen's names for the fields (<see cref="Text.FieldName"/> unless given).</param>
+    public IEnumerable<string> Lines(Func<string, string>? fieldName = null)
     {
+        fieldName ??= Text.FieldName;
         if (Errors.Count == 0)
         {
             yield return $"{Text.ForStatus(Status)}（{Status}）：{Detail}";
@@ -43,6 +45,6 @@ public sealed class ApiProblem(int status, string code, string detail, string? t
         }
         foreach (var (field, messages) in Errors)
             foreach (var message in messages)
-                yield return $"{Text.FieldName(field)}：{message}";
+                yield return $"{fieldName(field)}：{message}";
     }
 }

@@ -10,14 +10,16 @@ public sealed class CooperativeApi(HttpClient http)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     private const string Prefix = "/api/v1/cooperative";
+    public const string ReceiptsPath = Prefix + "/receipts";
 
     /// <summary>A member of the cooperative; a contract grower (kind <c>contract</c>) delivers under its contract.</summary>
     public sealed record Grower(Guid Id, string MemberNo, string Name, string Phone, string Village, string Kind, Guid? ContractId);
 
     public sealed record GrowerCertificate(bool Presented, string? Number);
 
+    /// <summary><paramref name="CapturedAt"/>: when the clerk saved it (the offline queue sends it later; Offline/).</summary>
     public sealed record ReceiptRequest(Guid GrowerId, DateOnly HarvestedOn, decimal GrossKg, int Crates, Guid? ContractId, string? Note,
-        GrowerCertificate? GrowerCertificate);
+        GrowerCertificate? GrowerCertificate, DateTimeOffset? CapturedAt = null);
 
     public sealed record Receipt(Guid Id, string ReceiptNo, Guid GrowerId, string MemberNo, Guid? ContractId, DateOnly HarvestedOn,
         decimal GrossKg, int Crates, DateTimeOffset ReceivedAt);

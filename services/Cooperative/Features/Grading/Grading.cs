@@ -18,6 +18,8 @@ public static class Grading
             .Problems(409, "not-graded", "grading-allocated");
         grading.MapGet("/gradings", ListGradings.List).WithName("ListGradings");
         api.MapGet("/stock", Stock.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GetStock").Problems(409, ProblemTypes.ProfileRequired);
+        api.MapGet("/grading/rules", GradingRules.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("GetGradingRules")
+            .Problems(409, ProblemTypes.ProfileRequired);
         api.MapGet("/reports/intake", IntakeReport.Get).RequireRoles(Roles.Clerk).WithTags("Grading").WithName("IntakeReport");
         return api;
     }
@@ -29,5 +31,5 @@ public static class Grading
     /// <summary>One grading of a receipt; <see cref="Reversal"/> is set once it has been reversed.</summary>
     public sealed record ReceiptGrading(
         Guid Id, Guid ReceiptId, int GradingNo, decimal GrossKg, decimal GradedKg, decimal ShrinkKg, IReadOnlyList<Lot> Lots,
-        DateTimeOffset GradedAt, string GradedBy, Reversal? Reversal);
+        DateTimeOffset GradedAt, string GradedBy, Reversal? Reversal, DateTimeOffset? CapturedAt = null);
 }

@@ -11,7 +11,7 @@ public static class ListGradings
 {
     private sealed record Row(
         Guid Id, Guid ReceiptId, int GradingNo, long GrossGrams, long GradedGrams, long ShrinkGrams, DateTimeOffset GradedAt, string GradedBy,
-        DateTimeOffset? ReversedAt, string? ReversedBy, string? ReversalReason);
+        DateTimeOffset? ReversedAt, string? ReversedBy, string? ReversalReason, DateTimeOffset? CapturedAt);
 
     private sealed record LotRow(Guid GradingId, Guid Id, string Grade, long Grams, int? FruitCount);
 
@@ -28,7 +28,7 @@ public static class ListGradings
         var gradings = await db.QueryAsync<Row>(
             """
             select g.id, g.receipt_id, g.grading_no, r.gross_grams, g.graded_grams, g.shrink_grams, g.graded_at, g.graded_by,
-                   g.reversed_at, g.reversed_by, g.reversal_reason
+                   g.reversed_at, g.reversed_by, g.reversal_reason, g.captured_at
             from gradings g join receipts r on r.id = g.receipt_id
             where g.receipt_id = @Id order by g.grading_no
             """, new { Id = receiptId }, ct);
@@ -37,6 +37,6 @@ public static class ListGradings
             .ToLookup(l => l.GradingId);
         return gradings.Select(g => new ReceiptGrading(g.Id, g.ReceiptId, g.GradingNo, Weight.ToKg(g.GrossGrams), Weight.ToKg(g.GradedGrams),
             Weight.ToKg(g.ShrinkGrams), lots[g.Id].Select(l => new Lot(l.Id, l.Grade, Weight.ToKg(l.Grams), l.FruitCount)).ToList(),
-            g.GradedAt, g.GradedBy, g.ReversedAt is { } at ? new Reversal(at, g.ReversedBy!, g.ReversalReason!) : null)).ToList();
+            g.GradedAt, g.GradedBy, g.ReversedAt is { } at ? new Reversal(at, g.ReversedBy!, g.ReversalReason!) : null, g.CapturedAt)).ToList();
     }
 }

@@ -18,10 +18,11 @@ public static class Receiving
 
     public sealed record Receipt(
         Guid Id, string ReceiptNo, Guid GrowerId, string MemberNo, Guid? ContractId, DateOnly HarvestedOn,
-        decimal GrossKg, int Crates, string? Note, DateTimeOffset ReceivedAt, bool GrowerCertificatePresented, string? GrowerCertificateNo);
+        decimal GrossKg, int Crates, string? Note, DateTimeOffset ReceivedAt, bool GrowerCertificatePresented, string? GrowerCertificateNo,
+        DateTimeOffset? CapturedAt);
 
     /// <summary>The columns of <see cref="Receipt"/>, for queries joining receipts r and growers g.</summary>
     public const string ReceiptColumns =
         "r.id, r.receipt_no, r.grower_id, g.member_no, r.contract_id, r.harvested_on, r.gross_grams / 1000.0 as gross_kg, r.crates, r.note, r.received_at, " +
-        "r.grower_certificate_presented, r.grower_certificate_no";
+        "r.grower_certificate_presented, r.grower_certificate_no, r.captured_at";
 }

@@ -13,13 +13,15 @@ namespace MelonChain.Cooperative.Features.Receiving;
 /// crates, and whether the grower presented their own 承诺达标合格证 (with its number, if it has one; the collector
 /// keeps them). The receipt gets a readable number sequential per cooperative and day, e.g. CQ-20260612-0007 (the prefix is the cooperative's profile).
 /// A contract that ended (completed or terminated) receives no harvest dated the day it ended or later (422 contract-ended).
+/// A receipt captured offline carries <c>capturedAt</c> (<see cref="CapturedAt"/>): it is then the received time, its
+/// number is of that China day, and the harvest date is judged against that day, as it was at the counter.
 /// </summary>
 public static class RecordReceipt
 {
     public const string ContractEnded = "contract-ended";
 
     public sealed record Request(Guid GrowerId, DateOnly? HarvestedOn, decimal GrossKg, int Crates, Guid? ContractId, string? Note,
-        GrowerCertificate? GrowerCertificate);
+        GrowerCertificate? GrowerCertificate, string? CapturedAt = null);
 
     public static void Map(RouteGroupBuilder receipts) => receipts.MapPost("/", Handle).WithName("RecordReceipt").Problems(409, ProblemTypes.ProfileRequired)
         .Problems(422, ContractEnded);
@@ -31,8 +33,12 @@ public static class RecordReceipt
     {
         var maxGrossKg = config.GetValue("Receiving:MaxGrossKg", 2000m);
         var maxAgeDays = config.GetValue("Receiving:MaxHarvestAgeDays", 7);
-        var today = ChinaTime.Today(clock);
-        var v = new Validation()
+        var now = clock.GetUtcNow();
+        var v = new Validation();
+        var capturedAt = CapturedAt.Check(request.CapturedAt, v, now, maxAgeDays);
+        var receivedAt = capturedAt ?? now;
+        var receivedOn = ChinaTime.DateOf(receivedAt);
+        v
             .Check(request.GrowerId != Guid.Empty, "growerId", "is required")
             .Check(request.HarvestedOn is not null, "harvestedOn", "is required")
             .Kg(request.GrossKg, "grossKg", maxGrossKg)
@@ -43,8 +49,9 @@ public static class RecordReceipt
                 "a certificate that was not presented has no number");
         if (request.HarvestedOn is { } day)
         {
-            v.Check(day <= today, "harvestedOn", "must not be in the future")
-             .Check(day >= today.AddDays(-maxAgeDays), "harvestedOn", $"must be within the last {maxAgeDays} days");
+            var since = capturedAt is null ? "" : " before capturedAt";
+            v.Check(day <= receivedOn, "harvestedOn", capturedAt is null ? "must not be in the future" : "must not be after the day of capturedAt")
+             .Check(day >= receivedOn.AddDays(-maxAgeDays), "harvestedOn", $"must be within the last {maxAgeDays} days{since}");
         }
         v.ThrowIfInvalid();
 
@@ -68,22 +75,21 @@ public static class RecordReceipt
         if (contractId is { } under)
             await RefuseAfterEnd(db, coop, under, request.HarvestedOn!.Value, ct);
 
-        var now = clock.GetUtcNow();
-        var receiptNo = await numbers.NextAsync(coop, rules.ReceiptPrefix, ChinaTime.Today(clock), ct);
+        var receiptNo = await numbers.NextAsync(coop, rules.ReceiptPrefix, receivedOn, ct);
         var receipt = new Receipt(Guid.CreateVersion7(), receiptNo, request.GrowerId, grower.MemberNo, contractId,
-            request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), now,
-            request.GrowerCertificate?.Presented ?? false, request.GrowerCertificate?.Number?.Trim());
+            request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), receivedAt,
+            request.GrowerCertificate?.Presented ?? false, request.GrowerCertificate?.Number?.Trim(), capturedAt);
         await db.ExecuteAsync(
             """
             insert into receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by,
-                                  grower_certificate_presented, grower_certificate_no)
+                                  grower_certificate_presented, grower_certificate_no, captured_at)
             values (@Id, @Coop, @ReceiptNo, @GrowerId, @ContractId, @HarvestedOn, @GrossGrams, @Crates, @Note, @ReceivedAt, @RecordedBy,
-                    @GrowerCertificatePresented, @GrowerCertificateNo)
+                    @GrowerCertificatePresented, @GrowerCertificateNo, @CapturedAt)
             """, new { receipt.Id, Coop = coop, receipt.ReceiptNo, receipt.GrowerId, receipt.ContractId, receipt.HarvestedOn,
                        GrossGrams = Weight.ToGrams(receipt.GrossKg), receipt.Crates, receipt.Note, receipt.ReceivedAt,
-                       RecordedBy = user.Subject(), receipt.GrowerCertificatePresented, receipt.GrowerCertificateNo }, ct);
+                       RecordedBy = user.Subject(), receipt.GrowerCertificatePresented, receipt.GrowerCertificateNo, receipt.CapturedAt }, ct);
         await db.Publish(new HarvestReceived(Guid.NewGuid(), now, coop, receipt.Id, receipt.ReceiptNo, receipt.GrowerId,
-            receipt.MemberNo, receipt.ContractId, receipt.HarvestedOn, Weight.ToGrams(receipt.GrossKg), receipt.Crates, now), ct);
+            receipt.MemberNo, receipt.ContractId, receipt.HarvestedOn, Weight.ToGrams(receipt.GrossKg), receipt.Crates, receipt.ReceivedAt), ct);
         return TypedResults.Created($"/api/v1/cooperative/receipts/{receipt.Id}", receipt);
     }
 

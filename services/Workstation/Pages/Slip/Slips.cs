@@ -11,10 +11,15 @@ namespace MelonChain.Workstation.Pages.Slip;
 public interface IProvisionalSlips
 {
     Task<ReceiptSlip?> FindAsync(string provisionalNo, CancellationToken ct = default);
+
+    /// <summary>Raised when what <see cref="FindAsync"/> finds may have changed (a capture synced): the slip page reads it again.</summary>
+    event Action? Changed;
 }
 
 public sealed class NoProvisionalSlips : IProvisionalSlips
 {
+    public event Action? Changed { add { } remove { } }
+
     public Task<ReceiptSlip?> FindAsync(string provisionalNo, CancellationToken ct = default) => Task.FromResult<ReceiptSlip?>(null);
 }
 
@@ -38,6 +43,13 @@ public sealed class Slips(CooperativeApi api, IProvisionalSlips provisional)
         var receipt = await api.ReceiptAsync(id, ct);
         var grower = await api.GrowerAsync(receipt.GrowerId, ct);
         return _receipts[id] = ReceiptSlip.FromReceipt(receipt, grower, clerk);
+    }
+
+    /// <summary>Raised when a provisional slip may have changed (the offline queue synced a capture).</summary>
+    public event Action? ProvisionalChanged
+    {
+        add => provisional.Changed += value;
+        remove => provisional.Changed -= value;
     }
 
     /// <summary>A capture's slip by its provisional number: the offline queue's word first (it knows when it synced).</summary>
