@@ -224,7 +224,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)) INSERT INTO receipt_counters (cooperative_id, day, last_no) SELECT 'pgbench', current_date, 1 FROM async_commit ON CONFLICT (cooperative_id, day) DO UPDATE SET last_no = receipt_counters.last_no + 1 RETURNING last_no \gset
             BEGIN;
             SELECT pg_try_advisory_xact_lock(467, hashtext('pgbench|clerk-1' || '|' || {key}));
-            SELECT request_hash, status_code, body FROM idempotency_keys WHERE scope = 'pgbench|clerk-1' AND key = {key} AND created_at > now() - interval '24 hours';
+            SELECT request_hash, status_code, body FROM idempotency_keys WHERE scope = 'pgbench|clerk-1' AND key = {key} AND created_at > now() - interval '8 days';
             SELECT receipt_prefix, commission_bps, box_fee_fen, max_shrink_bps, max_lot_age_days FROM cooperative_profiles WHERE cooperative_id = 'pgbench';
             SELECT member_no, kind, contract_id FROM growers WHERE id = md5('bench-grower-pgbench-' || :g::text)::uuid AND cooperative_id = 'pgbench';
             INSERT INTO receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by) VALUES (gen_random_uuid(), 'pgbench', 'PB-' || :last_no::text, md5('bench-grower-pgbench-' || :g::text)::uuid, NULL, current_date, 12500, 2, NULL, now(), 'clerk-1');

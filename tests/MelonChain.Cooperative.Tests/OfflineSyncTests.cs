@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MelonChain.ServiceDefaults.Security;
@@ -89,6 +90,35 @@ public class OfflineSyncTests(CooperativeFixture f) : IClassFixture<CooperativeF
             Assert.Equal(Enumerable.Range(0, queued).Select(i => 10m + i), recorded.Select(r => r.GrossGrams / 1000m));
         }
         Assert.Equal(2 * queued, await f.CountAsync("select count(*) from receipts where cooperative_id = @Coop", new { Coop = c.CooperativeId }));
+    }
+
+    [Fact]
+    public async Task A_capture_whose_answer_was_lost_is_still_recorded_once_when_the_tablet_replays_it_days_later()
+    {
+        // A tablet offline for most of a week: the server committed the receipt on its first try six days ago, the
+        // answer never arrived, and the queue replays it now. Keys expiring after a day would record it twice.
+        var c = await f.NewCooperativeAsync();
+        var (grower, _) = await c.Grower();
+        var capturedAt = DateTimeOffset.UtcNow.AddDays(-6);
+        var captureDay = DateOnly.FromDateTime(capturedAt.UtcDateTime.AddHours(8));
+        var capture = new Capture(Guid.NewGuid().ToString(), capturedAt, new
+        {
+            growerId = grower, harvestedOn = captureDay.ToString("yyyy-MM-dd"), grossKg = 42m, crates = 2,
+            capturedAt = capturedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
+        });
+        var first = await Send(c.Http, capture);
+        Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+        var receiptNo = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("receiptNo").GetString();
+        await using (var connection = f.Db.Open())
+            await Dapper.SqlMapper.ExecuteAsync(connection,
+                "update idempotency_keys set created_at = now() - interval '6 days' where key = @Key", new { capture.Key });
+        await f.Cooperative.Services.GetRequiredService<MelonChain.ServiceDefaults.Data.Retention>().PruneAsync(CancellationToken.None);
+
+        var replay = await Send(c.Http, capture);
+
+        Assert.True(replay.IsSuccessStatusCode, await replay.Content.ReadAsStringAsync());
+        Assert.Equal(receiptNo, (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("receiptNo").GetString());
+        Assert.Equal(1, await f.CountAsync("select count(*) from receipts where cooperative_id = @Coop", new { Coop = c.CooperativeId }));
     }
 
     private sealed record Row(string ReceiptNo, DateTimeOffset CapturedAt, long GrossGrams);

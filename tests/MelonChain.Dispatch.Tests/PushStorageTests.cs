@@ -58,13 +58,13 @@ public class PushStorageTests(DispatchFixture f) : IClassFixture<DispatchFixture
     }
 
     [Fact]
-    public async Task Idempotency_keys_expire_after_a_day_and_inbox_rows_after_a_week()
+    public async Task Idempotency_keys_expire_after_eight_days_longer_than_an_offline_capture_is_accepted_and_inbox_rows_after_a_week()
     {
         await using (var connection = f.Database.Open())
             await Dapper.SqlMapper.ExecuteAsync(connection,
                 """
                 insert into idempotency_keys (scope, key, request_hash, status_code, created_at) values
-                    ('test', 'old', '\x00', 200, now() - interval '25 hours'), ('test', 'fresh', '\x00', 200, now() - interval '23 hours');
+                    ('test', 'old', '\x00', 200, now() - interval '8 days 1 hour'), ('test', 'fresh', '\x00', 200, now() - interval '7 days 23 hours');
                 insert into inbox (message_id, consumer, received_at) values
                     (gen_random_uuid(), 'test-old', now() - interval '8 days'), (gen_random_uuid(), 'test-fresh', now() - interval '6 days');
                 """);

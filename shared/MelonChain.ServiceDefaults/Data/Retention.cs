@@ -10,7 +10,8 @@ public sealed record RetentionRule(string Table, string Column, TimeSpan KeptFor
 
 /// <summary>
 /// Deletes what is only kept for a while, in small batches so no delete holds many locks: every service's
-/// idempotency keys after 24 hours (a client retries within minutes; after a day the same key is a new request),
+/// idempotency keys after 8 days (an online client retries within minutes, but the workstation's offline queue may
+/// replay a capture whose answer was lost up to the 7 days a capture is accepted for, so a key outlives that window),
 /// its relay's publication log after 24 hours, and its inbox rows after 7 days — far beyond the broker's redelivery
 /// horizon, since a message is redelivered only while it is unacknowledged, and the outbox republishes only within
 /// seconds of a lost confirm. Services add rules
@@ -18,7 +19,7 @@ public sealed record RetentionRule(string Table, string Column, TimeSpan KeptFor
 /// </summary>
 public sealed class Retention(NpgsqlDataSource source, IEnumerable<RetentionRule> rules, ILogger<Retention> logger) : BackgroundService
 {
-    public static readonly RetentionRule IdempotencyKeys = new("idempotency_keys", "created_at", TimeSpan.FromHours(24));
+    public static readonly RetentionRule IdempotencyKeys = new("idempotency_keys", "created_at", TimeSpan.FromDays(8));
     public static readonly RetentionRule Inbox = new("inbox", "received_at", TimeSpan.FromDays(7));
     public static readonly RetentionRule OutboxPublished = new("outbox_published", "published_at", TimeSpan.FromHours(24));
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);

@@ -50,8 +50,8 @@ public sealed class UnitOfWork : IEndpointFilter
             var stored = await db.QuerySingleOrDefaultAsync<StoredResponse>(
                 """
                 select request_hash, status_code, body from idempotency_keys
-                where scope = @Scope and key = @Key and created_at > now() - interval '24 hours'
-                """, new { key.Value.Scope, key.Value.Key }, ct);
+                where scope = @Scope and key = @Key and created_at > now() - @KeptFor
+                """, new { key.Value.Scope, key.Value.Key, Retention.IdempotencyKeys.KeptFor }, ct);
             if (stored is not null)
             {
                 if (!stored.RequestHash.AsSpan().SequenceEqual(key.Value.Hash))
