@@ -1,0 +1,93 @@
+using MelonChain.Testing;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace MelonChain.EndToEnd.Tests;
+
+/// <summary>
+/// The clerk's workstation in a real headless Chromium, driven as a clerk uses it: by the element ids the screens
+/// give their fields. Every step that waits waits on what the page shows, with a deadline. Screenshots go to
+/// <see cref="ScreenshotFolder"/>, named journey-step.
+/// </summary>
+public sealed class WorkstationBrowser(ChromeDriver driver, Uri gateway, string journey) : IDisposable
+{
+    private int _step;
+
+    /// <summary>
+    /// Where the journeys' screenshots are kept as test artifacts: <c>MELON_SCREENSHOTS</c> if set, otherwise
+    /// <c>tests/MelonChain.EndToEnd.Tests/TestResults/screenshots/</c> (beside dotnet test's own results, git-ignored).
+    /// </summary>
+    public static string ScreenshotFolder { get; } = Environment.GetEnvironmentVariable("MELON_SCREENSHOTS") is { Length: > 0 } folder
+        ? folder
+        : Path.Combine(Repository.Root, "tests", "MelonChain.EndToEnd.Tests", "TestResults", "screenshots");
+
+    public ChromeDriver Driver { get; } = driver;
+    public WebDriverWait Wait { get; } = new(driver, TimeSpan.FromSeconds(60)) { PollingInterval = TimeSpan.FromMilliseconds(100) };
+
+    public void Open(string path) => Driver.Navigate().GoToUrl(new Uri(gateway, path));
+
+    /// <summary>The Development sign-in: cooperative, role and 工号, then the receiving screen with its growers loaded.</summary>
+    public void SignIn(string role = "clerk", string subject = "clerk-1", string cooperative = MelonSystem.Cooperative)
+    {
+        Open("/app/signin");
+        Replace(Visible("cooperativeId"), cooperative);
+        Visible("role").FindElement(By.CssSelector($"option[value='{role}']")).Click();
+        Replace(Visible("subject"), subject);
+        Visible("signIn").Click();
+        Wait.Until(d => d.FindElements(By.Id("who")).FirstOrDefault(e => e.Text.Contains(subject)));
+    }
+
+    /// <summary>On the receiving screen: the grower found by number, the weight and crates typed, saved; returns the number shown.</summary>
+    public string RecordReceipt(string memberNo, decimal grossKg, int crates)
+    {
+        PickGrower(memberNo);
+        Replace(Visible("grossKg"), grossKg.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Replace(Visible("crates"), crates.ToString());
+        var before = Driver.FindElements(By.Id("receiptNo")).FirstOrDefault()?.Text;
+        Visible("save").Click();
+        return Wait.Until(d =>
+        {
+            var problem = d.FindElements(By.Id("problem")).FirstOrDefault();
+            if (problem is not null && problem.Displayed) throw new InvalidOperationException("the receipt was refused: " + problem.Text);
+            var shown = d.FindElements(By.Id("receiptNo")).FirstOrDefault()?.Text;
+            return string.IsNullOrEmpty(shown) || shown == before ? null : shown;
+        })!;
+    }
+
+    public void PickGrower(string memberNo)
+    {
+        if (Driver.FindElements(By.CssSelector("#grower button")).FirstOrDefault() is { } change) change.Click();
+        var search = Wait.Until(d => d.FindElements(By.Id("growerSearch")).FirstOrDefault(e => e.Displayed && e.Enabled))!;
+        Replace(search, memberNo);
+        Wait.Until(d => d.FindElements(By.CssSelector("ul.choices button")).FirstOrDefault(b => b.Text.Contains(memberNo)))!.Click();
+        Wait.Until(d => d.FindElements(By.Id("grower")).FirstOrDefault(e => e.Text.Contains(memberNo)));
+    }
+
+    public IWebElement Visible(string id) => Wait.Until(d => d.FindElements(By.Id(id)).FirstOrDefault(e => e.Displayed))!;
+
+    /// <summary>Clears the field and types the value, then leaves it (Blazor's @bind takes the value on change).</summary>
+    public static void Replace(IWebElement field, string value)
+    {
+        field.SendKeys(Keys.Control + "a");
+        field.SendKeys(Keys.Delete);
+        field.SendKeys(value + Keys.Tab);
+    }
+
+    /// <summary>Saves what the browser shows as <c>journey-NN-step.png</c> (scrolled to <paramref name="show"/>'s element); returns the file.</summary>
+    public string Screenshot(string step, string? show = null)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        if (show is not null && Driver.FindElements(By.Id(show)).FirstOrDefault() is { } element)
+            Driver.ExecuteScript("arguments[0].scrollIntoView({block: 'center'});", element);
+        var file = Path.Combine(ScreenshotFolder, $"{journey}-{++_step:D2}-{step}.png");
+        Driver.GetScreenshot().SaveAsFile(file);
+        return file;
+    }
+
+    public void Dispose()
+    {
+        Driver.Quit();
+        Driver.Dispose();
+    }
+}
