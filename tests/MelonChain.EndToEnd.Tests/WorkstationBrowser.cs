@@ -39,20 +39,56 @@ public sealed class WorkstationBrowser(ChromeDriver driver, Uri gateway, string 
     }
 
     /// <summary>On the receiving screen: the grower found by number, the weight and crates typed, saved; returns the number shown.</summary>
-    public string RecordReceipt(string memberNo, decimal grossKg, int crates)
+    public string RecordReceipt(string memberNo, decimal grossKg, int crates) => Capture(memberNo, grossKg, crates, "receiptNo");
+
+    /// <summary>The same with the network down: the capture is queued on the device; returns its provisional number.</summary>
+    public string CaptureOffline(string memberNo, decimal grossKg, int crates) => Capture(memberNo, grossKg, crates, "provisionalNo");
+
+    private string Capture(string memberNo, decimal grossKg, int crates, string shownId)
     {
         PickGrower(memberNo);
         Replace(Visible("grossKg"), grossKg.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Replace(Visible("crates"), crates.ToString());
-        var before = Driver.FindElements(By.Id("receiptNo")).FirstOrDefault()?.Text;
+        var before = Driver.FindElements(By.Id(shownId)).FirstOrDefault()?.Text;
         Visible("save").Click();
         return Wait.Until(d =>
         {
             var problem = d.FindElements(By.Id("problem")).FirstOrDefault();
             if (problem is not null && problem.Displayed) throw new InvalidOperationException("the receipt was refused: " + problem.Text);
-            var shown = d.FindElements(By.Id("receiptNo")).FirstOrDefault()?.Text;
+            var shown = d.FindElements(By.Id(shownId)).FirstOrDefault()?.Text;
             return string.IsNullOrEmpty(shown) || shown == before ? null : shown;
         })!;
+    }
+
+    /// <summary>
+    /// On the grading screen: the receipt (by a text its line shows: its number, or a queued one's provisional number)
+    /// graded with kg per grade; returns the number shown (the grading's, or the provisional one when queued).
+    /// </summary>
+    public string Grade(string receipt, IReadOnlyDictionary<string, decimal> kgPerGrade, bool queued)
+    {
+        Wait.Until(d => d.FindElements(By.CssSelector("#ungraded button")).FirstOrDefault(b => b.Text.Contains(receipt)))!.Click();
+        Wait.Until(d => d.FindElements(By.Id("gradingTarget")).FirstOrDefault(e => e.Text.Contains(receipt)));
+        foreach (var (grade, kg) in kgPerGrade)
+        {
+            var field = Visible("kg-" + grade);
+            field.Clear();
+            field.SendKeys(kg.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Visible("saveGrading").Click();
+        var shownId = queued ? "gradingQueued" : "gradingSaved";
+        return Wait.Until(d =>
+        {
+            var problem = d.FindElements(By.Id("problem")).FirstOrDefault();
+            if (problem is not null && problem.Displayed) throw new InvalidOperationException("the grading was refused: " + problem.Text);
+            return d.FindElements(By.CssSelector($"#{shownId} strong")).FirstOrDefault()?.Text is { Length: > 0 } no ? no : null;
+        })!;
+    }
+
+    /// <summary>Follows the layout's link to a screen (the app's own navigation: no page load, so it works offline).</summary>
+    public void Navigate(string href, string heading)
+    {
+        Wait.Until(d => d.FindElements(By.CssSelector($"header a[href='{href}']")).FirstOrDefault(e => e.Displayed))!.Click();
+        Wait.Until(d => d.FindElements(By.TagName("h1")).FirstOrDefault(h => h.Text.Contains(heading)));
     }
 
     public void PickGrower(string memberNo)
@@ -63,6 +99,42 @@ public sealed class WorkstationBrowser(ChromeDriver driver, Uri gateway, string 
         Wait.Until(d => d.FindElements(By.CssSelector("ul.choices button")).FirstOrDefault(b => b.Text.Contains(memberNo)))!.Click();
         Wait.Until(d => d.FindElements(By.Id("grower")).FirstOrDefault(e => e.Text.Contains(memberNo)));
     }
+
+    /// <summary>
+    /// Cuts the network or gives it back: Chromium's network emulation (the page's requests fail, <c>navigator.onLine</c>
+    /// turns false and the window hears <c>offline</c>/<c>online</c>, as when the village's line drops).
+    /// </summary>
+    public void SetOffline(bool offline)
+    {
+        Driver.ExecuteCdpCommand("Network.enable", []);
+        Driver.ExecuteCdpCommand("Network.emulateNetworkConditions", new Dictionary<string, object?>
+        {
+            ["offline"] = offline, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = -1,
+        });
+    }
+
+    /// <summary>
+    /// Waits until the service worker controls the page and its caches hold the app's WebAssembly files: only then does
+    /// the app open without a network. The worker keeps a framework file as it passes through it, so the first visit
+    /// (before the worker controls the page) is followed by one reload.
+    /// </summary>
+    public void WaitForShellCached()
+    {
+        Wait.Until(_ => Driver.ExecuteScript("return !!navigator.serviceWorker.controller;") is true);
+        const string cached = """
+            return caches.keys().then(names => Promise.all(names.map(n => caches.open(n).then(c => c.keys()))))
+              .then(lists => lists.flat().some(r => /\/_framework\/dotnet\.native\.[^/]*wasm$/.test(new URL(r.url).pathname)));
+            """;
+        if (Driver.ExecuteScript(cached) is not true)
+        {
+            Driver.Navigate().Refresh();
+            Wait.Until(_ => Driver.ExecuteScript("return !!navigator.serviceWorker.controller && !!document.getElementById('who');") is true);
+        }
+        Wait.Until(_ => Driver.ExecuteScript(cached) is true);
+    }
+
+    /// <summary>The captures waiting on this device, as the layout shows them.</summary>
+    public int QueueCount => int.Parse(Visible("queueCount").Text.Trim());
 
     public IWebElement Visible(string id) => Wait.Until(d => d.FindElements(By.Id(id)).FirstOrDefault(e => e.Displayed))!;
 

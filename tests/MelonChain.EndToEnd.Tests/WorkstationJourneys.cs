@@ -9,7 +9,7 @@ namespace MelonChain.EndToEnd.Tests;
 /// system started as processes (the Gateway serving /app/ from its built output), checked through the API. Each step
 /// leaves a screenshot in <see cref="WorkstationBrowser.ScreenshotFolder"/>.
 /// </summary>
-public sealed class WorkstationJourneys(WorkstationFixture f) : IClassFixture<WorkstationFixture>
+public sealed partial class WorkstationJourneys(WorkstationFixture f) : IClassFixture<WorkstationFixture>
 {
     [Fact]
     public async Task A_clerk_signs_in_records_a_receipt_with_a_typed_weight_and_sees_its_number()
