@@ -67,7 +67,7 @@ public static class Text
         "role" => Role,
         "subject" => Subject,
         "cooperativeId" => Cooperative,
-        _ => field,
+        _ => ScreenFieldName(field),
     };
 
     public static string ForStatus(int status) => status switch
@@ -82,4 +82,255 @@ public static class Text
         >= 500 => "服务器出错",
         _ => "请求失败",
     };
+
+    // ───── 库存 订单 揽收 结算 召回 合作社 (the screens beyond receiving: Pages/Stock, Orders, Pickups, Settlement, Recall, Cooperative) ─────
+    public const string NetworkDownRetry = "网络不通，未能连接服务器；请稍后重试。";
+    public const string Required = "必填。";
+    public const string Open = "查看";
+    public const string Opening = "正在打开…";
+    public const string OpenDocumentHere = "浏览器拦截了新窗口：点这里打开";
+    public const string Search = "查询";
+    public const string More = "更多";
+    public const string From = "从";
+    public const string To = "到";
+    public const string Status = "状态";
+    public const string AllStatuses = "全部";
+    public const string Grade = "等级";
+    public const string BoxesUnit = "箱";
+
+    public const string Orders = "订单";
+    public const string Order = "订单";
+    public const string RoleMayNotSell = "当前角色不能办理订单、库存和结算（需要收货员或管理员）。";
+    public const string NoOrders = "没有符合条件的订单。";
+    public const string PlacedAt = "下单时间";
+    public const string Buyer = "采购商";
+    public const string ChooseBuyer = "请选择采购商";
+    public const string BuyerRequired = "请选择采购商。";
+    public const string DestinationCity = "收货城市";
+    public const string DestinationAddress = "收货地址";
+    public const string ContactName = "收货人";
+    public const string Phone = "电话";
+    public const string Product = "快递产品";
+    public const string OrderKg = "公斤";
+    public const string PriceYuanPerKg = "单价（元/公斤）";
+    public const string LinesRequired = "请至少填写一个等级的公斤数和单价。";
+    public const string OrderKgInvalid = "公斤数必须是大于 0 的数字。";
+    public static string OrderKgAtMost(decimal kg) => $"每个等级最多 {kg} 公斤。";
+    public const string PriceInvalid = "单价必须是金额，例如 12.50（最多两位小数）。";
+    public const string NewOrder = "新订单";
+    public const string PlaceOrder = "下单";
+    public const string Pack = "打包";
+    public const string Labels = "箱贴 PDF";
+    public const string CancelOrder = "取消订单";
+    public const string PackedWithCertificate = "已打包，合格证编号";
+    public const string FreshnessAtRisk = "新鲜度提醒：够新鲜的库存不足以装满这张订单，只有用较早采收的批次才能打包。这些瓜送到采购商手上时可能已不新鲜。";
+    public const string FreshnessConfirmNoReason = "如仍要打包，请确认使用较早的批次（系统不记录原因；如有需要请在备注或订单沟通中说明）。也可以取消，改用更快或冷链的快递产品。";
+    public const string PackOldLots = "确认：使用较早批次打包";
+    public const string DoNotPack = "不打包";
+    public const string CancelPlacedExplained = "订单尚未打包，取消后立即生效。";
+    public const string CancelPackedExplained = "订单已打包，箱子可能已在快递员车上：取消将先通知调度，确认后库存才退回。";
+    public const string CancelReason = "取消原因（可不填）";
+    public const string ConfirmCancel = "确认取消";
+    public const string KeepOrder = "不取消";
+
+    public static string GradeName(string grade) => grade switch
+    {
+        "premium" => "特级", "grade1" => "一级", "grade2" => "二级", "offgrade" => "等外", _ => grade,
+    };
+
+    public static string OrderStatusName(string status) => status switch
+    {
+        "placed" => "已下单", "packed" => "已打包", "cancel_requested" => "取消中", "collected" => "已揽收",
+        "delivered" => "已送达", "settled" => "已结算", "cancelled" => "已取消", _ => status,
+    };
+
+    public static string ProductName(string product) => product switch
+    {
+        "express" => "顺丰特快", "standard" => "顺丰标快", "cold" => "顺丰冷运", "land" => "顺丰陆运", "heavy" => "顺丰重货",
+        "jd_express" => "京东特快", "jd_cold" => "京东冷链", _ => product,
+    };
+
+    /// <summary>An instant as the clerk reads it: China time (UTC+8, no summer time), to the minute.</summary>
+    public static string ChinaTime(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm");
+
+    /// <summary>The other screens' JSON fields as the clerk knows them, for the server's validation messages.</summary>
+    public static string ScreenFieldName(string field) => field switch
+    {
+        "buyerId" => Buyer,
+        "destination" => DestinationAddress,
+        "destination.city" => DestinationCity,
+        "destination.address" => DestinationAddress,
+        "destination.contactName" => ContactName,
+        "destination.phone" => Phone,
+        "lines" => OrderLines,
+        "product" => Product,
+        "reason" => CancelReason,
+        "status" => Status,
+        "from" => From,
+        "to" => To,
+        "amountFen" => Amount,
+        "year" => SurplusYear,
+        "distributableFen" => SurplusDistributable,
+        "volumeShareBps" => SurplusVolumeShare,
+        _ when field.StartsWith("lines[", StringComparison.Ordinal) => $"{OrderLines}第 {LineNumber(field)} 行{(field.EndsWith(".priceFenPerKg", StringComparison.Ordinal) ? PriceYuanPerKg : field.EndsWith(".kg", StringComparison.Ordinal) ? OrderKg : Grade)}",
+        _ => field,
+    };
+
+    private static string LineNumber(string field) =>
+        field.IndexOf(']') is var close and > 6 && int.TryParse(field[6..close], out var i) ? (i + 1).ToString() : "?";
+
+    public const string OrderLines = "订单明细";
+
+    public const string Stock = "库存";
+    public static string StockAsOf(DateOnly today, int maxLotAgeDays) => $"截至 {today:yyyy-MM-dd}；超过 {maxLotAgeDays} 天的批次不再打包发货。";
+    public const string AvailableKg = "可售（公斤）";
+    public const string FreshKg = "新鲜（公斤）";
+    public const string TooOldKg = "过久（公斤）";
+    public const string Lots = "批次数";
+    public const string OldestHarvest = "最早采收";
+    public static string DaysOld(int days) => $"{days} 天";
+    public const string Refresh = "刷新";
+
+    public const string Pickups = "揽收";
+    public const string RoleMayNotSeePickups = "当前角色不能查看揽收（需要收货员、调度员或管理员）。";
+    public const string NoPickups = "没有符合条件的揽收。";
+    public const string OpenedAt = "生成时间";
+    public const string Carrier = "快递公司";
+    public const string Courier = "快递员";
+    public const string PickupWindow = "揽收时段";
+    public const string WhereIsIt = "到哪了";
+    public const string Shipment = "运单";
+    public const string PromisedBy = "承诺送达";
+    public const string OnTime = "准时";
+    public const string Late = "超时";
+    public const string Waybills = "运单号";
+
+    public static string PickupStatusName(string status) => status switch
+    {
+        "open" => "待接单", "accepted" => "已接单", "scheduled" => "已约时间", "collected" => "已揽收", "cancelled" => "已取消", _ => status,
+    };
+
+    public static string ShipmentStatusName(string status) => status switch
+    {
+        "booked" => "已下单", "picked_up" => "已揽件", "in_transit" => "运输中", "out_for_delivery" => "派送中", "delivered" => "已签收",
+        "delivery_failed" => "派送失败", "return_to_sender" => "退回", "cancelled" => "已取消", _ => status,
+    };
+
+    public static string CarrierName(string carrier) => carrier switch { "sf" => "顺丰", "jd" => "京东物流", _ => carrier };
+
+    public const string Settlement = "结算";
+    public const string SettlePeriod = "结算一个周期";
+    public const string Settle = "结算";
+    public const string PeriodRequired = "请填写起止日期。";
+    public const string Period = "周期";
+    public const string SettledAt = "结算时间";
+    public const string OrdersUnit = "单";
+    public const string Revenue = "销售额";
+    public const string Payout = "应付社员";
+    public const string TopUp = "保底补差";
+    public const string Deductions = "扣款";
+    public const string AdvanceNetted = "抵扣预付";
+    public const string MemberNo = "社员号";
+    public const string StatementPdf = "结算单 PDF";
+    public const string NoStatements = "本周期没有社员结算单。";
+    public const string Reversed = "已冲销";
+    public static string SettlementOf(DateOnly from, DateOnly to) => $"结算 {from:yyyy-MM-dd} — {to:yyyy-MM-dd}";
+    public const string SeasonReport = "产季报告";
+    public const string SeasonReportPdf = "产季报告 PDF";
+
+    public const string MemberAccounts = "社员往来账";
+    public const string Balance = "余额（合作社应付社员）";
+    public const string EnteredAt = "时间";
+    public const string EntryKind = "类别";
+    public const string Amount = "金额";
+    public const string AmountYuan = "金额（元）";
+    public const string AmountInvalid = "金额必须大于 0，例如 500 或 500.50。";
+    public const string Advance = "预付款";
+    public const string Payment = "付款";
+    public const string PostMoney = "登记";
+    public const string Recorded = "已登记。";
+
+    public static string EntryKindName(string kind) => kind switch
+    {
+        "advance" => Advance, "payment" => Payment, "settlement" => "结算", "payout" => "结算应付", "top_up" => TopUp, "deduction" => Deductions,
+        "surplus_return" => "盈余返还", "netting" => "抵扣", "reversal" => "冲销", _ => kind,
+    };
+
+    public const string DeductionCatalogue = "扣款目录";
+    public const string AdminOnlyDeductions = "扣款目录由管理员修改；收货员只能查看。";
+    public const string DeductionName = "名称";
+    public const string DeductionBasis = "计算方式";
+    public const string DeductionAmount = "数额";
+    public const string AllGrades = "全部等级";
+    public const string EffectiveFrom = "生效日";
+    public const string EffectiveTo = "截止日";
+    public const string AddRule = "添加扣款项";
+    public const string Remove = "删除";
+    public const string SaveCatalogue = "保存扣款目录";
+    public const string CatalogueSaved = "扣款目录已保存（已结算的结算单不受影响）。";
+
+    public static string BasisName(string basis) => basis switch
+    {
+        "per_kg_sold" => "每公斤（分）", "per_box" => "每箱（分）", "revenue_bps" => "销售额万分比", "per_statement" => "每张结算单（分）", _ => basis,
+    };
+
+    public const string SurplusReturn = "年度盈余返还";
+    public const string AdminOnlySurplus = "盈余返还只能由管理员办理（按交易量返还，每年一次）。";
+    public const string SurplusYear = "年度";
+    public const string SurplusDistributable = "可分配盈余";
+    public const string SurplusDistributableYuan = "可分配盈余（元）";
+    public const string SurplusVolumeShare = "按交易量返还比例";
+    public const string SurplusVolumeSharePercent = "按交易量返还比例（%，不低于 60）";
+    public const string ReturnSurplus = "返还盈余";
+    public const string ByVolume = "按交易量返还";
+    public const string Retained = "留存";
+    public const string MembersUnit = "名社员";
+
+    public const string Recall = "召回";
+    public const string RoleMayNotRecall = "当前角色不能查询召回（需要收货员、合同专员或管理员）。";
+    public const string RecallBy = "按什么查";
+    public const string RecallValueRequired = "请填写或选择要查的内容。";
+    public const string ReceivedOn = "收货日期";
+    public const string ReceiptNo = "收货单号";
+    public const string ChooseReceipt = "请选择收货单";
+    public const string DownloadCsv = "下载 CSV";
+    public const string TraceCode = "箱码";
+    public const string RecalledKg = "涉及公斤";
+
+    public static string RecallKindName(string kind) => kind switch
+    {
+        "growerId" => "社员", "receiptId" => "收货单", "contractId" => "合同（按合同种植户）", "seedlingBatch" => "种苗批号",
+        "harvested" => "采收日期", _ => kind,
+    };
+
+    public static string RecallSummary(int growers, int receipts, int lots, decimal gradedKg, decimal inStockKg, int boxes) =>
+        $"{growers} 名社员，{receipts} 张收货单，{lots} 个批次，共 {Api.Kilograms.Show(gradedKg)} 公斤；仍在库 {Api.Kilograms.Show(inStockKg)} 公斤；已发出 {boxes} 箱。";
+
+    public const string CooperativeProfile = "合作社";
+    public const string AdminOnlyProfile = "合作社资料和快递账号只能由管理员修改。";
+    public const string ProfileName = "合作社名称";
+    public const string ProfileShortName = "简称";
+    public const string ProfileVillage = "村";
+    public const string Province = "省";
+    public const string City = "市";
+    public const string County = "区县";
+    public const string Street = "街道地址";
+    public const string ReceiptPrefix = "收货单前缀";
+    public const string CommissionBps = "佣金（万分比）";
+    public const string BoxFeeFen = "箱费（分）";
+    public const string MaxShrinkBps = "最大损耗（万分比）";
+    public const string MaxLotAgeDays = "批次最长天数";
+    public const string CertificateProducer = "合格证：生产者";
+    public const string CertificateOrigin = "合格证：产地";
+    public const string CertificateContact = "合格证：联系方式";
+    public const string CertificateBasis = "合格证：承诺依据";
+    public const string SaveProfile = "保存合作社资料";
+    public const string SavedNotice = "已保存。";
+    public const string CarrierAccounts = "快递月结账号";
+    public const string MonthlyAccount = "月结卡号";
+    public const string DiscountBps = "折扣（万分比，10000 为无折扣）";
+    public const string DefaultFor = "默认城市";
+    public const string CitiesHint = "北京、上海";
+    public const string AddAccount = "添加账号";
+    public const string SaveAccounts = "保存快递账号";
 }

@@ -19,6 +19,7 @@ public static class WorkstationServices
             InnerHandler = transport?.Invoke() ?? new HttpClientHandler(),
         }) { BaseAddress = baseAddress });
         services.AddScoped<CooperativeApi>();
+        services.AddScoped<SalesApi>().AddScoped<SettlementApi>().AddScoped<DispatchApi>().AddScoped<RecallApi>().AddScoped<ProfileApi>();
         services.AddScoped<DevTokens>();
         return services;
     }

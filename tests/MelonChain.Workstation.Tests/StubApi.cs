@@ -33,6 +33,38 @@ public sealed class StubApi : HttpMessageHandler
 
     public StubApi() => Growers.AddRange([Member, ContractGrower]);
 
+    private readonly List<(HttpMethod Method, string Path, Func<SentRequest, HttpResponseMessage> Answer, bool Once)> _routes = [];
+
+    /// <summary>
+    /// Requests of <paramref name="method"/> whose path and query start with <paramref name="path"/> get this answer
+    /// (the first route that matches; a route added <paramref name="once"/> answers one request and is gone).
+    /// </summary>
+    public StubApi On(HttpMethod method, string path, Func<SentRequest, HttpResponseMessage> answer, bool once = false)
+    {
+        lock (_routes) _routes.Add((method, path, answer, once));
+        return this;
+    }
+
+    public StubApi On(HttpMethod method, string path, object body, int status = 200) => On(method, path, _ => Json(body, status));
+
+    public static HttpResponseMessage Json(object body, int status = 200) =>
+        new((HttpStatusCode)status) { Content = JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web)) };
+
+    public IReadOnlyList<SentRequest> To(HttpMethod method, string path) =>
+        Sent.Where(r => r.Method == method && r.PathAndQuery.StartsWith(path, StringComparison.Ordinal)).ToList();
+
+    private Func<SentRequest, HttpResponseMessage>? Route(SentRequest sent)
+    {
+        lock (_routes)
+        {
+            var i = _routes.FindIndex(r => r.Method == sent.Method && sent.PathAndQuery.StartsWith(r.Path, StringComparison.Ordinal));
+            if (i < 0) return null;
+            var route = _routes[i];
+            if (route.Once) _routes.RemoveAt(i);
+            return route.Answer;
+        }
+    }
+
     /// <summary>The next POST /receipts gets this answer (then the default: 201 with a receipt echoing the request).</summary>
     public StubApi ThenReceipt(Func<SentRequest, HttpResponseMessage> answer)
     {
@@ -70,6 +102,7 @@ public sealed class StubApi : HttpMessageHandler
             request.Headers.TryGetValues(CooperativeApi.IdempotencyKeyHeader, out var keys) ? keys.Single() : null,
             request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
         lock (_sent) _sent.Add(sent);
+        if (Route(sent) is { } answer) return answer(sent);
         if (sent.Method == HttpMethod.Get && sent.PathAndQuery.StartsWith("/api/v1/cooperative/growers", StringComparison.Ordinal))
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new { items = Growers, next = (string?)null }) };
         if (sent.Method == HttpMethod.Post && sent.PathAndQuery == "/api/v1/cooperative/receipts")

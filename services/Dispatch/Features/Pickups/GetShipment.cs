@@ -5,7 +5,10 @@ using static MelonChain.Dispatch.Features.Pickups.CollectPickup;
 
 namespace MelonChain.Dispatch.Features.Pickups;
 
-/// <summary>A booked shipment with its waybills and route timeline (by event time). Couriers see the ones they collected.</summary>
+/// <summary>
+/// A booked shipment with its waybills and route timeline (by event time). Couriers see the ones they collected; the
+/// cooperative's dispatcher and clerk (the workstation's 揽收 screen: where each shipment is) see all of its own.
+/// </summary>
 public static class GetShipment
 {
     public sealed record RouteRecord(DateTimeOffset At, string WaybillNo, string CarrierCode, string? Status, string Location, string Remark);
@@ -31,7 +34,7 @@ public static class GetShipment
                    list_fen, negotiated_fen, collected_at, promised_by, status, status_at, delivered_at, on_time, courier_id
             from shipments where id = @Id and cooperative_id = @Coop
             """, new { Id = id, Coop = user.CooperativeId() }, ct);
-        if (s is null || (!user.HasRole(Roles.Dispatcher) && !user.HasRole(Roles.Admin) && s.CourierId != user.CourierId()))
+        if (s is null || (!user.HasRole(Roles.Dispatcher) && !user.HasRole(Roles.Admin) && !user.HasRole(Roles.Clerk) && s.CourierId != user.CourierId()))
             throw Problem.NotFound("shipment");
         var waybills = await WaybillsAsync(db, id, ct);
         var timeline = await db.QueryAsync<RouteRecord>(

@@ -1,3 +1,4 @@
+using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
@@ -7,8 +8,9 @@ using static MelonChain.Dispatch.Features.Pickups.Pickups;
 namespace MelonChain.Dispatch.Features.Pickups;
 
 /// <summary>
-/// Pickups oldest first, optionally by status. A courier sees the open ones and those it holds (consignee
-/// phone masked until it holds the pickup); a dispatcher sees all of the cooperative's.
+/// Pickups oldest first, optionally by status and by the China dates they opened (<c>from</c>, <c>to</c>). A courier
+/// sees the open ones and those it holds (consignee phone masked until it holds the pickup); a dispatcher sees all of
+/// the cooperative's; a clerk too (the workstation's 揽收 screen: status, courier, carrier), consignee phone masked.
 /// </summary>
 public static class ListPickups
 {
@@ -18,28 +20,39 @@ public static class ListPickups
 
     public static void Map(RouteGroupBuilder pickups)
     {
-        pickups.MapGet("/", List).RequireRoles(Roles.Dispatcher, Roles.Courier).WithName("ListPickups");
+        pickups.MapGet("/", List).RequireRoles(Roles.Dispatcher, Roles.Courier, Roles.Clerk).WithName("ListPickups");
         pickups.MapGet("/{id:guid}", Get).RequireRoles(Roles.Dispatcher, Roles.Courier).WithName("GetPickup");
         pickups.MapGet("/{id:guid}/boxes", Boxes).RequireRoles(Roles.Dispatcher, Roles.Courier).WithName("ListPickupBoxes");
     }
 
-    private static bool IsCourier(ClaimsPrincipal user) => !user.HasRole(Roles.Dispatcher) && !user.HasRole(Roles.Admin);
+    private static bool IsStaff(ClaimsPrincipal user) => user.HasRole(Roles.Dispatcher) || user.HasRole(Roles.Admin);
 
+    private static bool IsCourier(ClaimsPrincipal user) => !IsStaff(user) && !user.HasRole(Roles.Clerk);
+
+    /// <summary>The consignee's phone is for the dispatcher and the courier holding the pickup.</summary>
     private static Pickup Shown(Pickup p, ClaimsPrincipal user) =>
-        IsCourier(user) && p.CourierId != user.CourierId() ? p with { Phone = Privacy.MaskPhone(p.Phone) } : p;
+        !IsStaff(user) && (!IsCourier(user) || p.CourierId != user.CourierId()) ? p with { Phone = Privacy.MaskPhone(p.Phone) } : p;
 
-    private static async Task<Ok<Page<Pickup>>> List(string? status, int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<Page<Pickup>>> List(string? status, DateOnly? from, DateOnly? to, int? limit, string? after, Db db,
+        ClaimsPrincipal user, CancellationToken ct)
     {
-        new Validation().Check(status is null || Statuses.Contains(status), "status", $"must be one of: {string.Join(", ", Statuses)}").ThrowIfInvalid();
+        new Validation().Check(status is null || Statuses.Contains(status), "status", $"must be one of: {string.Join(", ", Statuses)}")
+            .Period(from, to).ThrowIfInvalid();
         var paging = Paging.From(limit, after);
         var rows = await db.QueryAsync<Pickup>(
             $"""
             select {PickupColumns} from pickups
             where cooperative_id = @Coop and (@Status::text is null or status = @Status)
               and (not @Courier or status = 'open' or courier_id = @CourierId)
+              and (@From::timestamptz is null or opened_at >= @From) and (@To::timestamptz is null or opened_at < @To)
               and (@AfterId::uuid is null or id > @AfterId)
             order by id limit @Fetch
-            """, new { Coop = user.CooperativeId(), Status = status, Courier = IsCourier(user), CourierId = user.CourierId(), paging.AfterId, paging.Fetch }, ct);
+            """, new
+            {
+                Coop = user.CooperativeId(), Status = status, Courier = IsCourier(user), CourierId = user.CourierId(), paging.AfterId, paging.Fetch,
+                From = from is { } f ? ChinaTime.StartOf(f) : (DateTimeOffset?)null,
+                To = to is { } t ? ChinaTime.StartOf(t.AddDays(1)) : (DateTimeOffset?)null,
+            }, ct);
         var page = paging.ToPage(rows, p => p.Id);
         return TypedResults.Ok(page with { Items = page.Items.Select(p => Shown(p, user)).ToList() });
     }

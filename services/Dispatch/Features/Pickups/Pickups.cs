@@ -19,7 +19,7 @@ public static class Pickups
         SchedulePickup.Map(pickups);
         CollectPickup.Map(pickups);
         ChooseCarrier.Map(pickups);
-        var shipments = api.MapGroup("/shipments").RequireRoles(Roles.Dispatcher, Roles.Courier).WithTags("Shipments");
+        var shipments = api.MapGroup("/shipments").RequireRoles(Roles.Dispatcher, Roles.Courier, Roles.Clerk).WithTags("Shipments");
         GetShipment.Map(shipments);
         return api;
     }
