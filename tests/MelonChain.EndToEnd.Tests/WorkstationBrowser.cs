@@ -84,10 +84,46 @@ public sealed class WorkstationBrowser(ChromeDriver driver, Uri gateway, string 
         })!;
     }
 
+    /// <summary>Sets a field as the clerk would pick it (a date, a choice) and tells Blazor it changed.</summary>
+    public void SetValue(string id, string value) =>
+        Driver.ExecuteScript("const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('change', { bubbles: true }));",
+            Visible(id), value);
+
+    /// <summary>
+    /// Presses a button that opens a document (labels, a statement) in a new tab, as the app does it (a blob: URL of
+    /// what it fetched with the clerk's token); keeps the document beside the screenshots (<c>journey-NN-step.pdf</c>:
+    /// headless Chromium draws no PDF viewer to photograph), returns its bytes and URL, and comes back to the app.
+    /// </summary>
+    public (byte[] Bytes, string Url) OpenDocument(string buttonId, string step)
+    {
+        var app = Driver.CurrentWindowHandle;
+        var before = Driver.WindowHandles.ToHashSet();
+        Visible(buttonId).Click();
+        var opened = Wait.Until(d => d.WindowHandles.FirstOrDefault(h => !before.Contains(h)))!;
+        Driver.SwitchTo().Window(opened);
+        try
+        {
+            var url = Wait.Until(d => d.Url.StartsWith("blob:") ? d.Url : null)!;
+            var dataUrl = (string)Driver.ExecuteScript("""
+                return fetch(location.href).then(r => r.blob()).then(b => new Promise(done => {
+                  const reader = new FileReader(); reader.onload = () => done(reader.result); reader.readAsDataURL(b); }));
+                """)!;
+            var bytes = Convert.FromBase64String(dataUrl[(dataUrl.IndexOf(',') + 1)..]);
+            Directory.CreateDirectory(ScreenshotFolder);
+            File.WriteAllBytes(Path.Combine(ScreenshotFolder, $"{journey}-{++_step:D2}-{step}.pdf"), bytes);
+            return (bytes, url);
+        }
+        finally
+        {
+            Driver.Close();
+            Driver.SwitchTo().Window(app);
+        }
+    }
+
     /// <summary>Follows the layout's link to a screen (the app's own navigation: no page load, so it works offline).</summary>
     public void Navigate(string href, string heading)
     {
-        Wait.Until(d => d.FindElements(By.CssSelector($"header a[href='{href}']")).FirstOrDefault(e => e.Displayed))!.Click();
+        Wait.Until(d => d.FindElements(By.CssSelector($"header a[href='{href}']")).FirstOrDefault(e => e.Displayed && e.Enabled))!.Click();
         Wait.Until(d => d.FindElements(By.TagName("h1")).FirstOrDefault(h => h.Text.Contains(heading)));
     }
 
