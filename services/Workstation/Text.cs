@@ -12,7 +12,7 @@ public static class Text
     public const string Role = "角色";
     public const string Subject = "工号";
     public const string DevSignInNote = "开发环境登录：选择合作社和角色，由网关签发令牌。";
-    public const string DevTokensOff = "此服务器未开启开发登录。正式环境的统一身份认证（OpenID Connect）尚未接入。";
+    public const string DevTokensOff = "此服务器未开启开发登录，请用统一身份认证登录。";
     public const string BadToken = "服务器返回的令牌无法识别。";
     public const string EmptyAnswer = "服务器没有返回内容。";
     public const string NetworkDown = "网络不通，未能连接服务器；请稍后重试（本次收货的幂等键已保留，重试不会重复登记）。";
@@ -46,6 +46,52 @@ public static class Text
     public const string GrossKgGrams = "毛重最多保留三位小数（精确到克）。";
     public const string CratesRange = "筐数必须是 0 到 500 之间的整数。";
     public const string CertificateNoWithoutCertificate = "未出示合格证时不填写编号。";
+
+    // ---- 统一身份认证 production sign-in (Pages/SignIn/Authentication.razor) ----
+    public const string OidcSignIn = "统一身份认证登录";
+    public const string OidcSignInNote = "使用本合作社的统一身份认证账号登录。";
+    public const string OidcRedirecting = "正在转到统一身份认证…";
+    public const string OidcCompleting = "正在完成登录…";
+    public const string OidcNotConfigured = "此服务器未配置统一身份认证。";
+    public const string OidcNoRole = "统一身份认证返回的令牌没有合作社或角色信息，请联系管理员。";
+    public const string SignedOut = "已退出。";
+    public static string OidcFailed(string? message) => $"统一身份认证登录失败：{message}";
+
+    // ---- 收购小票 the receipt slip (Pages/Slip) ----
+    public const string SlipTitle = "收购小票";
+    public const string SlipReceiptNo = "收货单号";
+    public const string SlipProvisionalNo = "临时单号";
+    public const string SlipNotSynced = "离线登记，尚未上传；联网后由服务器编正式单号。";
+    public const string SlipTime = "日期时间";
+    public const string SlipMemberNo = "社员号";
+    public const string SlipMemberName = "姓名";
+    public const string SlipClerk = "收货员";
+    public const string SlipQrAlt = "社员本人页面的二维码";
+    public const string SlipQrNote = "扫码查看您的交售、分级和结算";
+    public const string SlipNoQr = "本机暂无该社员的二维码，联网后可补打小票。";
+    public const string SlipPrint = "打印小票";
+    public const string SlipReprint = "补打小票";
+    public const string SlipPaperA6 = "A6 纸（不勾选为 80 毫米小票纸）";
+    public const string SlipBack = "继续收货";
+    public const string SlipLoading = "正在读取收货单…";
+    public const string SlipNotFound = "本机没有这张临时单。";
+    public const string SlipOffline = "网络不通，读不到这张收货单；请联网后重试。";
+
+    // ---- 电子秤 the scale on the receiving screen (Pages/Receiving/ScalePanel.razor) ----
+    public const string ScaleConnect = "连接电子秤";
+    public const string ScaleDisconnect = "断开电子秤";
+    public const string ScaleUnsupported = "此浏览器不能连接串口电子秤（需要电脑上的 Chrome 或 Edge），请手动输入毛重。";
+    public const string ScaleBaud = "波特率";
+    public const string ScaleWaiting = "等待电子秤数据…";
+    public const string ScaleStable = "稳定";
+    public const string ScaleUnstable = "不稳定";
+    public const string ScaleUseWeight = "使用此重量";
+    public const string ScaleOverload = "超载或仪表报错";
+    public const string ScaleGarbled = "数据有误（请检查串口线和波特率）";
+    public const string ScaleClosed = "电子秤已断开。";
+    public static string ScaleKg(decimal kg) => $"{kg:0.###} 公斤";
+    public static string ScaleNegative(decimal kg) => $"负重量 {kg:0.###} 公斤（请去皮或清零）";
+    public static string ScalePortFailed(string message) => $"串口出错：{message}";
 
     public static readonly IReadOnlyList<(string Code, string Name)> Roles =
     [

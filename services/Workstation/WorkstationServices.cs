@@ -1,6 +1,9 @@
 using MelonChain.Workstation.Api;
 using MelonChain.Workstation.Auth;
+using MelonChain.Workstation.Pages.Slip;
+using Microsoft.AspNetCore.Components.WebAssembly.Authentication;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MelonChain.Workstation;
 
@@ -21,6 +24,24 @@ public static class WorkstationServices
         services.AddScoped<CooperativeApi>();
         services.AddScoped<SalesApi>().AddScoped<SettlementApi>().AddScoped<DispatchApi>().AddScoped<RecallApi>().AddScoped<ProfileApi>();
         services.AddScoped<DevTokens>();
+        // Production sign-in: the options come from the Gateway (SignInChoices) when the sign-in page or the callback
+        // first needs them, before the framework's authentication service reads them.
+        services.AddSingleton<SignInChoices>();
+        services.AddOidcAuthentication(_ => { });
+        services.AddOptions<RemoteAuthenticationOptions<OidcProviderOptions>>().Configure<SignInChoices>((options, choices) =>
+        {
+            if (choices.Current is not { Oidc: true } c) return;
+            options.ProviderOptions.Authority = c.Authority;
+            options.ProviderOptions.ClientId = c.ClientId;
+            options.ProviderOptions.ResponseType = "code"; // the code flow; the framework adds PKCE
+            options.ProviderOptions.DefaultScopes.Clear();
+            foreach (var scope in c.Scopes) options.ProviderOptions.DefaultScopes.Add(scope);
+        });
+        services.AddScoped<OidcSignIn>();
+        // 收购小票 (Pages/Slip): the offline queue registers its own IProvisionalSlips (TryAdd keeps it).
+        services.TryAddScoped<IProvisionalSlips, NoProvisionalSlips>();
+        services.AddScoped<Slips>();
+        services.AddScoped<GrowerLinkCache>();
         return services;
     }
 }

@@ -60,6 +60,15 @@ public sealed record SettlementClosed(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
     Guid SettlementId, DateOnly From, DateOnly To, SettlementTotals Totals) : IEvent;
 
+/// <summary>
+/// A clerk decided a buyer's claim (理赔) on delivered boxes: <c>accepted</c> with a credit that lowers the pool's revenue
+/// (no more than asked), or <c>rejected</c> with a reason; <paramref name="CarrierLiable"/> says whether the carrier is
+/// asked to compensate.
+/// </summary>
+public sealed record ClaimDecided(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
+    Guid ClaimId, Guid OrderId, string Decision, long CreditFen, bool CarrierLiable, IReadOnlyList<string> TraceCodes) : IEvent;
+
 public sealed record PostalAddress(string Province, string City, string County, string Street);
 
 /// <summary>The texts a cooperative's 承诺达标合格证 carries: producer or collector, origin, contact, commitment basis.</summary>

@@ -43,3 +43,32 @@ public static class CancellationOutcomes
 
     public static bool ReleasesStock(string outcome) => outcome is PickupClosed or CarrierOrderCancelled;
 }
+
+/// <summary>
+/// One carrier order of a shipment has ended: every box in it was delivered, returned to the sender (退回) or lost
+/// (丢失: declared by the carrier). Published once per carrier order (<see cref="PartOutcomes"/>); a shipment of
+/// several carrier orders ends part by part, and the order's outcome is what its parts say.
+/// </summary>
+public sealed record ShipmentPartEnded(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
+    Guid ShipmentId, Guid OrderId, string CarrierOrderId, string MasterWaybillNo, string Outcome, DateTimeOffset EndedAt,
+    IReadOnlyList<string> TraceCodes) : IEvent;
+
+/// <summary>The carrier paid compensation for a carrier claim (lost or damaged in transit): it raises the pool's revenue.</summary>
+public sealed record CarrierCompensationPaid(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
+    Guid ShipmentId, Guid OrderId, Guid CarrierClaimId, string WaybillNo, long AmountFen, IReadOnlyList<string> TraceCodes) : IEvent;
+
+/// <summary>How a carrier order ends; every box of an order ends in one of these.</summary>
+public static class PartOutcomes
+{
+    public const string Delivered = "delivered";
+
+    /// <summary>退回: refused by the consignee or undeliverable, carried back to the cooperative.</summary>
+    public const string Returned = "returned";
+
+    /// <summary>丢失: the carrier declared it lost.</summary>
+    public const string Lost = "lost";
+
+    public static readonly IReadOnlyList<string> All = [Delivered, Returned, Lost];
+}

@@ -28,6 +28,7 @@ public static class EventCatalogue
         new(typeof(CancellationRequested), "cancellation-requested", ["dispatch-cancellation-requested"]),
         new(typeof(SettlementClosed), "settlement-closed", []),
         new(typeof(CooperativeProfileSaved), "cooperative-profile-saved", ["dispatch-cooperative-profile-saved", "tracking-cooperative-profile-saved"]),
+        new(typeof(ClaimDecided), "claim-decided", []),
         // ContractGrowing
         new(typeof(ContractSigned), "contract-signed", ["cooperative-contract-signed", "tracking-contract-signed"]),
         new(typeof(ContractAmended), "contract-amended", ["cooperative-contract-amended", "tracking-contract-amended"]),
@@ -40,6 +41,8 @@ public static class EventCatalogue
         new(typeof(ShipmentStatusChanged), "shipment-status-changed", ["tracking-shipment-status-changed"]),
         new(typeof(ShipmentDelivered), "shipment-delivered", ["cooperative-shipment-delivered", "tracking-shipment-delivered"]),
         new(typeof(CancellationAnswered), "cancellation-answered", ["cooperative-cancellation-answered"]),
+        new(typeof(ShipmentPartEnded), "shipment-part-ended", ["cooperative-shipment-part-ended", "tracking-shipment-part-ended"]),
+        new(typeof(CarrierCompensationPaid), "carrier-compensation-paid", ["cooperative-carrier-compensation-paid"]),
     ];
 
     private static readonly Dictionary<Type, Entry> ByType = Events.ToDictionary(e => e.Type);

@@ -65,6 +65,19 @@ public sealed class StubApi : HttpMessageHandler
         }
     }
 
+    // ---- the receipt slip (SlipTests) ----
+    /// <summary>Receipts the server holds, for GET /receipts/{id}.</summary>
+    public Dictionary<Guid, object> StoredReceipts { get; } = [];
+
+    /// <summary>What GET /growers/{id}/link answers for each member.</summary>
+    public static string LinkOf(CooperativeApi.Grower grower) => $"http://127.0.0.1:8080/grower/link-of-{grower.MemberNo}";
+
+    /// <summary>What the Gateway's GET /api/v1/workstation/sign-in answers: development (dev tokens) unless a test sets an authority.</summary>
+    public object SignInOptions { get; set; } = new { devTokens = true, authority = (string?)null, clientId = (string?)null, scopes = new[] { "openid", "profile" } };
+
+    /// <summary>True: every request fails as fetch does with no network (HttpRequestException), after being recorded.</summary>
+    public bool Offline { get; set; }
+
     /// <summary>The next POST /receipts gets this answer (then the default: 201 with a receipt echoing the request).</summary>
     public StubApi ThenReceipt(Func<SentRequest, HttpResponseMessage> answer)
     {
@@ -102,7 +115,16 @@ public sealed class StubApi : HttpMessageHandler
             request.Headers.TryGetValues(CooperativeApi.IdempotencyKeyHeader, out var keys) ? keys.Single() : null,
             request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
         lock (_sent) _sent.Add(sent);
+        if (Offline) throw new HttpRequestException("TypeError: Failed to fetch");
         if (Route(sent) is { } answer) return answer(sent);
+        if (sent.Method == HttpMethod.Get && sent.PathAndQuery == "/api/v1/workstation/sign-in")
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(SignInOptions) };
+        if (sent.Method == HttpMethod.Get && Growers.FirstOrDefault(g => sent.PathAndQuery == $"/api/v1/cooperative/growers/{g.Id}/link") is { } linked)
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new { url = LinkOf(linked) }) };
+        if (sent.Method == HttpMethod.Get && Growers.FirstOrDefault(g => sent.PathAndQuery == $"/api/v1/cooperative/growers/{g.Id}") is { } one)
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(one) };
+        if (sent.Method == HttpMethod.Get && StoredReceipts.FirstOrDefault(r => sent.PathAndQuery == $"/api/v1/cooperative/receipts/{r.Key}") is { Value: { } stored })
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(stored) };
         if (sent.Method == HttpMethod.Get && sent.PathAndQuery.StartsWith("/api/v1/cooperative/growers", StringComparison.Ordinal))
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(new { items = Growers, next = (string?)null }) };
         if (sent.Method == HttpMethod.Post && sent.PathAndQuery == "/api/v1/cooperative/receipts")
@@ -132,12 +154,45 @@ public abstract class WorkstationContext : BunitContext
         Services.AddWorkstation(new Uri("http://127.0.0.1:8080/app/"), () => Api);
     }
 
-    /// <summary>The browser's localStorage holds this token, as after signing in.</summary>
+    /// <summary>The tab's sessionStorage holds this token, as after signing in.</summary>
     protected void SignedInAs(string? role)
     {
-        var module = JSInterop.SetupModule("./js/token.js");
+        var module = TokenModule = JSInterop.SetupModule("./js/token.js");
         module.Setup<string?>("load").SetResult(role is null ? null : Tokens.For(role));
-        module.SetupVoid("save").SetVoidResult();
+        module.SetupVoid("save", _ => true).SetVoidResult();
         module.SetupVoid("clear").SetVoidResult();
+        SetUpSlipModule();
+        SerialModule = JSInterop.SetupModule("./js/serial.js");
+        SerialModule.Setup<bool>("supported").SetResult(WebSerial);
+        SerialModule.Setup<bool>("connect", _ => true).SetResult(true);
+        SerialModule.SetupVoid("disconnect").SetVoidResult();
+    }
+
+    /// <summary>The token's module (js/token.js): what the app kept in the tab's sessionStorage.</summary>
+    protected BunitJSModuleInterop TokenModule { get; private set; } = default!;
+
+    /// <summary>Whether the browser has Web Serial (js/serial.js supported); set before <see cref="SignedInAs"/>.</summary>
+    protected bool WebSerial { get; set; }
+
+    /// <summary>The scale's module (js/serial.js); a port picked by the clerk always opens.</summary>
+    protected BunitJSModuleInterop SerialModule { get; private set; } = default!;
+
+    /// <summary>The members' links kept on this device (js/slip.js loadLinks), as JSON; set before <see cref="SignedInAs"/>.</summary>
+    protected string? KeptLinksJson { get; set; }
+
+    /// <summary>The paper chosen on this device (js/slip.js paper); set before <see cref="SignedInAs"/>.</summary>
+    protected string? KeptPaper { get; set; }
+
+    /// <summary>The slip's module (js/slip.js): printing, the paper, and the members' links kept on the device.</summary>
+    protected BunitJSModuleInterop SlipModule { get; private set; } = default!;
+
+    private void SetUpSlipModule()
+    {
+        SlipModule = JSInterop.SetupModule("./js/slip.js");
+        SlipModule.Setup<string?>("loadLinks", _ => true).SetResult(KeptLinksJson);
+        SlipModule.Setup<string?>("paper").SetResult(KeptPaper);
+        SlipModule.SetupVoid("saveLinks", _ => true).SetVoidResult();
+        SlipModule.SetupVoid("setPaper", _ => true).SetVoidResult();
+        SlipModule.SetupVoid("print").SetVoidResult();
     }
 }

@@ -43,6 +43,28 @@ public sealed class CooperativeApi(HttpClient http)
         return growers;
     }
 
+    /// <summary>One receipt of the cooperative (404 for another's): a slip printed again.</summary>
+    public async Task<Receipt> ReceiptAsync(Guid id, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"{Prefix}/receipts/{id}", ct);
+        return await ApiJson.ReadAsync<Receipt>(response, ct);
+    }
+
+    public async Task<Grower> GrowerAsync(Guid id, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"{Prefix}/growers/{id}", ct);
+        return await ApiJson.ReadAsync<Grower>(response, ct);
+    }
+
+    private sealed record GrowerLink(string Url);
+
+    /// <summary>The grower's own page (<c>GET /growers/{id}/link</c>): the QR on their slips.</summary>
+    public async Task<string> GrowerLinkAsync(Guid growerId, CancellationToken ct = default)
+    {
+        using var response = await http.GetAsync($"{Prefix}/growers/{growerId}/link", ct);
+        return (await ApiJson.ReadAsync<GrowerLink>(response, ct)).Url;
+    }
+
     /// <summary>
     /// Records a delivery. The key is made when the clerk captures it and sent again with every retry of that capture,
     /// so an answer lost after the server committed replays the same receipt instead of recording it twice.

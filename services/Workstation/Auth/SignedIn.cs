@@ -3,10 +3,12 @@ using Microsoft.JSInterop;
 namespace MelonChain.Workstation.Auth;
 
 /// <summary>
-/// The token of whoever is signed in on this device, kept in the browser's localStorage (wwwroot/js/token.js) so a
-/// reload or a reopened tab at the weighing station stays signed in until the token's own expiry (8 hours, a shift).
-/// Where the token comes from is not its concern: <see cref="DevTokens"/> in Development; the OpenID Connect code
-/// flow with PKCE against <c>Auth:Authority</c> in Production will hand its token to <see cref="SignInAsync"/> too.
+/// The token of whoever is signed in on this device, kept in the tab's sessionStorage (wwwroot/js/token.js), never in
+/// localStorage nor in the offline queue (S14): a reload keeps the clerk signed in until the token's own expiry (8 hours,
+/// a shift), closing the tab signs them out, so the next person at a shared tablet starts at the sign-in page.
+/// Where the token comes from is not its concern: <see cref="DevTokens"/> in Development, the OpenID Connect code flow
+/// with PKCE against <c>Auth:Authority</c> in Production (Pages/SignIn/Authentication.razor); both hand it to
+/// <see cref="SignInAsync"/>.
 /// </summary>
 public sealed class SignedIn(IJSRuntime js, TimeProvider clock)
 {

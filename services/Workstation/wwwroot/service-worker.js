@@ -4,7 +4,7 @@
 // The API (/api/) is never cached: a receipt is either sent or queued by the app, never answered from a cache.
 const shell = 'melonchain-workstation-shell-v1';
 const framework = 'melonchain-workstation-framework-v1';
-const shellFiles = ['./', 'index.html', 'css/app.css', 'manifest.webmanifest', 'icon.svg', 'js/token.js', '_framework/blazor.webassembly.js'];
+const shellFiles = ['./', 'index.html', 'css/app.css', 'manifest.webmanifest', 'icon.svg', 'js/token.js', 'js/start.js', 'js/slip.js', 'js/serial.js', '_framework/blazor.webassembly.js'];
 
 self.addEventListener('install', event => {
     event.waitUntil(caches.open(shell).then(cache => cache.addAll(shellFiles)).then(() => self.skipWaiting()));
