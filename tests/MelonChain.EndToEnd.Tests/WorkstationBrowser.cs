@@ -91,10 +91,11 @@ public sealed class WorkstationBrowser(ChromeDriver driver, Uri gateway, string 
 
     /// <summary>
     /// Presses a button that opens a document (labels, a statement) in a new tab, as the app does it (a blob: URL of
-    /// what it fetched with the clerk's token); keeps the document beside the screenshots (<c>journey-NN-step.pdf</c>:
-    /// headless Chromium draws no PDF viewer to photograph), returns its bytes and URL, and comes back to the app.
+    /// what it fetched with the clerk's token); returns the tab's URL and the content type its document has (the
+    /// workstation's Content-Security-Policy keeps a script from reading the blob back, and headless Chromium draws
+    /// no PDF viewer to photograph), and comes back to the app.
     /// </summary>
-    public (byte[] Bytes, string Url) OpenDocument(string buttonId, string step)
+    public (string Url, string ContentType) OpenDocument(string buttonId)
     {
         var app = Driver.CurrentWindowHandle;
         var before = Driver.WindowHandles.ToHashSet();
@@ -104,20 +105,46 @@ public sealed class WorkstationBrowser(ChromeDriver driver, Uri gateway, string 
         try
         {
             var url = Wait.Until(d => d.Url.StartsWith("blob:") ? d.Url : null)!;
-            var dataUrl = (string)Driver.ExecuteScript("""
-                return fetch(location.href).then(r => r.blob()).then(b => new Promise(done => {
-                  const reader = new FileReader(); reader.onload = () => done(reader.result); reader.readAsDataURL(b); }));
-                """)!;
-            var bytes = Convert.FromBase64String(dataUrl[(dataUrl.IndexOf(',') + 1)..]);
-            Directory.CreateDirectory(ScreenshotFolder);
-            File.WriteAllBytes(Path.Combine(ScreenshotFolder, $"{journey}-{++_step:D2}-{step}.pdf"), bytes);
-            return (bytes, url);
+            var type = Wait.Until(_ => Driver.ExecuteScript("return document.readyState === 'complete' ? document.contentType : null;") as string)!;
+            return (url, type);
         }
         finally
         {
             Driver.Close();
             Driver.SwitchTo().Window(app);
         }
+    }
+
+    /// <summary>Keeps a document beside the screenshots, as <c>journey-NN-step.pdf</c>.</summary>
+    public void Keep(byte[] document, string step)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        File.WriteAllBytes(Path.Combine(ScreenshotFolder, $"{journey}-{++_step:D2}-{step}.pdf"), document);
+    }
+
+    /// <summary>
+    /// The text of the QR an <c>&lt;img&gt;</c> shows, read from the pixels the browser decoded: drawn on a canvas
+    /// (enlarged without smoothing, on a white margin), turned grey, and read by ZXing.
+    /// </summary>
+    public string? DecodeQr(string imageId)
+    {
+        var drawn = (IReadOnlyList<object>)Driver.ExecuteScript("""
+            const img = arguments[0], scale = Math.max(1, Math.ceil(400 / img.naturalWidth)), margin = 40;
+            const w = img.naturalWidth * scale + 2 * margin, h = img.naturalHeight * scale + 2 * margin;
+            const canvas = document.createElement('canvas'); canvas.width = w; canvas.height = h;
+            const ctx = canvas.getContext('2d'); ctx.imageSmoothingEnabled = false;
+            ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, w, h);
+            ctx.drawImage(img, margin, margin, img.naturalWidth * scale, img.naturalHeight * scale);
+            const rgba = ctx.getImageData(0, 0, w, h).data, grey = new Uint8Array(w * h);
+            for (let i = 0; i < grey.length; i++) grey[i] = (rgba[4 * i] * 299 + rgba[4 * i + 1] * 587 + rgba[4 * i + 2] * 114) / 1000;
+            let text = ''; for (let i = 0; i < grey.length; i += 8192) text += String.fromCharCode(...grey.subarray(i, i + 8192));
+            return [w, h, btoa(text)];
+            """, Wait.Until(d => d.FindElements(By.Id(imageId)).FirstOrDefault(e => e.Displayed
+                && Driver.ExecuteScript("return arguments[0].complete && arguments[0].naturalWidth > 0;", e) is true)))!;
+        var (width, height) = (Convert.ToInt32(drawn[0]), Convert.ToInt32(drawn[1]));
+        var grey = Convert.FromBase64String((string)drawn[2]);
+        return new ZXing.QrCode.QRCodeReader().decode(new ZXing.BinaryBitmap(new ZXing.Common.HybridBinarizer(
+            new ZXing.RGBLuminanceSource(grey, width, height, ZXing.RGBLuminanceSource.BitmapFormat.Gray8))))?.Text;
     }
 
     /// <summary>Follows the layout's link to a screen (the app's own navigation: no page load, so it works offline).</summary>

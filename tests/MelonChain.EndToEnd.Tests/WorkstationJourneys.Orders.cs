@@ -48,8 +48,8 @@ public sealed partial class WorkstationJourneys
         Assert.StartsWith("SX-HGZ-", certificateNo);
         browser.Wait.Until(d => d.FindElements(By.Id("detailStatus")).FirstOrDefault(e => e.GetAttribute("data-status") == "packed"));
         browser.Screenshot("packed", show: "packed");
-        var labels = browser.OpenDocument("labels", "labels-pdf");
-        Assert.Equal("%PDF-"u8.ToArray(), labels.Bytes[..5]);
+        var labels = browser.OpenDocument("labels");
+        Assert.Equal("application/pdf", labels.ContentType);
         Assert.StartsWith("blob:" + f.System.Gateway.GetLeftPart(UriPartial.Authority), labels.Url);
 
         var order = await f.Clerk.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{orderId}");
@@ -57,8 +57,10 @@ public sealed partial class WorkstationJourneys
         Assert.Equal(buyerId, order.GetProperty("buyerId").GetGuid());
         var traceCodes = order.GetProperty("boxes").EnumerateArray().Select(b => b.GetProperty("traceCode").GetString()!).ToList();
         Assert.Equal(2, traceCodes.Count);
-        // The labels the clerk opened are this order's: their first box's QR leads to its trace page on this Gateway.
-        var (_, pgm) = await LabelImage.RenderFirstPageAsync(labels.Bytes);
+        // The order's labels (the PDF that tab showed): their first box's QR leads to its trace page on this Gateway.
+        var labelsPdf = await f.Clerk.GetByteArrayAsync($"/api/v1/cooperative/orders/{orderId}/labels.pdf");
+        browser.Keep(labelsPdf, "labels");
+        var (_, pgm) = await LabelImage.RenderFirstPageAsync(labelsPdf);
         Assert.Equal(new Uri(f.System.Gateway, $"/trace/{traceCodes[0]}").ToString(), LabelImage.DecodeQr(pgm));
         var pickupId = await f.Scenario.AcceptPickupAsync(orderId);
         await f.Scenario.CollectAsync(pickupId, traceCodes);
@@ -74,10 +76,11 @@ public sealed partial class WorkstationJourneys
         var statement = browser.Wait.Until(d => d.FindElements(By.CssSelector($"#statements tr[data-grower-id='{grower.Id}']")).FirstOrDefault())!;
         Assert.Contains(grower.MemberNo, statement.Text);
         browser.Screenshot("settled", show: "settlement");
-        var pdf = browser.OpenDocument($"statement-{grower.Id}", "statement-pdf");
-        Assert.Equal("%PDF-"u8.ToArray(), pdf.Bytes[..5]);
+        var pdf = browser.OpenDocument($"statement-{grower.Id}");
+        Assert.Equal("application/pdf", pdf.ContentType);
 
         var settlementId = Guid.Parse(browser.Visible("settlement").GetAttribute("data-settlement-id")!);
+        browser.Keep(await f.Clerk.GetByteArrayAsync($"/api/v1/cooperative/settlements/{settlementId}/statements/{grower.Id}.pdf"), "statement");
         var settled = await f.Clerk.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/settlements/{settlementId}");
         Assert.Contains(settled.GetProperty("statements").EnumerateArray(), s => s.GetProperty("growerId").GetGuid() == grower.Id);
         Assert.Equal("settled", (await f.Clerk.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{orderId}")).GetProperty("status").GetString());
