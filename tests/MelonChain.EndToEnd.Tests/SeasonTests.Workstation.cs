@@ -16,7 +16,7 @@ public partial class SeasonTests
     {
         await Chromium.EnsureInstalledAsync();
         var driver = Chromium.Start();
-        driver.Manage().Window.Size = new System.Drawing.Size(1024, 720);
+        driver.Manage().Window.Size = new System.Drawing.Size(1280, 720);
         using var browser = new WorkstationBrowser(driver, f.System.Gateway, "readme");
 
         browser.Open("/app/");
