@@ -290,12 +290,14 @@ case "${1:-}" in
 
 MelonChain is up.
   Gateway + Swagger UI   http://127.0.0.1:8080/swagger   ($REPLICAS replica(s) of every service behind it)
-  Workstation            http://127.0.0.1:8080/app/      (合作社工作台: sign in as shangxiang's clerk)
   Dev token              curl -s -X POST http://127.0.0.1:8080/api/v1/dev/tokens -H 'Content-Type: application/json' \\
                            -d '{"role":"clerk","subject":"clerk-1","cooperativeId":"shangxiang"}'
   RabbitMQ management    http://127.0.0.1:$RABBIT_MGMT_PORT (guest/guest)
   Logs                   $LOCAL/logs/
 Stop with: deploy/dev.sh down
+
+The clerk's workstation (合作社工作台), signed in as Shangxiang's clerk (the sign-in form comes filled):
+  http://127.0.0.1:8080/app/
 MSG
     ;;
   down) stop_services; stop_rabbitmq; stop_postgres; log "stopped" ;;

@@ -99,7 +99,9 @@ public static class Bench
         var p6 = new Bar("P6", "each service: start-up and idle memory", "ready in < 1.5 s, < 120 MB resident when idle");
         var p7 = new Bar("P7", "the Gateway hop", "any request through the Gateway ≥ 70% of the same request sent to the service directly");
         var p8 = new Bar("P8", "recall", "trace-forward of one grower over a 1,000,000-receipt season < 500 ms");
-        report.Bars.AddRange([p1, p2, p3, p4, p5, p6, p7, p8]);
+        var p9 = new Bar("P9", "workstation: first visit and from cache", "first visit ≤ 3 MB transferred (compressed) and usable ≤ 3 s on a throttled 4G profile (10 Mbit/s, 40 ms); from cache ≤ 1 s");
+        var p10 = new Bar("P10", "workstation: offline sync", "300 receipts captured offline are all recorded once within 30 s of the network's return");
+        report.Bars.AddRange([p1, p2, p3, p4, p5, p6, p7, p8, p9, p10]);
 
         await using var vhost = await TestVirtualHost.CreateAsync("bench");
         MelonSystem? system = null;
@@ -123,6 +125,8 @@ public static class Bench
             await Guard(p3, () => scenarios.ShipmentAsync(p3, before));
             await Guard(p4, () => scenarios.QuoteAsync(p4, before));
             await Guard(p7, () => scenarios.GatewayHopAsync(p7));
+            await Guard(p9, () => Workstation.FirstVisitAsync(context, p9));
+            await Guard(p10, () => Workstation.OfflineSyncAsync(context, p10));
             await Guard(p5, () => Settlement.RunAsync(context, p5, p8));
 
             BenchContext.Log("raw limits (after)");

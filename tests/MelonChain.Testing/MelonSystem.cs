@@ -65,8 +65,9 @@ public sealed class MelonSystem : IAsyncDisposable
                 foreach (var replica in system.Replicas(service))
                     system["Gateway"].Configure($"ReverseProxy:Clusters:{cluster}:Destinations:{(replica.Replica == 1 ? "local" : $"replica{replica.Replica}")}:Address",
                         replica.BaseAddress.ToString());
-            // Labels' QR codes and the trace page's QR point at this system's Gateway.
+            // Labels' QR codes, the trace page's QR and the growers' own links point at this system's Gateway.
             system.Configure("Cooperative", "Documents:PublicTraceBaseUrl", system["Gateway"].BaseAddress.ToString());
+            system.Configure("Cooperative", "GrowerPage:PublicBaseUrl", system["Gateway"].BaseAddress.ToString());
             system.Configure("Tracking", "Tracking:PublicBaseUrl", system["Gateway"].BaseAddress.ToString());
             system.Configure("Dispatch", "Dispatch:CarrierBaseUrl", system["CarrierSimulator"].BaseAddress.ToString());
             system["CarrierSimulator"].Configure("Simulator:RoutePushUrl", new Uri(replicas > 1 ? system.Gateway : system["Dispatch"].BaseAddress,

@@ -24,6 +24,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
     public int? ProcessId => _process?.Id;
 
+    /// <summary>
+    /// The folder its <c>MelonChain.&lt;Service&gt;.dll</c> runs from: the build (<c>services/&lt;Service&gt;/bin/&lt;Configuration&gt;/net10.0</c>)
+    /// unless set, for the next start, to a <c>dotnet publish</c> output (what the images run: the benchmark's P9
+    /// measures the Gateway's published, trimmed and compressed workstation).
+    /// </summary>
+    public string Folder { get; set; }
+
     /// <summary>From process start to the first ready answer, at the last start (the benchmark's P6).</summary>
     public TimeSpan? StartupTime { get; private set; }
 
@@ -32,6 +39,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         Name = name;
         Replica = replica;
         Port = Cli.FreePort();
+        Folder = Path.Combine(Repository.Root, "services", name, "bin", Repository.Configuration, "net10.0");
         _environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -54,7 +62,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public async Task StartAsync(TimeSpan? timeout = null)
     {
         if (IsRunning) return;
-        var dll = Path.Combine(Repository.Root, "services", Name, "bin", Repository.Configuration, "net10.0", $"MelonChain.{Name}.dll");
+        var dll = Path.Combine(Folder, $"MelonChain.{Name}.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"{Name} is not built: {dll}");
         var start = new ProcessStartInfo("dotnet")
         {
