@@ -6,11 +6,6 @@ namespace MelonChain.EndToEnd.Tests;
 public sealed partial class WorkstationJourneys
 {
     /// <summary>
-    /// Journeys 1 and 2 drive the offline queue and the 挑选 grading screen (#queueCount, #offlineBadge, /app/grading,
-    /// /app/queue), which are not on main yet; both pass on main merged with that work. Remove the Skip when it lands.
-    /// </summary>
-
-    /// <summary>
     /// Journey 2. The village's line drops (Chromium's network emulation offline, and the Gateway stopped, so nothing
     /// — not even the service worker — reaches the server): the clerk captures 5 receipts and grades 2 of them, and a
     /// third grading whose shrink the server will refuse (the limit could not be read offline); the page is reloaded
