@@ -135,15 +135,6 @@ public static class Workstation
     }
 
     /// <summary>
-    /// Whether the workstation has its offline capture queue yet (a screen showing <c>#queueCount</c>): until it does,
-    /// P10 has nothing to measure and says so ("not measurable yet") instead of a verdict.
-    /// </summary>
-    public static bool HasOfflineQueue { get; } = Directory
-        .EnumerateFiles(Path.Combine(Repository.Root, "services", "Workstation"), "*.razor", SearchOption.AllDirectories)
-        .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
-        .Any(f => File.ReadAllText(f).Contains("id=\"queueCount\""));
-
-    /// <summary>
     /// P10: the clerk captures receipts on the receiving screen with the network cut (Chromium's network emulation:
     /// the page's requests fail and it hears <c>offline</c>), 300 of them (5 in smoke); the network returns and the
     /// queue sends them. Measured: from the network's return until the queue count shows 0 (polled every 50 ms);
@@ -151,11 +142,6 @@ public static class Workstation
     /// </summary>
     public static async Task OfflineSyncAsync(BenchContext context, Bar bar)
     {
-        if (!HasOfflineQueue)
-        {
-            bar.NotJudged = "not measurable yet: the workstation has no offline capture queue (no screen shows #queueCount)";
-            return;
-        }
         await Chromium.EnsureInstalledAsync();
         var count = context.Options.Smoke ? 5 : 300;
         using var driver = Browser();
