@@ -41,7 +41,7 @@ public class PartOutcomeTests(PartOutcomeFixture f) : IClassFixture<PartOutcomeF
         (await f.Events.PeekAsync("ShipmentPartEnded")).Where(e => e.GetProperty("shipmentId").GetGuid() == shipmentId).ToList();
 
     private async Task<List<JsonElement>> OverdueAsync(HttpClient client) =>
-        (await client.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/overdue-parts")).GetProperty("items").EnumerateArray().ToList();
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/dispatch/overdue-parts?limit=500")).GetProperty("items").EnumerateArray().ToList();
 
     private HttpClient Clerk => f.Dispatch.As(Roles.Clerk, "clerk-1");
 
