@@ -200,4 +200,23 @@ public class PartOutcomeTests(PartOutcomeFixture f) : IClassFixture<PartOutcomeF
         Assert.Equal((30_000L, master, shipmentId), (e.GetProperty("amountFen").GetInt64(), e.GetProperty("waybillNo").GetString(), e.GetProperty("shipmentId").GetGuid()));
         Assert.Equal(claim.GetProperty("traceCodes").EnumerateArray().Select(c => c.GetString()), e.GetProperty("traceCodes").EnumerateArray().Select(c => c.GetString()));
     }
+
+    [Fact]
+    public async Task A_JD_carrier_order_returned_to_the_sender_ends_returned_through_the_traces_Dispatch_pulls()
+    {
+        var (pickupId, orderId, codes) = await f.OpenPickupAsync(2, carrier: "jd");
+        await f.CourierA.PostAsync($"/api/v1/dispatch/pickups/{pickupId}/accept", null);
+        var (response, _) = await f.CollectWithRetriesAsync(f.CourierA, pickupId, codes);
+        var shipment = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var shipmentId = shipment.GetProperty("id").GetGuid();
+        var master = shipment.GetProperty("masterWaybillNo").GetString()!;
+
+        await SetFateAsync(master, "returned");
+        await AdvanceClockAsync(200);
+
+        var part = Assert.Single(await Eventually.Until(() => PartsEndedAsync(shipmentId), e => e.Count > 0, TimeSpan.FromSeconds(60), "the JD part ended"));
+        Assert.Equal(("returned", master, orderId), (part.GetProperty("outcome").GetString(), part.GetProperty("masterWaybillNo").GetString(), part.GetProperty("orderId").GetGuid()));
+        Assert.Equal(codes.Order(), part.GetProperty("traceCodes").EnumerateArray().Select(c => c.GetString()!).Order());
+        Assert.Equal("退回", (await f.ShipmentAsync(shipmentId)).GetProperty("timeline").EnumerateArray().Last().GetProperty("carrierCode").GetString());
+    }
 }
