@@ -5,7 +5,7 @@ namespace MelonChain.Dispatch.Features.Claims;
 
 /// <summary>
 /// The carrier's claim desk (理赔). SF's and JD's published open-platform samples show no claim call, so both are
-/// reached the same way, as JSON at the carrier's base URL (<c>Carrier:{carrier}:BaseUrl</c>): <c>POST claims</c>
+/// reached the same way, as JSON at the carrier's base URL (<c>Dispatch:CarrierBaseUrl</c>, else <c>Carrier:{carrier}:BaseUrl</c>, as the adapters): <c>POST claims</c>
 /// files (our claim id makes a repeat answer the same) and <c>GET claims/{claimNo}</c> says accepted, refused or paid.
 /// Carrier trouble is a <see cref="CarrierUnavailableException"/>: the worker tries again later.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class CarrierClaimDesk(IHttpClientFactory clients, IConfiguration 
     public sealed record Answer(string ClaimNo, string Status, string? Refusal, long? PaidFen);
 
     private Uri BaseOf(string carrier) =>
-        new(config[$"Carrier:{carrier}:BaseUrl"] ?? config["Dispatch:CarrierBaseUrl"] ?? "http://127.0.0.1:8089/");
+        new(config["Dispatch:CarrierBaseUrl"] ?? config[$"Carrier:{carrier}:BaseUrl"] ?? "http://127.0.0.1:8089/");
 
     public async Task<Answer> FileAsync(string carrier, Guid claimId, string waybillNo, string reason, long amountFen, CancellationToken ct) =>
         await CallAsync(() => clients.CreateClient(Client).PostAsJsonAsync(new Uri(BaseOf(carrier), "claims"),
