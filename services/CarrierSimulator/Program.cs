@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("carrier-simulator", migrations: null);
 builder.Services.AddSingleton<OrderBook>();
 builder.Services.AddSingleton<FaultSwitch>();
+builder.Services.AddSingleton<ClaimDesk>();
 builder.Services.AddHttpClient(RoutePlayer.PushClient, c => c.Timeout = TimeSpan.FromSeconds(5));
 builder.Services.AddHostedService<RoutePlayer>();
 
@@ -16,6 +17,7 @@ app.UseServiceDefaults();
 app.MapSfGateway();
 app.MapJdGateway();
 app.MapAdmin();
+ClaimDesk.Map(app);
 
 app.Run();
 

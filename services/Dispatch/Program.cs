@@ -2,6 +2,8 @@ using MelonChain.Dispatch.Consumers;
 using MelonChain.Dispatch.Features.Accounts;
 using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Dispatch.Features.Carrier;
+using MelonChain.Dispatch.Features.Claims;
+using MelonChain.Dispatch.Features.Outcomes;
 using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Dispatch.Features.Rates;
 using MelonChain.Dispatch.Features.Routes;
@@ -27,7 +29,11 @@ builder.Services.AddSingleton(new RetentionRule("unmatched_route_records", "rece
 builder.Services.AddSingleton<CancellationSignal>();
 builder.Services.AddHostedService<CancellationWorker>();
 builder.Services.AddHealthChecks().AddCheck<CancellationHealthCheck>("carrier-cancellations", HealthStatus.Degraded, ["ready"]);
+builder.Services.AddHealthChecks().AddCheck<OverduePartsHealthCheck>("overdue-carrier-orders", HealthStatus.Degraded, ["ready"]);
 builder.Services.AddHostedService<DisplacedAccounts>();
+builder.Services.AddHttpClient(CarrierClaimDesk.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
+builder.Services.AddSingleton<CarrierClaimDesk>();
+builder.Services.AddHostedService<CarrierClaimWorker>();
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -37,6 +43,8 @@ api.MapCarrierAccounts();
 api.MapRates();
 api.MapPickups();
 api.MapRoutes();
+OverdueParts.Map(api);
+api.MapCarrierClaims();
 
 app.Run();
 

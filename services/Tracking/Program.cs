@@ -13,6 +13,7 @@ builder.AddMessaging("tracking", bus =>
     bus.AddConsumer<ShipmentBookedConsumer>();
     bus.AddConsumer<ShipmentStatusChangedConsumer>();
     bus.AddConsumer<ShipmentDeliveredConsumer>();
+    bus.AddConsumer<ShipmentPartEndedConsumer>();
     bus.AddConsumer<OrderCancelledConsumer>();
     bus.AddConsumer<ContractSignedConsumer>();
     bus.AddConsumer<ContractAmendedConsumer>();

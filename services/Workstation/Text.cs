@@ -327,7 +327,7 @@ public static class Text
     public static string ShipmentStatusName(string status) => status switch
     {
         "booked" => "已下单", "picked_up" => "已揽件", "in_transit" => "运输中", "out_for_delivery" => "派送中", "delivered" => "已签收",
-        "delivery_failed" => "派送失败", "return_to_sender" => "退回", "cancelled" => "已取消", _ => status,
+        "delivery_failed" => "派送失败", "return_to_sender" => "退回", "lost" => "丢失", "cancelled" => "已取消", _ => status,
     };
 
     public static string CarrierName(string carrier) => carrier switch { "sf" => "顺丰", "jd" => "京东物流", _ => carrier };

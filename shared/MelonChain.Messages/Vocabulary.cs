@@ -104,11 +104,14 @@ public static class ShipmentStatuses
     public const string DeliveryFailed = "delivery_failed";
     public const string DeliveryDelayed = "delivery_delayed";
     public const string ReturnToSender = "return_to_sender";
+
+    /// <summary>丢失: the carrier declared the parcels lost.</summary>
+    public const string Lost = "lost";
     public const string Cancelled = "cancelled";
     public const string Unknown = "unknown";
 
     public static readonly IReadOnlyList<string> All =
-        [Pending, PickedUp, InTransit, OutForDelivery, Delivered, DeliveryFailed, DeliveryDelayed, ReturnToSender, Cancelled, Unknown];
+        [Pending, PickedUp, InTransit, OutForDelivery, Delivered, DeliveryFailed, DeliveryDelayed, ReturnToSender, Lost, Cancelled, Unknown];
 }
 
 /// <summary>Business dates and carrier times are China time (Asia/Shanghai, UTC+8 all year).</summary>

@@ -116,4 +116,31 @@ public class CarrierSimulatorTests(LoneSimulator sim) : IClassFixture<LoneSimula
 
         Assert.Empty(routes); // 1 simulated hour is 150 real seconds on this simulator
     }
+
+    [Fact]
+    public async Task A_returned_fate_plays_the_return_route_and_a_lost_one_stops_scanning_until_the_carrier_declares_it_lost()
+    {
+        var returned = await Carrier().BookAsync(Booking("MC-SIM-" + Guid.NewGuid().ToString("N"), 2), CancellationToken.None);
+        var lost = await Carrier().BookAsync(Booking("MC-SIM-" + Guid.NewGuid().ToString("N"), 1), CancellationToken.None);
+
+        var byChild = await sim.Host.Admin.PostAsJsonAsync($"/admin/waybills/{returned.WaybillNos[1]}/fate", new { fate = "returned" });
+        var toLost = await sim.Host.Admin.PostAsJsonAsync($"/admin/waybills/{lost.MasterWaybillNo}/fate", new { fate = "lost" });
+        var stolen = await sim.Host.Admin.PostAsJsonAsync($"/admin/waybills/{lost.MasterWaybillNo}/fate", new { fate = "stolen" });
+        var unknown = await sim.Host.Admin.PostAsJsonAsync("/admin/waybills/SF0000000000000/fate", new { fate = "lost" });
+        var badClock = await sim.Host.Admin.PostAsJsonAsync("/admin/clock", new { advanceHours = -1 });
+        var clock = await sim.Host.Admin.PostAsJsonAsync("/admin/clock", new { advanceHours = 200 });
+        var returnRoute = await Carrier().RoutesAsync([returned.MasterWaybillNo], CancellationToken.None);
+        var lostRoute = await Carrier().RoutesAsync([lost.MasterWaybillNo], CancellationToken.None);
+        var again = await sim.Host.Admin.PostAsJsonAsync($"/admin/waybills/{lost.MasterWaybillNo}/fate", new { fate = "delivered" });
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity, HttpStatusCode.NotFound, HttpStatusCode.UnprocessableEntity, HttpStatusCode.OK),
+            (byChild.StatusCode, toLost.StatusCode, stolen.StatusCode, unknown.StatusCode, badClock.StatusCode, clock.StatusCode));
+        // Jiangmen → Beijing: picked up, through Guangzhou, out for delivery, refused (70), sent back (99), signed by the sender (648).
+        Assert.Equal(["50", "30", "31", "36", "31", "44", "70", "99", "648"], returnRoute.OrderBy(r => r.At).Select(r => r.CarrierCode));
+        Assert.Equal("return_to_sender", returnRoute.OrderBy(r => r.At).Last().Status);
+        Assert.Equal(["50", "30", "LOST"], lostRoute.OrderBy(r => r.At).Select(r => r.CarrierCode));
+        Assert.Equal("lost", lostRoute.OrderBy(r => r.At).Last().Status);
+        Assert.True(lostRoute.Max(r => r.At) - lostRoute.Min(r => r.At) >= TimeSpan.FromDays(7));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode); // its route has ended: the fate stands
+    }
 }

@@ -294,7 +294,7 @@ public sealed class EventCounter
         DefaultRequestHeaders = { Authorization = new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))) },
     };
 
-    public static readonly string[] Types = ["PickupScheduled", "ShipmentBooked", "ShipmentStatusChanged", "ShipmentDelivered", "CancellationAnswered"];
+    public static readonly string[] Types = ["PickupScheduled", "ShipmentBooked", "ShipmentStatusChanged", "ShipmentDelivered", "CancellationAnswered", "ShipmentPartEnded", "CarrierCompensationPaid"];
 
     private readonly string _vhost;
 

@@ -45,6 +45,7 @@ public class JdProtocolTests
     [InlineData("妥投", ShipmentStatuses.Delivered)]
     [InlineData("拒收", ShipmentStatuses.DeliveryFailed)]
     [InlineData("退回", ShipmentStatuses.ReturnToSender)]
+    [InlineData("丢失", "lost")]
     [InlineData("客户咨询", null)]
     public void Trace_states_map_to_statuses(string title, string? status) => Assert.Equal(status, JdProtocol.StatusOf(title));
 }

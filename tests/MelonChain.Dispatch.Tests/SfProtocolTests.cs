@@ -40,6 +40,8 @@ public class SfProtocolTests
     [InlineData("8000", "delivered")]
     [InlineData("70", "delivery_failed")]
     [InlineData("648", "return_to_sender")]
+    [InlineData("99", "return_to_sender")]
+    [InlineData("LOST", "lost")]
     [InlineData("12345", null)]
     public void Op_codes_map_to_statuses(string opCode, string? status) => Assert.Equal(status, SfProtocol.StatusOf(opCode));
 

@@ -56,6 +56,7 @@ public static class ValidRequests
         ["POST /api/v1/dispatch/pickups/{id}/schedule"] = _ => Obj(new { windowStart = DateTimeOffset.UtcNow.AddHours(2), windowEnd = DateTimeOffset.UtcNow.AddHours(4) }),
         ["POST /api/v1/dispatch/pickups/{id}/collect"] = f => Obj(new { traceCodes = new[] { f.TraceCode } }),
         ["PUT /api/v1/dispatch/pickups/{id}/carrier"] = _ => Obj(new { carrier = "jd", product = "jd_cold" }),
+        ["POST /api/v1/dispatch/shipments/{id}/carrier-claims"] = f => Obj(new { waybillNo = f.MasterWaybillNo, reason = "damaged", amountFen = 1000 }),
         // Redelivers every dead letter of the caller's cooperative: none in the seeded system, so nothing moves.
         ["POST /api/v1/cooperative/admin/dead-letters/redeliver"] = _ => [],
         ["POST /api/v1/growing/admin/dead-letters/redeliver"] = _ => [],

@@ -213,7 +213,8 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
         await using var connection = f.Db.Open();
         var parts = new List<string>();
         foreach (var (table, key) in new[] { ("shipments", "order_id"), ("boxes", "trace_code"), ("waybills", "waybill_no"),
-                     ("timeline", "event_id"), ("contracts", "contract_id"), ("seedling_issues", "event_id") })
+                     ("timeline", "event_id"), ("contracts", "contract_id"), ("seedling_issues", "event_id"),
+                     ("box_outcomes", "trace_code") })
         {
             await using var command = new Npgsql.NpgsqlCommand($"select coalesce(json_agg(t order by {key})::text, '[]') from {table} t", connection);
             parts.Add($"{table}: {await command.ExecuteScalarAsync()}");

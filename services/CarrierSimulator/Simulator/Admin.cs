@@ -25,7 +25,28 @@ public static class Admin
                     due = book.Due(o), request = o.Booking.Request,
                 })
                 : Results.NotFound());
+        // How a carrier order ends, named by any of its waybills: delivered, returned (the return route is played) or lost
+        // (scanning stops; the carrier declares it lost a week after pickup).
+        admin.MapPost("/waybills/{waybillNo}/fate", (string waybillNo, FateRequest request, OrderBook book) =>
+        {
+            if (request.Fate is null || !Fates.All.Contains(request.Fate))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["fate"] = [$"One of {string.Join(", ", Fates.All)}."] }, statusCode: 422);
+            if (book.ByWaybill(waybillNo) is not { } order)
+                return Results.NotFound();
+            return book.SetFate(order, request.Fate)
+                ? Results.Ok(new { order.Carrier, order.OrderId, waybills = order.Waybills, fate = order.Fate })
+                : Results.Problem(statusCode: 409, title: "Conflict", detail: "The order's route has already ended.", extensions: new Dictionary<string, object?> { ["code"] = "already-ended" });
+        });
+        // Moves the simulated clock forward for every order booked so far: due records are pushed (SF) or answered (JD) at once.
+        admin.MapPost("/clock", (ClockRequest request, OrderBook book) =>
+            request.AdvanceHours is > 0 and <= 24 * 60
+                ? Results.Ok(new { advancedHours = book.Advance(TimeSpan.FromHours(request.AdvanceHours)).TotalHours })
+                : Results.ValidationProblem(new Dictionary<string, string[]> { ["advanceHours"] = ["Between 0 (exclusive) and 1440 hours."] }, statusCode: 422));
         admin.MapGet("/orders", (OrderBook book) =>
             TypedResults.Ok(book.All().Select(o => new { o.Carrier, o.OrderId, o.Parcels, o.Cancelled })));
     }
 }
+
+public sealed record FateRequest(string? Fate);
+
+public sealed record ClockRequest(double AdvanceHours);

@@ -12,7 +12,8 @@ public sealed record Booking(
     string Carrier, string OrderId, string Product, int Parcels, long TotalGrams, long VolumeCm3,
     string SenderCity, string SenderAddress, string ReceiverCity, DateTimeOffset? PickupFrom, string Request);
 
-public sealed class SimOrder(Booking booking, IReadOnlyList<string> waybills, DateTimeOffset bookedAt, TimeSpan pickupOffset, IReadOnlyList<PlannedRoute> plan)
+public sealed class SimOrder(Booking booking, IReadOnlyList<string> waybills, DateTimeOffset bookedAt, TimeSpan pickupOffset, IReadOnlyList<PlannedRoute> plan,
+    TimeSpan advancedAtBooking = default, int promisedDays = 2)
 {
     private readonly List<string> _waybills = [.. waybills];
 
@@ -31,7 +32,15 @@ public sealed class SimOrder(Booking booking, IReadOnlyList<string> waybills, Da
 
     /// <summary>Simulated time from booking to pickup (SF opCode 50, JD 揽收).</summary>
     public TimeSpan PickupOffset { get; } = pickupOffset;
-    public IReadOnlyList<PlannedRoute> Plan { get; } = plan;
+    public IReadOnlyList<PlannedRoute> Plan { get; set; } = plan;
+
+    /// <summary>How the order ends (<see cref="Fates"/>); delivered unless an admin decided otherwise.</summary>
+    public string Fate { get; set; } = Fates.Delivered;
+
+    /// <summary>How far the admin had moved the clock when this order was booked: only later moves age it.</summary>
+    public TimeSpan AdvancedAtBooking { get; } = advancedAtBooking;
+
+    public int PromisedDays { get; } = promisedDays;
     public bool Cancelled { get; set; }
 
     /// <summary>SF waybills subscribed through EXP_RECE_REGISTER_ROUTE (every order is pushed anyway).</summary>
@@ -89,7 +98,7 @@ public sealed class OrderBook(IConfiguration config, TimeProvider clock)
                    Enumerable.Range(0, booking.Parcels).Select(_ => NextWaybill("SF")).ToList())
                 : (RoutePlan.Jd(booking.SenderCity, booking.SenderAddress, booking.ReceiverCity, pickup, days, faults.Delivery),
                    [NextWaybill("JD")]);
-            var order = new SimOrder(booking, waybills, now, pickup, plan);
+            var order = new SimOrder(booking, waybills, now, pickup, plan, Advanced, days);
             _orders[(booking.Carrier, booking.OrderId)] = order;
             foreach (var w in waybills) _byWaybill[w] = order;
             return (order, true);
@@ -114,7 +123,39 @@ public sealed class OrderBook(IConfiguration config, TimeProvider clock)
 
     public IReadOnlyList<SimOrder> All() { lock (_gate) return _orders.Values.ToList(); }
 
-    public TimeSpan SimulatedElapsed(SimOrder order) => TimeSpan.FromTicks((long)((Now - order.BookedAt).Ticks * Acceleration));
+    private long _advancedTicks;
+
+    /// <summary>Simulated time added by <c>POST /admin/clock</c>, on top of the accelerated real clock.</summary>
+    public TimeSpan Advanced => TimeSpan.FromTicks(Interlocked.Read(ref _advancedTicks));
+
+    public TimeSpan Advance(TimeSpan by) => TimeSpan.FromTicks(Interlocked.Add(ref _advancedTicks, by.Ticks));
+
+    /// <summary>Simulated time since the simulator started (accelerated real time plus the admin's moves).</summary>
+    public TimeSpan SimulatedNow => TimeSpan.FromTicks((long)((Now - _started).Ticks * Acceleration)) + Advanced;
+
+    private readonly DateTimeOffset _started = clock.GetUtcNow();
+
+    public TimeSpan SimulatedElapsed(SimOrder order) =>
+        TimeSpan.FromTicks((long)((Now - order.BookedAt).Ticks * Acceleration)) + (Advanced - order.AdvancedAtBooking);
+
+    /// <summary>
+    /// Decides how the order ends: its route from now on is the fate's (what is already due stays as it was). False when
+    /// its last record is already due (the order has ended; its fate cannot change).
+    /// </summary>
+    public bool SetFate(SimOrder order, string fate)
+    {
+        lock (_gate)
+        {
+            if (order.Fate == fate) return true;
+            if (Due(order).Count == order.Plan.Count) return false;
+            var b = order.Booking;
+            order.Plan = order.Carrier == Carriers.Sf
+                ? RoutePlan.Sf(b.SenderCity, b.SenderAddress, b.ReceiverCity, order.PickupOffset, order.PromisedDays, null, fate)
+                : RoutePlan.Jd(b.SenderCity, b.SenderAddress, b.ReceiverCity, order.PickupOffset, order.PromisedDays, null, fate);
+            order.Fate = fate;
+            return true;
+        }
+    }
 
     /// <summary>The records whose simulated time has come.</summary>
     public IReadOnlyList<PlannedRoute> Due(SimOrder order)

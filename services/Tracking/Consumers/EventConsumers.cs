@@ -18,6 +18,7 @@ public sealed class ShipmentRequestedConsumer(Db db) : ReadModelConsumer<Shipmen
 public sealed class ShipmentBookedConsumer(Db db) : ReadModelConsumer<ShipmentBooked>(db);
 public sealed class ShipmentStatusChangedConsumer(Db db) : ReadModelConsumer<ShipmentStatusChanged>(db);
 public sealed class ShipmentDeliveredConsumer(Db db) : ReadModelConsumer<ShipmentDelivered>(db);
+public sealed class ShipmentPartEndedConsumer(Db db) : ReadModelConsumer<ShipmentPartEnded>(db);
 public sealed class OrderCancelledConsumer(Db db) : ReadModelConsumer<OrderCancelled>(db);
 public sealed class ContractSignedConsumer(Db db) : ReadModelConsumer<ContractSigned>(db);
 public sealed class ContractAmendedConsumer(Db db) : ReadModelConsumer<ContractAmended>(db);

@@ -32,7 +32,7 @@ public static class ReadModel
     }
 
     /// <summary>The read-model tables, each with its cooperative.</summary>
-    private static readonly string[] Tables = ["shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues", "cooperative_profiles"];
+    private static readonly string[] Tables = ["shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues", "cooperative_profiles", "box_outcomes"];
 
     /// <summary>
     /// Deletes one cooperative's rows and applies its kept events again, in the order they were kept. Other
@@ -60,6 +60,7 @@ public static class ReadModel
         ShipmentBooked e => Booked(db, e, ct),
         ShipmentStatusChanged e => StatusChanged(db, e, ct),
         ShipmentDelivered e => Delivered(db, e, ct),
+        ShipmentPartEnded e => PartEnded(db, e, ct),
         OrderCancelled e => Cancelled(db, e, ct),
         ContractSigned e => Contract(db, e.CooperativeId, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
         ContractAmended e => Contract(db, e.CooperativeId, e.ContractId, e.Region, e.Season, e.OccurredAt, ct),
@@ -126,6 +127,14 @@ public static class ReadModel
         on conflict (order_id) do update set delivered_at = excluded.delivered_at, on_time = excluded.on_time,
             promised_by = coalesce(shipments.promised_by, excluded.promised_by)
         """, e, ct);
+
+    /// <summary>Each box of the carrier order gets its outcome; a carrier order ends once, so the first ending stays.</summary>
+    private static Task PartEnded(Db db, ShipmentPartEnded e, CancellationToken ct) => db.ExecuteAsync(
+        """
+        insert into box_outcomes (trace_code, order_id, cooperative_id, carrier_order_id, outcome, ended_at)
+        select code, @OrderId, @CooperativeId, @CarrierOrderId, @Outcome, @EndedAt from unnest(@TraceCodes::text[]) code
+        on conflict (trace_code) do nothing
+        """, new { e.OrderId, e.CooperativeId, e.CarrierOrderId, e.Outcome, e.EndedAt, TraceCodes = e.TraceCodes.ToArray() }, ct);
 
     private static Task Cancelled(Db db, OrderCancelled e, CancellationToken ct) => db.ExecuteAsync(
         """

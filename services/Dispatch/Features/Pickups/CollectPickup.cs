@@ -33,7 +33,8 @@ public static class CollectPickup
 
     public sealed record Waybill(string WaybillNo, string TraceCode);
 
-    public sealed record CarrierOrder(int Part, string CarrierOrderId, string MasterWaybillNo, int Parcels);
+    /// <summary>One carrier order; <c>Outcome</c> (delivered, returned, lost) and <c>EndedAt</c> once its route has ended.</summary>
+    public sealed record CarrierOrder(int Part, string CarrierOrderId, string MasterWaybillNo, int Parcels, string? Outcome = null, DateTimeOffset? EndedAt = null);
 
     public sealed record Shipment(
         Guid Id, Guid OrderId, Guid PickupId, string Carrier, string CarrierOrderId, string Product, string MasterWaybillNo,
@@ -200,7 +201,7 @@ public static class CollectPickup
         "select waybill_no, trace_code from waybills where shipment_id = @Id order by part, kind desc, waybill_no", new { Id = shipmentId }, ct);
 
     public static Task<IReadOnlyList<CarrierOrder>> CarrierOrdersAsync(Db db, Guid shipmentId, CancellationToken ct) => db.QueryAsync<CarrierOrder>(
-        "select part, carrier_order_id, master_waybill_no, parcels from carrier_orders where shipment_id = @Id order by part", new { Id = shipmentId }, ct);
+        "select part, carrier_order_id, master_waybill_no, parcels, outcome, ended_at from carrier_orders where shipment_id = @Id order by part", new { Id = shipmentId }, ct);
 
     private static string Province(string city) => RateCalculator.NormalizeDestination(city) switch
     {

@@ -130,6 +130,8 @@ public static class RouteIngest
             where r.shipment_id = @Id
             """, new { Id = shipmentId }, ct);
         await db.ExecuteAsync("update shipments set last_route_at = @Now where id = @Id", new { Id = shipmentId, Now = now }, ct);
+        if (shipment.Status != ShipmentStatuses.Cancelled)
+            await EndPartsAsync(db, shipment, records, now, ct);
         var implied = RouteStatus.Implied(shipment.Status, records.Select(r => new StatusRecord(r.Id, r.Status, r.At, r.Part)), shipment.Parts);
         if (implied is null || implied.Status == shipment.Status) return;
         var record = records.Single(r => r.Id == implied.Id);
@@ -142,6 +144,34 @@ public static class RouteIngest
                 new { Id = shipment.Id, record.At, OnTime = onTime }, ct);
             await db.Publish(new ShipmentDelivered(Guid.NewGuid(), now, shipment.CooperativeId, shipment.Id, shipment.OrderId,
                 record.At, shipment.PromisedBy, onTime), ct);
+        }
+    }
+
+    private sealed record OpenPart(int Part, string CarrierOrderId, string MasterWaybillNo);
+
+    /// <summary>
+    /// Each carrier order whose route has ended (<see cref="RouteStatus.Endings"/>) gets its outcome once, and
+    /// ShipmentPartEnded is published with it, naming the boxes it carried; under the shipment's lock, so concurrent
+    /// pushes and polls cannot both end it.
+    /// </summary>
+    private static async Task EndPartsAsync(Db db, ShipmentRow shipment, IReadOnlyList<Timeline> records, DateTimeOffset now, CancellationToken ct)
+    {
+        var endings = RouteStatus.Endings(records.Select(r => new StatusRecord(r.Id, r.Status, r.At, r.Part)));
+        if (endings.Count == 0) return;
+        var open = await db.QueryAsync<OpenPart>(
+            "select part, carrier_order_id, master_waybill_no from carrier_orders where shipment_id = @Id and outcome is null order by part",
+            new { Id = shipment.Id }, ct);
+        foreach (var part in open)
+        {
+            if (!endings.TryGetValue(part.Part, out var ending)) continue;
+            var outcome = RouteStatus.OutcomeOf(ending.Status)!;
+            await db.ExecuteAsync("update carrier_orders set outcome = @Outcome, ended_at = @At where carrier_order_id = @Id",
+                new { Outcome = outcome, ending.At, Id = part.CarrierOrderId }, ct);
+            var traceCodes = await db.QueryAsync<string>(
+                "select trace_code from waybills where shipment_id = @ShipmentId and part = @Part order by kind desc, waybill_no",
+                new { ShipmentId = shipment.Id, part.Part }, ct);
+            await db.Publish(new ShipmentPartEnded(Guid.NewGuid(), now, shipment.CooperativeId, shipment.Id, shipment.OrderId, part.CarrierOrderId,
+                part.MasterWaybillNo, outcome, ending.At, traceCodes), ct);
         }
     }
 

@@ -4,7 +4,7 @@ using MelonChain.ServiceDefaults.Data;
 namespace MelonChain.Dispatch.Features.Routes;
 
 /// <summary>
-/// Asks each carrier for the routes of its shipments: of a carrier that pushes, those it has been quiet about for
+/// Asks each carrier for the routes of its shipments' carrier orders still on their way (no outcome yet): of a carrier that pushes, those it has been quiet about for
 /// <c>Dispatch:RoutePolling:QuietMinutes</c> (a lost push, a carrier that stopped pushing); of a carrier that does not
 /// push, every shipment on its way once per <c>PullSeconds</c>. Up to 10 master waybills (one per carrier order) per
 /// query; a round runs every <c>IntervalSeconds</c>. A round claims its shipments in a short transaction (their quiet clock restarts, SKIP LOCKED,
@@ -45,12 +45,13 @@ public sealed class RoutePolling(IServiceScopeFactory scopes, IConfiguration con
                 """
                 with quiet as (
                     select id from shipments
-                    where status not in ('delivered', 'cancelled', 'return_to_sender')
+                    where status <> 'cancelled'
+                      and exists (select 1 from carrier_orders o where o.shipment_id = shipments.id and o.outcome is null)
                       and last_route_at < case when carrier = any(@Pulled) then @PullBefore else @Before end
                     order by last_route_at limit 10 for update skip locked),
                 claimed as (update shipments s set last_route_at = @Now from quiet where s.id = quiet.id returning s.id)
                 select c.id as shipment_id, s.carrier, coalesce(o.master_waybill_no, s.master_waybill_no) as master_waybill_no
-                from claimed c join shipments s on s.id = c.id left join carrier_orders o on o.shipment_id = c.id
+                from claimed c join shipments s on s.id = c.id left join carrier_orders o on o.shipment_id = c.id and o.outcome is null
                 order by s.id, o.part
                 """, new { Pulled = pulled, Before = clock.GetUtcNow() - quiet, PullBefore = clock.GetUtcNow() - pull, Now = clock.GetUtcNow() }, ct);
             await db.CommitAsync(ct);

@@ -1,4 +1,5 @@
 using MelonChain.Messages;
+using MelonChain.Messages.Dispatch;
 
 namespace MelonChain.Dispatch.Features.Routes;
 
@@ -28,4 +29,21 @@ public static class RouteStatus
         var arrived = firstDeliveries.Select(r => r.Part).ToHashSet();
         return known.Where(r => !arrived.Contains(r.Part)).OrderByDescending(r => r.At).ThenByDescending(r => r.Id).FirstOrDefault();
     }
+
+    /// <summary>The outcome (<see cref="PartOutcomes"/>) a final status means, or null for a status on the way.</summary>
+    public static string? OutcomeOf(string? status) => status switch
+    {
+        ShipmentStatuses.Delivered => PartOutcomes.Delivered,
+        ShipmentStatuses.ReturnToSender => PartOutcomes.Returned,
+        ShipmentStatuses.Lost => PartOutcomes.Lost,
+        _ => null,
+    };
+
+    /// <summary>
+    /// How each carrier order (part) ended: its first final record by event time (delivered, returned to sender, declared
+    /// lost), whatever order the records arrived in; a part with no final record is absent (still on its way).
+    /// </summary>
+    public static IReadOnlyDictionary<int, StatusRecord> Endings(IEnumerable<StatusRecord> records) =>
+        records.Where(r => OutcomeOf(r.Status) is not null).GroupBy(r => r.Part)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.At).ThenBy(r => r.Id).First());
 }

@@ -11,7 +11,11 @@ public static class Shipments
 
     public sealed record TimelineEntry(string Status, DateTimeOffset At, string Location, string Remark, string CarrierCode);
 
-    public sealed record Box(string TraceCode, string Grade, decimal NetKg, string? WaybillNo, DateOnly OldestHarvest);
+    /// <summary>A box; <c>Outcome</c>: in_transit until its carrier order ends, then delivered, returned (sent back) or lost.</summary>
+    public sealed record Box(string TraceCode, string Grade, decimal NetKg, string? WaybillNo, DateOnly OldestHarvest, string Outcome, DateTimeOffset? OutcomeAt);
+
+    /// <summary>A box whose carrier order has not ended yet (its outcome otherwise is one of PartOutcomes).</summary>
+    public const string InTransit = "in_transit";
 
     public sealed record Summary(
         Guid OrderId, Guid? ShipmentId, string? WaybillNo, string? Carrier, string? Product, string? DestinationCity,
@@ -56,8 +60,9 @@ public static class Shipments
             select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = {OrderOf};
             select status, status_at as at, location, remark, carrier_code from timeline where order_id = {OrderOf} order by status_at, event_id;
             select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, w.waybill_no,
-                   (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest
-            from boxes b left join waybills w on w.trace_code = b.trace_code
+                   (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest,
+                   coalesce(o.outcome, '{InTransit}') as outcome, o.ended_at as outcome_at
+            from boxes b left join waybills w on w.trace_code = b.trace_code left join box_outcomes o on o.trace_code = b.trace_code
             where b.order_id = {OrderOf} order by b.trace_code;
             """, new { WaybillNo = waybillNo, Now = now }, ct);
         var summary = await results.ReadSingleOrDefaultAsync<Summary>();

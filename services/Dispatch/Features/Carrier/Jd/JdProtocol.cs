@@ -97,6 +97,7 @@ public static class JdProtocol
         ["妥投"] = ShipmentStatuses.Delivered,
         ["拒收"] = ShipmentStatuses.DeliveryFailed,
         ["退回"] = ShipmentStatuses.ReturnToSender,
+        ["丢失"] = ShipmentStatuses.Lost,
     };
 
     public static string? StatusOf(string title) => StatusByTitle.GetValueOrDefault(title);

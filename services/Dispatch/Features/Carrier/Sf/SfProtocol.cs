@@ -136,6 +136,8 @@ public static class SfProtocol
         ["80"] = ShipmentStatuses.Delivered, ["8000"] = ShipmentStatuses.Delivered,
         ["70"] = ShipmentStatuses.DeliveryFailed, ["33"] = ShipmentStatuses.DeliveryFailed,
         ["99"] = ShipmentStatuses.ReturnToSender, ["631"] = ShipmentStatuses.ReturnToSender, ["648"] = ShipmentStatuses.ReturnToSender,
+        // SF declares a waybill lost (遗失) outside its published samples' codes; the simulator sends it as LOST.
+        ["LOST"] = ShipmentStatuses.Lost,
     };
 
     public static string? StatusOf(string opCode) => StatusByOpCode.GetValueOrDefault(opCode);
