@@ -25,6 +25,7 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<ContractTerminatedConsumer>();
     bus.AddConsumer<ShipmentBookedConsumer>();
     bus.AddConsumer<ShipmentDeliveredConsumer>();
+    bus.AddConsumer<ShipmentPartEndedConsumer>();
     bus.AddConsumer<CancellationAnsweredConsumer>();
 }).AddBrokerHealth();
 builder.Services.AddSingleton<ReceiptNumbers>();

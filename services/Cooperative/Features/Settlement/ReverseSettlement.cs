@@ -47,10 +47,10 @@ public static class ReverseSettlement
                 new Dictionary<string, object?> { ["settlementId"] = later });
 
         var gramsByYear = (await db.QueryAsync<YearGrams>(
-            """
-            select l.grower_id, extract(year from o.delivered_at at time zone 'Asia/Shanghai')::int as year, sum(src.grams)::bigint as grams
+            $"""
+            select l.grower_id, extract(year from coalesce(o.delivered_at, o.ended_at) at time zone 'Asia/Shanghai')::int as year, sum(src.grams)::bigint as grams
             from orders o join boxes b on b.order_id = o.id join box_sources src on src.trace_code = b.trace_code join lots l on l.id = src.lot_id
-            where o.settlement_id = @Id group by 1, 2
+            where o.settlement_id = @Id and {SettlePeriod.PooledBoxSql} group by 1, 2
             """, new { Id = id }, ct)).ToList();
         var years = gramsByYear.Select(g => g.Year).Distinct().ToArray();
         var surplus = await db.QuerySingleOrDefaultAsync<Guid?>(

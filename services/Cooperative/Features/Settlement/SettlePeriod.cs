@@ -9,8 +9,11 @@ using static MelonChain.Cooperative.Features.Settlement.SettlementMath;
 namespace MelonChain.Cooperative.Features.Settlement;
 
 /// <summary>
-/// 统一结算: the clerk settles a period. Every order not yet settled whose delivery (carrier's time, China date) is on
-/// or before <c>to</c> and whose freight is known is pooled per grade — including orders delivered before <c>from</c>
+/// 统一结算: the clerk settles a period. Every order not yet settled whose every box has an outcome (its delivery, or its
+/// last part's return or loss; carrier's time, China date) on or before <c>to</c> and whose freight is known is pooled
+/// per grade: revenue for the delivered boxes only, freight for every carrier order (returns are charged too), boxes
+/// and commission as before. The growers of its returned boxes are not in its pools (their lots come back to stock or
+/// are written off), unless nothing of the order was delivered or lost, when they carry its freight — including orders delivered before <c>from</c>
 /// whose events arrived after an earlier settlement closed (carried over), so nothing delivered is left unpaid.
 /// The catalogue's deductions in force on <c>to</c> come off each grower's pool shares; outstanding advances and balances
 /// owed are netted against what the statement pays (never below zero, the rest carried forward); a statement whose
@@ -30,7 +33,18 @@ public static class SettlePeriod
 
     public const string PeriodInFuture = "period-in-future";
 
-    private sealed record OrderRow(Guid Id, long FreightFen, int Boxes, DateTimeOffset DeliveredAt);
+    /// <summary>
+    /// A box b whose growers share its order's pools: every box but the returned ones (their lots come back to stock or are
+    /// written off), unless every box of the order was returned, when its growers carry the order's freight.
+    /// </summary>
+    public const string PooledBoxSql =
+        """
+        (b.outcome is distinct from 'returned' or not exists (select 1 from boxes x where x.order_id = b.order_id and x.outcome is distinct from 'returned'))
+        """;
+
+    /// <param name="DeliveredAt">When its last box got an outcome: its delivery, or its last part's return or loss.</param>
+    /// <param name="Whole">Every box was delivered: sold as ordered.</param>
+    private sealed record OrderRow(Guid Id, long FreightFen, int Boxes, DateTimeOffset DeliveredAt, bool Whole);
 
     private sealed record LineRow(Guid OrderId, string Grade, long Grams, long PriceFenPerKg);
 
@@ -52,26 +66,37 @@ public static class SettlePeriod
         // Up to the end of `to`, with no lower bound: a delivery whose events came late is carried over, never lost.
         var orders = await db.QueryAsync<OrderRow>(
             """
-            select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes, o.delivered_at
+            select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes,
+                   coalesce(o.delivered_at, o.ended_at) as delivered_at, o.delivered_at is not null as whole
             from orders o
-            where o.cooperative_id = @Coop and o.delivered_at < @End
+            where o.cooperative_id = @Coop and coalesce(o.delivered_at, o.ended_at) < @End
               and o.settlement_id is null and o.cancelled_at is null and o.freight_fen is not null
             for update
             """, new { Coop = coop, End = ChinaTime.StartOf(r.To!.Value.AddDays(1)) }, ct);
         var ids = orders.Select(o => o.Id).ToArray();
+        // Revenue for what arrived: an order delivered whole is sold as ordered; one partly delivered or undelivered sells
+        // its delivered boxes' net weight at its line's price.
         var lines = (await db.QueryAsync<LineRow>(
-            "select order_id, grade, grams, price_fen_per_kg from order_lines where order_id = any(@Ids)", new { Ids = ids }, ct)).ToLookup(l => l.OrderId);
+            """
+            select l.order_id, l.grade,
+                   case when o.delivered_at is not null then l.grams
+                        else coalesce((select sum(b.net_grams) from boxes b where b.order_id = l.order_id and b.grade = l.grade and b.outcome = 'delivered'), 0)
+                   end::bigint as grams,
+                   l.price_fen_per_kg
+            from order_lines l join orders o on o.id = l.order_id where l.order_id = any(@Ids)
+            """, new { Ids = ids }, ct)).ToLookup(l => l.OrderId);
         // Per receipt line (lot): its own contract's minimum for the grade, by the newest version of the terms in force on
         // its harvest date (an amendment prices harvests from its effective date; the signed terms from the start).
         var shares = (await db.QueryAsync<ShareRow>(
-            """
+            $"""
             select b.order_id, b.grade, l.grower_id, g.member_no, sum(s.grams)::bigint as grams, l.id as lot_id,
                    (select (v.min_price ->> b.grade)::bigint from contract_term_versions v
                     where v.contract_id = l.contract_id and v.cooperative_id = @Coop
                       and (v.effective_from is null or v.effective_from <= l.harvested_on)
                     order by v.version desc limit 1) as min_fen_per_kg
             from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id join growers g on g.id = l.grower_id
-            where b.order_id = any(@Ids) group by b.order_id, b.grade, l.grower_id, g.member_no, l.id
+            where b.order_id = any(@Ids) and {PooledBoxSql}
+            group by b.order_id, b.grade, l.grower_id, g.member_no, l.id
             """, new { Ids = ids, Coop = coop }, ct)).ToLookup(s => s.OrderId);
         var boxesByGrade = (await db.QueryAsync<(Guid OrderId, string Grade, int Boxes)>(
             "select order_id, grade, count(*)::int from boxes where order_id = any(@Ids) group by 1, 2", new { Ids = ids }, ct)).ToLookup(b => b.OrderId);
@@ -110,7 +135,7 @@ public static class SettlePeriod
         var today = ChinaTime.Today(clock);
         if (to <= today) return;
         var latest = await db.QuerySingleOrDefaultAsync<DateTimeOffset?>(
-            "select max(delivered_at) from orders where cooperative_id = @Coop", new { Coop = coop }, ct);
+            "select max(coalesce(delivered_at, ended_at)) from orders where cooperative_id = @Coop", new { Coop = coop }, ct);
         if (latest is { } delivered && to <= ChinaTime.DateOf(delivered)) return;
         var until = latest is { } d && ChinaTime.DateOf(d) > today ? ChinaTime.DateOf(d) : today;
         throw new ProblemException(422, PeriodInFuture, "Rule violated", "Settlement is of what has happened: the period ends in the future.",

@@ -86,7 +86,7 @@ public static class Settlements
             g.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList(),
             deducted.GetValueOrDefault(g.Key.GrowerId), netted.GetValueOrDefault(g.Key.GrowerId))).ToList();
         var carried = (await db.QueryAsync<(Guid OrderId, DateTimeOffset DeliveredAt)>(
-            "select id, delivered_at from orders where settlement_id = @Id and delivered_at < @Start order by delivered_at, id",
+            "select id, coalesce(delivered_at, ended_at) as delivered_at from orders where settlement_id = @Id and coalesce(delivered_at, ended_at) < @Start order by 2, id",
             new { Id = id, Start = ChinaTime.StartOf(h.PeriodFrom) }, ct)).Select(o => new CarriedOver(o.OrderId, ChinaTime.DateOf(o.DeliveredAt))).ToList();
         return new View(h.Id, h.PeriodFrom, h.PeriodTo, h.Orders,
             new Totals(h.RevenueFen, h.FreightFen, h.PackagingFen, h.CommissionFen, h.PayoutFen, h.TopUpFen, h.DeductionsFen, h.AdvancesNettedFen),
