@@ -42,12 +42,15 @@ public sealed class ShipmentDeliveredConsumer(Db db) : InboxConsumer<ShipmentDel
 /// changes nothing). Once every box of the order has an outcome the order has ended (at its latest part's end) and the
 /// next settlement takes it; an order whose every box arrived is delivered then, as ShipmentDelivered also says. A part
 /// may end before its booking is known: the boxes exist from packing, and the order waits for its freight to settle.
+/// Parts of one order are serialised on the order row.
 /// </summary>
 public sealed class ShipmentPartEndedConsumer(Db db) : InboxConsumer<ShipmentPartEnded>(db)
 {
     protected override async Task Handle(ShipmentPartEnded m, Db db, CancellationToken ct)
     {
         if (!PartOutcomes.All.Contains(m.Outcome)) throw new InvalidOperationException($"Unknown part outcome '{m.Outcome}'.");
+        // Parts of one order end concurrently: the order row is locked first, so the last one to commit sees every box.
+        await db.ExecuteAsync("select 1 from orders where id = @OrderId for update", new { m.OrderId }, ct);
         await db.ExecuteAsync(
             """
             update boxes b set outcome = @Outcome, outcome_at = @EndedAt, carrier_order_id = @CarrierOrderId

@@ -16,7 +16,8 @@ public static class Orders
     public sealed record BoxSource(Guid LotId, Guid ReceiptId, Guid GrowerId, decimal Kg);
 
     /// <param name="Outcome">Where the box ended (<see cref="BoxOutcomeSql"/>): null until collected, then in_transit, delivered, returned or lost.</param>
-    public sealed record Box(string TraceCode, string Grade, decimal NetKg, IReadOnlyList<BoxSource> Sources, string? Outcome = null);
+    /// <param name="Returned">For a returned box the clerk scanned back in: restock or write_off.</param>
+    public sealed record Box(string TraceCode, string Grade, decimal NetKg, IReadOnlyList<BoxSource> Sources, string? Outcome = null, string? Returned = null);
 
     public sealed record Order(
         Guid Id, Guid BuyerId, Destination Destination, IReadOnlyList<Line> Lines, decimal BoxNetKg, string Product, string Status,
@@ -30,6 +31,7 @@ public static class Orders
         PlaceOrder.Map(sales);
         PackOrder.Map(sales);
         CancelOrder.Map(sales);
+        ReturnBoxes.Map(sales);
         ListOrders.Map(sales);
         sales.MapGet("/orders/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetOrder");
@@ -79,7 +81,7 @@ public static class Orders
         long BoxNetGrams, string Product, string Status, DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt,
         bool? OnTime, long? FreightFen, string? Outcome, DateTimeOffset? EndedAt);
 
-    private sealed record SourceRow(string TraceCode, string Grade, long NetGrams, string? Outcome, Guid? LotId, Guid? ReceiptId, Guid? GrowerId, long? Grams);
+    private sealed record SourceRow(string TraceCode, string Grade, long NetGrams, string? Outcome, string? Returned, Guid? LotId, Guid? ReceiptId, Guid? GrowerId, long? Grams);
 
     public static async Task<Order> Load(Db db, Guid id, string coop, CancellationToken ct)
     {
@@ -94,13 +96,14 @@ public static class Orders
             "select grade, grams / 1000.0 as kg, price_fen_per_kg from order_lines where order_id = @Id order by grade", new { Id = id }, ct);
         var sources = await db.QueryAsync<SourceRow>(
             $"""
-            select b.trace_code, b.grade, b.net_grams, {BoxOutcomeSql} as outcome, s.lot_id, l.receipt_id, l.grower_id, s.grams
+            select b.trace_code, b.grade, b.net_grams, {BoxOutcomeSql} as outcome,
+                   (select x.disposition from box_returns x where x.trace_code = b.trace_code) as returned, s.lot_id, l.receipt_id, l.grower_id, s.grams
             from boxes b join orders o on o.id = b.order_id left join box_sources s on s.trace_code = b.trace_code left join lots l on l.id = s.lot_id
             where b.order_id = @Id order by b.seq, l.harvested_on, l.graded_at, l.id
             """, new { Id = id }, ct);
-        var boxes = sources.GroupBy(s => (s.TraceCode, s.Grade, s.NetGrams, s.Outcome)).Select(g => new Box(g.Key.TraceCode, g.Key.Grade, Weight.ToKg(g.Key.NetGrams),
+        var boxes = sources.GroupBy(s => (s.TraceCode, s.Grade, s.NetGrams, s.Outcome, s.Returned)).Select(g => new Box(g.Key.TraceCode, g.Key.Grade, Weight.ToKg(g.Key.NetGrams),
             g.Where(s => s.LotId is not null).Select(s => new BoxSource(s.LotId!.Value, s.ReceiptId!.Value, s.GrowerId!.Value, Weight.ToKg(s.Grams!.Value))).ToList(),
-            g.Key.Outcome)).ToList();
+            g.Key.Outcome, g.Key.Returned)).ToList();
         return new Order(o.Id, o.BuyerId, new Destination(o.DestCity, o.DestAddress, o.DestContact, o.DestPhone), lines, Weight.ToKg(o.BoxNetGrams),
             o.Product, o.Status, o.PlacedAt, o.PackedAt, o.DeliveredAt, o.OnTime, o.FreightFen, boxes, o.Outcome, o.EndedAt);
     }
