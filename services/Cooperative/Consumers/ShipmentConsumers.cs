@@ -68,3 +68,18 @@ public sealed class ShipmentPartEndedConsumer(Db db) : InboxConsumer<ShipmentPar
             """, new { m.OrderId, m.CooperativeId, m.ShipmentId }, ct);
     }
 }
+
+/// <summary>
+/// The carrier paid compensation for lost or damaged parcels: kept once per carrier claim (a repeat changes nothing), it
+/// raises the revenue of the pools the boxes were sold from at the next settlement, with its order or as adjustment lines.
+/// </summary>
+public sealed class CarrierCompensationPaidConsumer(Db db) : InboxConsumer<CarrierCompensationPaid>(db)
+{
+    protected override Task Handle(CarrierCompensationPaid m, Db db, CancellationToken ct) => db.ExecuteAsync(
+        """
+        insert into carrier_compensations (carrier_claim_id, cooperative_id, order_id, waybill_no, amount_fen, trace_codes, paid_at)
+        select @CarrierClaimId, @CooperativeId, @OrderId, @WaybillNo, @AmountFen, @TraceCodes, @OccurredAt
+        where @AmountFen > 0 and exists (select 1 from orders where id = @OrderId and cooperative_id = @CooperativeId)
+        on conflict (carrier_claim_id) do nothing
+        """, new { m.CarrierClaimId, m.CooperativeId, m.OrderId, m.WaybillNo, m.AmountFen, TraceCodes = m.TraceCodes.ToArray(), m.OccurredAt }, ct);
+}

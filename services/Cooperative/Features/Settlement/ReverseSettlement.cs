@@ -91,6 +91,9 @@ public static class ReverseSettlement
                 Notes = entries.Select(e => $"reversal of {e.Kind} {s.PeriodFrom:yyyy-MM-dd}–{s.PeriodTo:yyyy-MM-dd}: {reason}").ToArray(),
             }, ct);
         await db.ExecuteAsync("update orders set settlement_id = null where settlement_id = @Id", new { Id = id }, ct);
+        // Its credits and compensation (in its pools or as adjustments) are settled again by the next settlement.
+        await db.ExecuteAsync("update claims set settlement_id = null where settlement_id = @Id", new { Id = id }, ct);
+        await db.ExecuteAsync("update carrier_compensations set settlement_id = null where settlement_id = @Id", new { Id = id }, ct);
         await db.ExecuteAsync("update settlements set reversed_at = @Now, reversed_by = @By, reversal_reason = @Reason where id = @Id",
             new { Id = id, Now = now, By = user.Subject(), Reason = reason }, ct);
         return TypedResults.Ok(await Settlements.Load(db, id, coop, ct));
