@@ -49,7 +49,7 @@ public class ClaimsAndAdjustmentsTests(CooperativeFixture f) : IClassFixture<Coo
             new { kind = "spoiled", traceCodes = codes[1..2], kg = 5m, creditFen = 1_500, note = "开箱发现整箱腐烂" }, hisBuyer);
         var claim = filed.GetProperty("id").GetGuid();
         Assert.Equal("open", filed.GetProperty("status").GetString());
-        Assert.Contains((await c.Http.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/claims?status=open")).EnumerateArray(),
+        Assert.Contains((await c.Http.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/claims?status=open")).GetProperty("items").EnumerateArray(),
             x => x.GetProperty("id").GetGuid() == claim);
         var tooMuch = await Decide(c, claim, new { decision = "accepted", creditFen = 1_501, carrierLiable = false });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMuch.StatusCode);

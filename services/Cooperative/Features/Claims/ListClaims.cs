@@ -5,19 +5,22 @@ using static MelonChain.Cooperative.Features.Claims.Claims;
 
 namespace MelonChain.Cooperative.Features.Claims;
 
-/// <summary>The clerk's queue: claims by status (open first by default order of filing), oldest first.</summary>
+/// <summary>The clerk's queue: claims by status, oldest filed first (ids are time-ordered), paged with <c>limit</c> and <c>after</c>.</summary>
 public static class ListClaims
 {
     public static void Map(RouteGroupBuilder claims) => claims.MapGet("/", List).WithName("ListClaims");
 
-    private static async Task<Ok<IReadOnlyList<BuyerClaim>>> List(string? status, Db db, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Ok<Page<BuyerClaim>>> List(string? status, int? limit, string? after, Db db, ClaimsPrincipal user, CancellationToken ct)
     {
         new Validation().Check(status is null || Statuses.Contains(status), "status", $"must be one of: {string.Join(", ", Statuses)}").ThrowIfInvalid();
-        var claims = await db.QueryAsync<Row>(
+        var paging = Paging.From(limit, after);
+        var rows = await db.QueryAsync<Row>(
             $"""
-            select {ColumnsSql} from claims where cooperative_id = @Coop and (@Status::text is null or status = @Status)
-            order by filed_at, id limit 500
-            """, new { Coop = user.CooperativeId(), Status = status }, ct);
-        return TypedResults.Ok<IReadOnlyList<BuyerClaim>>(claims.Select(c => c.ToClaim()).ToList());
+            select {ColumnsSql} from claims
+            where cooperative_id = @Coop and (@Status::text is null or status = @Status) and (@AfterId::uuid is null or id > @AfterId)
+            order by id limit @Fetch
+            """, new { Coop = user.CooperativeId(), Status = status, paging.AfterId, paging.Fetch }, ct);
+        var page = paging.ToPage(rows, c => c.Id);
+        return TypedResults.Ok(new Page<BuyerClaim>(page.Items.Select(c => c.ToClaim()).ToList(), page.Next));
     }
 }
