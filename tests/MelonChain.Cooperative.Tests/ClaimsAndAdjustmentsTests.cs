@@ -78,6 +78,15 @@ public class ClaimsAndAdjustmentsTests(CooperativeFixture f) : IClassFixture<Coo
         // Taken once: the claim names the settlement that took it, and no other settlement has its lines.
         Assert.Equal(next.GetProperty("id").GetGuid(), (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/claims/{claim}")).GetProperty("settlementId").GetGuid());
         Assert.Equal(1, await f.CountAsync("select count(distinct settlement_id) from statement_adjustments where source_id = @claim", new { claim }));
+
+        // Reversed, the adjustment is taken again by the settlement that replaces it, and the account counts it once.
+        var admin = f.Cooperative.As(Roles.Admin, "admin-1", cooperative: c.CooperativeId);
+        await c.Post($"/api/v1/cooperative/settlements/{next.GetProperty("id").GetGuid()}/reversal", new { reason = "重算" }, admin);
+        Assert.Equal(JsonValueKind.Null, (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/claims/{claim}")).GetProperty("settlementId").ValueKind);
+        var again = await Settle(c, $"{Today:yyyy-MM-dd}", $"{Today:yyyy-MM-dd}");
+        SettlementInvariant.Holds(again);
+        Assert.Equal([-701L, -300L], Payouts(again, a, b));
+        Assert.Equal(3_535 - 701, (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/growers/{a}/account")).GetProperty("balanceFen").GetInt64());
     }
 
     [Fact]
