@@ -1,4 +1,5 @@
 using MelonChain.Cooperative.Consumers;
+using MelonChain.Cooperative.Features.Claims;
 using MelonChain.Cooperative.Features.Compliance;
 using MelonChain.Cooperative.Features.Grading;
 using MelonChain.Cooperative.Features.GrowerPage;
@@ -25,6 +26,8 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<ContractTerminatedConsumer>();
     bus.AddConsumer<ShipmentBookedConsumer>();
     bus.AddConsumer<ShipmentDeliveredConsumer>();
+    bus.AddConsumer<ShipmentPartEndedConsumer>();
+    bus.AddConsumer<CarrierCompensationPaidConsumer>();
     bus.AddConsumer<CancellationAnsweredConsumer>();
 }).AddBrokerHealth();
 builder.Services.AddSingleton<ReceiptNumbers>();
@@ -43,6 +46,7 @@ api.MapSettlement();
 api.MapSurplus();
 api.MapRecall();
 api.MapCompliance();
+api.MapClaims();
 app.MapGrowerPage();
 
 app.Run();

@@ -367,7 +367,7 @@ public static class Text
     public static string EntryKindName(string kind) => kind switch
     {
         "advance" => Advance, "payment" => Payment, "settlement" => "结算", "payout" => "结算应付", "top_up" => TopUp, "deduction" => Deductions,
-        "surplus_return" => "盈余返还", "netting" => "抵扣", "reversal" => "冲销", _ => kind,
+        "surplus_return" => "盈余返还", "netting" => "抵扣", "reversal" => "冲销", "adjustment" => "理赔调整", _ => kind,
     };
 
     public const string DeductionCatalogue = "扣款目录";

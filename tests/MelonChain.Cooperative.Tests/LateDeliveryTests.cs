@@ -31,6 +31,8 @@ public class LateDeliveryTests(CooperativeFixture f) : IClassFixture<Cooperative
 
         var next = await Settle(c, $"{lastDay.AddDays(1):yyyy-MM-dd}", $"{Today:yyyy-MM-dd}");
 
+        SettlementInvariant.Holds(first);
+        SettlementInvariant.Holds(next);
         Assert.Equal(1, next.GetProperty("orders").GetInt32());
         Assert.Equal(10 * 700, next.GetProperty("totals").GetProperty("revenueFen").GetInt64());
         Assert.Equal(2_500, next.GetProperty("totals").GetProperty("freightFen").GetInt64());

@@ -35,6 +35,7 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         var settled = await Settle(c, "2031-03-09", "2031-03-11", key);
         Assert.Equal(HttpStatusCode.Created, settled.StatusCode);
         var s = await settled.Content.ReadFromJsonAsync<JsonElement>();
+        SettlementInvariant.Holds(s);
 
         var totals = s.GetProperty("totals");
         long T(string name) => totals.GetProperty(name).GetInt64();
@@ -90,6 +91,8 @@ public class SettlementFlowTests(CooperativeFixture f) : IClassFixture<Cooperati
         var first = await (await Settle(c, $"{deliveredOn.AddDays(-4):yyyy-MM-dd}", $"{deliveredOn.AddDays(2):yyyy-MM-dd}", null)).Content.ReadFromJsonAsync<JsonElement>();
         var next = await (await Settle(c, $"{deliveredOn.AddDays(3):yyyy-MM-dd}", $"{Today:yyyy-MM-dd}", null)).Content.ReadFromJsonAsync<JsonElement>();
 
+        SettlementInvariant.Holds(first);
+        SettlementInvariant.Holds(next);
         Assert.Equal(7_000, first.GetProperty("totals").GetProperty("revenueFen").GetInt64());
         Assert.Equal(0, next.GetProperty("orders").GetInt32());
         Assert.Equal(0, next.GetProperty("totals").GetProperty("revenueFen").GetInt64());

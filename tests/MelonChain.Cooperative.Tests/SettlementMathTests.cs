@@ -149,4 +149,41 @@ public class SettlementMathTests
         Assert.Equal(payout, volume.Where(v => v.GrowerId == A).Sum(v => v.PayoutFen));
         Assert.Equal((2034, 500L, 77L), volume.Where(v => v.GrowerId == B).Select(v => (v.Year, v.Grams, v.PayoutFen)).Single());
     }
+
+    [Fact]
+    public void A_credit_after_settlement_is_split_over_the_original_pools_growers_by_grams_to_the_fen_and_the_invariant_holds()
+    {
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid(), order = Guid.NewGuid(), claim = Guid.NewGuid();
+        // grade1's pool had A 7 kg, B 2 kg, C 1 kg; premium's only A. 1,003 fen credited: 1,000 on grade1, 3 on premium.
+        var pools = new Dictionary<string, IReadOnlyList<PoolShare>>
+        {
+            ["grade1"] = [new(b, "SX-002", 2_000), new(a, "SX-001", 7_000), new(c, "SX-003", 1_000)],
+            ["premium"] = [new(a, "SX-001", 500)],
+        };
+        var lines = Adjust(order, claim, Credit, new Dictionary<string, long> { ["grade1"] = 1_001, ["premium"] = 3 }, g => pools[g]);
+        // 1,001 × 0.7 / 0.2 / 0.1 = 700.7, 200.2, 100.1: 700, 200, 100 and the fen left to the largest remainder (A).
+        Assert.Equal([(a, "grade1", -701L), (b, "grade1", -200L), (c, "grade1", -100L), (a, "premium", -3L)],
+            lines.Select(l => (l.GrowerId, l.Grade, l.AmountFen)));
+        Assert.All(lines, l => Assert.Equal((order, claim), (l.OrderId, l.SourceId)));
+
+        // Nothing sold this period, only the adjustment: Σ revenue − credits + compensation = Σ payouts + … holds.
+        var result = Settle([], new Rules(300, 500), adjustments: lines);
+        Assert.Equal(1_004, result.CreditsFen);
+        Assert.Equal(-1_004, result.PayoutFen);
+        Assert.Equal(result.RevenueFen - result.CreditsFen + result.CompensationFen,
+            result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen);
+    }
+
+    [Fact]
+    public void Credits_lower_and_compensation_raises_the_pools_net_and_the_invariant_holds()
+    {
+        var grower = Guid.NewGuid();
+        var order = new DeliveredOrder(Guid.NewGuid(), 1_000, 2, [new SoldLine("grade1", 5_000, 700)], [new Share("grade1", grower, "SX-001", 10_000)],
+            CreditsByGrade: new Dictionary<string, long> { ["grade1"] = 250 }, CompensationByGrade: new Dictionary<string, long> { ["grade1"] = 2_345 });
+        var result = Settle([order], new Rules(300, 500));
+        var pool = Assert.Single(result.Pools);
+        Assert.Equal(3_500 - 250 + 2_345 - 1_000 - 600 - 175, pool.NetFen);
+        Assert.Equal(result.RevenueFen - result.CreditsFen + result.CompensationFen,
+            result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen);
+    }
 }

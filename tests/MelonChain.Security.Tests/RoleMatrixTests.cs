@@ -128,6 +128,7 @@ public class RoleMatrixTests(SecuredSystem f)
     [
         "/api/v1/cooperative/settlements/{id}/statements/{growerId}", // the seeded settlement settled no delivered order: no statements
         "/api/v1/cooperative/settlements/{id}/statements/{growerId}.pdf",
+        "/api/v1/cooperative/claims/{id}", // the seeded system files no claim
     ];
 
     /// <summary>A token of the role for the seeded rows' cooperative; the buyer and the courier are the seeded ones.</summary>

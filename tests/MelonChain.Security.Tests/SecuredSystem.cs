@@ -124,6 +124,7 @@ public sealed class SecuredSystem : IAsyncLifetime
         Ids["cooperative/receipts/{id}"] = receiptId.ToString();
         Ids["cooperative/orders/{id}"] = orderId.ToString();
         Ids["cooperative/settlements/{id}"] = settlement.GetProperty("id").GetString()!;
+        Ids["cooperative/claims/{id}"] = Guid.NewGuid().ToString();   // the seeded season delivers nothing, so no claim is filed: reads meet 404
         Ids["{growerId}"] = growerId.ToString();
         Ids["dispatch/pickups/{id}"] = pickupId.ToString();
         Ids["dispatch/shipments/{id}"] = shipment.GetProperty("id").GetString()!;

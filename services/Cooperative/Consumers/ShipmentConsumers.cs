@@ -36,3 +36,50 @@ public sealed class ShipmentDeliveredConsumer(Db db) : InboxConsumer<ShipmentDel
         where id = @OrderId and cooperative_id = @CooperativeId
         """, m, ct);
 }
+
+/// <summary>
+/// One carrier order ended: its boxes take its outcome (the first told stands; a repeat or a contradicting re-push
+/// changes nothing). Once every box of the order has an outcome the order has ended (at its latest part's end) and the
+/// next settlement takes it; an order whose every box arrived is delivered then, as ShipmentDelivered also says. A part
+/// may end before its booking is known: the boxes exist from packing, and the order waits for its freight to settle.
+/// Parts of one order are serialised on the order row.
+/// </summary>
+public sealed class ShipmentPartEndedConsumer(Db db) : InboxConsumer<ShipmentPartEnded>(db)
+{
+    protected override async Task Handle(ShipmentPartEnded m, Db db, CancellationToken ct)
+    {
+        if (!PartOutcomes.All.Contains(m.Outcome)) throw new InvalidOperationException($"Unknown part outcome '{m.Outcome}'.");
+        // Parts of one order end concurrently: the order row is locked first, so the last one to commit sees every box.
+        await db.ExecuteAsync("select 1 from orders where id = @OrderId for update", new { m.OrderId }, ct);
+        await db.ExecuteAsync(
+            """
+            update boxes b set outcome = @Outcome, outcome_at = @EndedAt, carrier_order_id = @CarrierOrderId
+            from orders o
+            where o.id = b.order_id and o.id = @OrderId and o.cooperative_id = @CooperativeId
+              and b.trace_code = any(@TraceCodes) and b.outcome is null
+            """, new { m.Outcome, m.EndedAt, m.CarrierOrderId, m.OrderId, m.CooperativeId, TraceCodes = m.TraceCodes.ToArray() }, ct);
+        await db.ExecuteAsync(
+            """
+            update orders o set ended_at = e.ended_at, shipment_id = coalesce(o.shipment_id, @ShipmentId),
+                                delivered_at = case when e.all_delivered then coalesce(o.delivered_at, e.ended_at) else o.delivered_at end
+            from (select max(outcome_at) as ended_at, bool_and(outcome = 'delivered') as all_delivered
+                  from boxes where order_id = @OrderId having count(*) > 0 and bool_and(outcome is not null)) e
+            where o.id = @OrderId and o.cooperative_id = @CooperativeId and o.ended_at is null
+            """, new { m.OrderId, m.CooperativeId, m.ShipmentId }, ct);
+    }
+}
+
+/// <summary>
+/// The carrier paid compensation for lost or damaged parcels: kept once per carrier claim (a repeat changes nothing), it
+/// raises the revenue of the pools the boxes were sold from at the next settlement, with its order or as adjustment lines.
+/// </summary>
+public sealed class CarrierCompensationPaidConsumer(Db db) : InboxConsumer<CarrierCompensationPaid>(db)
+{
+    protected override Task Handle(CarrierCompensationPaid m, Db db, CancellationToken ct) => db.ExecuteAsync(
+        """
+        insert into carrier_compensations (carrier_claim_id, cooperative_id, order_id, waybill_no, amount_fen, trace_codes, paid_at)
+        select @CarrierClaimId, @CooperativeId, @OrderId, @WaybillNo, @AmountFen, @TraceCodes, @OccurredAt
+        where @AmountFen > 0 and exists (select 1 from orders where id = @OrderId and cooperative_id = @CooperativeId)
+        on conflict (carrier_claim_id) do nothing
+        """, new { m.CarrierClaimId, m.CooperativeId, m.OrderId, m.WaybillNo, m.AmountFen, TraceCodes = m.TraceCodes.ToArray(), m.OccurredAt }, ct);
+}

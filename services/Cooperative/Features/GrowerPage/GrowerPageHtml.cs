@@ -26,7 +26,7 @@ public static class GrowerPageHtml
     private static readonly Dictionary<string, string> EntryKinds = new()
     {
         ["settlement"] = "结算", ["deduction"] = "扣款", ["top_up"] = "保底补差", ["payment"] = "付款",
-        ["advance"] = "预付款", ["surplus_return"] = "盈余返还", ["reversal"] = "结算冲销",
+        ["advance"] = "预付款", ["surplus_return"] = "盈余返还", ["reversal"] = "结算冲销", ["adjustment"] = "理赔调整",
     };
 
     private static string E(string? text) => Encoder.Encode(text ?? "");

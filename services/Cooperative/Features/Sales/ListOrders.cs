@@ -11,7 +11,7 @@ namespace MelonChain.Cooperative.Features.Sales;
 /// </summary>
 public static class ListOrders
 {
-    public static readonly string[] Statuses = ["placed", "packed", "cancel_requested", "collected", "delivered", "settled", "cancelled"];
+    public static readonly string[] Statuses = ["placed", "packed", "cancel_requested", "collected", "delivered", "partly_delivered", "undelivered", "settled", "cancelled"];
 
     public sealed record OrderSummary(Guid Id, Guid BuyerId, string BuyerName, string DestinationCity, string Status, decimal Kg, int Boxes,
         string Product, DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt);

@@ -17,7 +17,8 @@ public static class GetStatement
 
     public sealed record DeductionLine(string Name, string Basis, long AmountFen);
 
-    /// <param name="PayoutFen">The pool shares (the lines) less the deductions.</param>
+    /// <param name="PayoutFen">The pool shares (the lines) less the deductions, plus the adjustments.</param>
+    /// <param name="Adjustments">Credits (negative) and compensation for orders settled earlier, each naming its order and claim.</param>
     /// <param name="TotalFen">Payout plus top-up: what the settlement credits the grower.</param>
     /// <param name="AdvanceNettedFen">Advances and balances owed by earlier statements, netted on this one (never below zero).</param>
     /// <param name="AdvanceCarriedFen">What the grower still owes after this statement (advances and balances), carried forward.</param>
@@ -29,7 +30,8 @@ public static class GetStatement
     public sealed record GrowerStatement(Guid SettlementId, DateOnly From, DateOnly To, Guid GrowerId, string MemberNo, string Name, Receipts Receipts,
         IReadOnlyList<StatementLine> Lines, IReadOnlyList<DeductionLine> Deductions, long PoolSharesFen, long DeductionsFen, long PayoutFen,
         long TopUpFen, long TotalFen, long AdvanceNettedFen, long AdvanceCarriedFen, long ToPayFen, long BalanceFen,
-        IReadOnlyList<CarriedOver> CarriedOver, DateTimeOffset SettledAt, long OwedFen, Reversal? Reversal);
+        IReadOnlyList<CarriedOver> CarriedOver, DateTimeOffset SettledAt, long OwedFen, Reversal? Reversal,
+        IReadOnlyList<AdjustmentLine>? Adjustments = null, long AdjustmentsFen = 0);
 
     public const string PdfContentType = "application/pdf";
 
@@ -82,7 +84,7 @@ public static class GetStatement
         return new GrowerStatement(id, view.From, view.To, growerId, mine.MemberNo, name, receipts, mine.Lines, deductions,
             mine.Lines.Sum(l => l.PayoutFen), mine.DeductionsFen, mine.PayoutFen, mine.TopUpFen, total, advance.Netted, advance.Carried,
             total - advance.Netted + advance.Owed, balance, view.CarriedOver.Where(c => hisCarried.Contains(c.OrderId)).ToList(), settledAt, advance.Owed,
-            view.Reversal);
+            view.Reversal, mine.Adjustments ?? [], mine.AdjustmentsFen);
     }
 
     private static IResult Pdf(GrowerStatement s, string cooperative, IConfiguration config)
@@ -92,7 +94,8 @@ public static class GetStatement
             s.Receipts.GradedKg, s.Lines.Select(l => new StatementPdf.Line(l.Grade, l.Kg, l.PoolPricePerKgFen, l.PayoutFen, l.TopUpFen)).ToList(),
             s.Deductions.Select(d => new StatementPdf.Deduction(d.Name, d.Basis, d.AmountFen)).ToList(), s.PoolSharesFen, s.DeductionsFen, s.PayoutFen,
             s.TopUpFen, s.AdvanceNettedFen, s.AdvanceCarriedFen, s.ToPayFen, s.BalanceFen,
-            s.CarriedOver.Select(c => new StatementPdf.CarriedOver(c.OrderId, c.DeliveredOn)).ToList(), s.SettledAt));
+            s.CarriedOver.Select(c => new StatementPdf.CarriedOver(c.OrderId, c.DeliveredOn)).ToList(), s.SettledAt,
+            (s.Adjustments ?? []).Select(a => new StatementPdf.Adjustment(a.OrderId, a.ClaimId, a.Kind, a.Grade, a.AmountFen)).ToList()));
         return TypedResults.File(pdf, PdfContentType, $"statement-{s.MemberNo}-{s.From:yyyyMMdd}-{s.To:yyyyMMdd}.pdf");
     }
 
@@ -101,6 +104,7 @@ public static class GetStatement
         var csv = new Csv().Row("member_no", "grade", "kg", "pool_price_per_kg_fen", "payout_fen", "top_up_fen");
         foreach (var l in s.Lines) csv.Row(s.MemberNo, l.Grade, l.Kg, l.PoolPricePerKgFen, l.PayoutFen, l.TopUpFen);
         foreach (var d in s.Deductions) csv.Row(s.MemberNo, $"deduction: {d.Name} ({d.Basis})", null, null, -d.AmountFen, null);
+        foreach (var a in s.Adjustments ?? []) csv.Row(s.MemberNo, $"adjustment: {a.Kind} {a.Grade} order {a.OrderId} claim {a.ClaimId}", null, null, a.AmountFen, null);
         csv.Row(s.MemberNo, "total", s.Lines.Sum(l => l.Kg), null, s.PayoutFen, s.TopUpFen);
         if (s.AdvanceNettedFen > 0 || s.AdvanceCarriedFen > 0)
             csv.Row(s.MemberNo, $"advance netted (carried forward {s.AdvanceCarriedFen})", null, null, -s.AdvanceNettedFen, null);

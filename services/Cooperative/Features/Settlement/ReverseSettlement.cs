@@ -47,10 +47,10 @@ public static class ReverseSettlement
                 new Dictionary<string, object?> { ["settlementId"] = later });
 
         var gramsByYear = (await db.QueryAsync<YearGrams>(
-            """
-            select l.grower_id, extract(year from o.delivered_at at time zone 'Asia/Shanghai')::int as year, sum(src.grams)::bigint as grams
+            $"""
+            select l.grower_id, extract(year from coalesce(o.delivered_at, o.ended_at) at time zone 'Asia/Shanghai')::int as year, sum(src.grams)::bigint as grams
             from orders o join boxes b on b.order_id = o.id join box_sources src on src.trace_code = b.trace_code join lots l on l.id = src.lot_id
-            where o.settlement_id = @Id group by 1, 2
+            where o.settlement_id = @Id and {SettlePeriod.PooledBoxSql} group by 1, 2
             """, new { Id = id }, ct)).ToList();
         var years = gramsByYear.Select(g => g.Year).Distinct().ToArray();
         var surplus = await db.QuerySingleOrDefaultAsync<Guid?>(
@@ -91,6 +91,9 @@ public static class ReverseSettlement
                 Notes = entries.Select(e => $"reversal of {e.Kind} {s.PeriodFrom:yyyy-MM-dd}–{s.PeriodTo:yyyy-MM-dd}: {reason}").ToArray(),
             }, ct);
         await db.ExecuteAsync("update orders set settlement_id = null where settlement_id = @Id", new { Id = id }, ct);
+        // Its credits and compensation (in its pools or as adjustments) are settled again by the next settlement.
+        await db.ExecuteAsync("update claims set settlement_id = null where settlement_id = @Id", new { Id = id }, ct);
+        await db.ExecuteAsync("update carrier_compensations set settlement_id = null where settlement_id = @Id", new { Id = id }, ct);
         await db.ExecuteAsync("update settlements set reversed_at = @Now, reversed_by = @By, reversal_reason = @Reason where id = @Id",
             new { Id = id, Now = now, By = user.Subject(), Reason = reason }, ct);
         return TypedResults.Ok(await Settlements.Load(db, id, coop, ct));

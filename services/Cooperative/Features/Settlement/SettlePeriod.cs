@@ -9,8 +9,11 @@ using static MelonChain.Cooperative.Features.Settlement.SettlementMath;
 namespace MelonChain.Cooperative.Features.Settlement;
 
 /// <summary>
-/// 统一结算: the clerk settles a period. Every order not yet settled whose delivery (carrier's time, China date) is on
-/// or before <c>to</c> and whose freight is known is pooled per grade — including orders delivered before <c>from</c>
+/// 统一结算: the clerk settles a period. Every order not yet settled whose every box has an outcome (its delivery, or its
+/// last part's return or loss; carrier's time, China date) on or before <c>to</c> and whose freight is known is pooled
+/// per grade: revenue for the delivered boxes only, freight for every carrier order (returns are charged too), boxes
+/// and commission as before. The growers of its returned boxes are not in its pools (their lots come back to stock or
+/// are written off), unless nothing of the order was delivered or lost, when they carry its freight — including orders delivered before <c>from</c>
 /// whose events arrived after an earlier settlement closed (carried over), so nothing delivered is left unpaid.
 /// The catalogue's deductions in force on <c>to</c> come off each grower's pool shares; outstanding advances and balances
 /// owed are netted against what the statement pays (never below zero, the rest carried forward); a statement whose
@@ -30,7 +33,18 @@ public static class SettlePeriod
 
     public const string PeriodInFuture = "period-in-future";
 
-    private sealed record OrderRow(Guid Id, long FreightFen, int Boxes, DateTimeOffset DeliveredAt);
+    /// <summary>
+    /// A box b whose growers share its order's pools: every box but the returned ones (their lots come back to stock or are
+    /// written off), unless every box of the order was returned, when its growers carry the order's freight.
+    /// </summary>
+    public const string PooledBoxSql =
+        """
+        (b.outcome is distinct from 'returned' or not exists (select 1 from boxes x where x.order_id = b.order_id and x.outcome is distinct from 'returned'))
+        """;
+
+    /// <param name="DeliveredAt">When its last box got an outcome: its delivery, or its last part's return or loss.</param>
+    /// <param name="Whole">Every box was delivered: sold as ordered.</param>
+    private sealed record OrderRow(Guid Id, long FreightFen, int Boxes, DateTimeOffset DeliveredAt, bool Whole);
 
     private sealed record LineRow(Guid OrderId, string Grade, long Grams, long PriceFenPerKg);
 
@@ -52,26 +66,37 @@ public static class SettlePeriod
         // Up to the end of `to`, with no lower bound: a delivery whose events came late is carried over, never lost.
         var orders = await db.QueryAsync<OrderRow>(
             """
-            select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes, o.delivered_at
+            select o.id, o.freight_fen, (select count(*)::int from boxes b where b.order_id = o.id) as boxes,
+                   coalesce(o.delivered_at, o.ended_at) as delivered_at, o.delivered_at is not null as whole
             from orders o
-            where o.cooperative_id = @Coop and o.delivered_at < @End
+            where o.cooperative_id = @Coop and coalesce(o.delivered_at, o.ended_at) < @End
               and o.settlement_id is null and o.cancelled_at is null and o.freight_fen is not null
             for update
             """, new { Coop = coop, End = ChinaTime.StartOf(r.To!.Value.AddDays(1)) }, ct);
         var ids = orders.Select(o => o.Id).ToArray();
+        // Revenue for what arrived: an order delivered whole is sold as ordered; one partly delivered or undelivered sells
+        // its delivered boxes' net weight at its line's price.
         var lines = (await db.QueryAsync<LineRow>(
-            "select order_id, grade, grams, price_fen_per_kg from order_lines where order_id = any(@Ids)", new { Ids = ids }, ct)).ToLookup(l => l.OrderId);
+            """
+            select l.order_id, l.grade,
+                   case when o.delivered_at is not null then l.grams
+                        else coalesce((select sum(b.net_grams) from boxes b where b.order_id = l.order_id and b.grade = l.grade and b.outcome = 'delivered'), 0)
+                   end::bigint as grams,
+                   l.price_fen_per_kg
+            from order_lines l join orders o on o.id = l.order_id where l.order_id = any(@Ids)
+            """, new { Ids = ids }, ct)).ToLookup(l => l.OrderId);
         // Per receipt line (lot): its own contract's minimum for the grade, by the newest version of the terms in force on
         // its harvest date (an amendment prices harvests from its effective date; the signed terms from the start).
         var shares = (await db.QueryAsync<ShareRow>(
-            """
+            $"""
             select b.order_id, b.grade, l.grower_id, g.member_no, sum(s.grams)::bigint as grams, l.id as lot_id,
                    (select (v.min_price ->> b.grade)::bigint from contract_term_versions v
                     where v.contract_id = l.contract_id and v.cooperative_id = @Coop
                       and (v.effective_from is null or v.effective_from <= l.harvested_on)
                     order by v.version desc limit 1) as min_fen_per_kg
             from boxes b join box_sources s on s.trace_code = b.trace_code join lots l on l.id = s.lot_id join growers g on g.id = l.grower_id
-            where b.order_id = any(@Ids) group by b.order_id, b.grade, l.grower_id, g.member_no, l.id
+            where b.order_id = any(@Ids) and {PooledBoxSql}
+            group by b.order_id, b.grade, l.grower_id, g.member_no, l.id
             """, new { Ids = ids, Coop = coop }, ct)).ToLookup(s => s.OrderId);
         var boxesByGrade = (await db.QueryAsync<(Guid OrderId, string Grade, int Boxes)>(
             "select order_id, grade, count(*)::int from boxes where order_id = any(@Ids) group by 1, 2", new { Ids = ids }, ct)).ToLookup(b => b.OrderId);
@@ -83,10 +108,16 @@ public static class SettlePeriod
             select id, name, basis, amount, grade from deduction_rules
             where cooperative_id = @Coop and effective_from <= @To and (effective_to is null or effective_to >= @To) order by position
             """, new { Coop = coop, r.To }, ct);
+        var money = await CreditsAndCompensationAsync(db, coop, ids, ct);
+        var adjustments = money.Where(m => m.OrderSettlementId is not null)
+            .SelectMany(m => Adjust(m.OrderId, m.SourceId, m.Kind, m.ByGrade, grade => m.Pools[grade].ToList())).ToList();
+        Dictionary<string, long> Sum(Guid order, string kind) => money.Where(m => m.OrderId == order && m.OrderSettlementId is null && m.Kind == kind)
+            .SelectMany(m => m.ByGrade).GroupBy(g => g.Key).ToDictionary(g => g.Key, g => g.Sum(x => x.Value));
         var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id, o.FreightFen, o.Boxes,
             lines[o.Id].Select(l => new SoldLine(l.Grade, l.Grams, l.PriceFenPerKg)).ToList(),
             shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams, s.LotId, s.MinFenPerKg)).ToList(),
-            boxesByGrade[o.Id].ToDictionary(b => b.Grade, b => b.Boxes))).ToList(), rules, deductions.ToList());
+            boxesByGrade[o.Id].ToDictionary(b => b.Grade, b => b.Boxes), Sum(o.Id, Credit), Sum(o.Id, Compensation))).ToList(),
+            rules, deductions.ToList(), adjustments);
         var advances = await NetAdvancesAsync(db, result, ct);
 
         var id = Guid.CreateVersion7();
@@ -95,6 +126,7 @@ public static class SettlePeriod
         var gramsByYear = shares.SelectMany(g => g).GroupBy(s => (s.GrowerId, Year: deliveredYear[s.OrderId]))
             .Select(g => new YearGrams(g.Key.GrowerId, g.Key.Year, g.Sum(s => s.Grams))).ToList();
         await Record(db, coop, id, r.From!.Value, r.To.Value, result, advances, ids, VolumeByYear(result.Lines, gramsByYear), now, user.Subject(), ct);
+        await RecordCreditsAndCompensationAsync(db, coop, id, result, money, now, ct);
         await db.Publish(new SettlementClosed(Guid.NewGuid(), now, coop, id, r.From.Value, r.To.Value,
             new SettlementTotals(result.RevenueFen, result.FreightFen, result.PackagingFen, result.CommissionFen, result.PayoutFen, result.TopUpFen,
                 result.DeductionsFen)), ct);
@@ -110,7 +142,7 @@ public static class SettlePeriod
         var today = ChinaTime.Today(clock);
         if (to <= today) return;
         var latest = await db.QuerySingleOrDefaultAsync<DateTimeOffset?>(
-            "select max(delivered_at) from orders where cooperative_id = @Coop", new { Coop = coop }, ct);
+            "select max(coalesce(delivered_at, ended_at)) from orders where cooperative_id = @Coop", new { Coop = coop }, ct);
         if (latest is { } delivered && to <= ChinaTime.DateOf(delivered)) return;
         var until = latest is { } d && ChinaTime.DateOf(d) > today ? ChinaTime.DateOf(d) : today;
         throw new ProblemException(422, PeriodInFuture, "Rule violated", "Settlement is of what has happened: the period ends in the future.",
@@ -131,7 +163,7 @@ public static class SettlePeriod
     /// </summary>
     private static async Task<IReadOnlyList<AdvanceNetted>> NetAdvancesAsync(Db db, Result result, CancellationToken ct)
     {
-        var growers = result.Lines.Select(l => l.GrowerId).Distinct().ToArray();
+        var growers = result.Lines.Select(l => l.GrowerId).Concat(result.AdjustmentLines.Select(a => a.GrowerId)).Distinct().ToArray();
         var outstanding = await db.QueryAsync<(Guid GrowerId, long Fen, long BalanceFen)>(
             """
             select g.id, coalesce((select -sum(a.amount_fen) from account_entries a where a.grower_id = g.id and a.kind = 'advance'), 0)
@@ -143,7 +175,8 @@ public static class SettlePeriod
         return outstanding.Select(o =>
         {
             var due = result.Lines.Where(l => l.GrowerId == o.GrowerId).Sum(l => l.PayoutFen + l.TopUpFen)
-                      - result.Deductions.Where(d => d.GrowerId == o.GrowerId).Sum(d => d.AmountFen);
+                      - result.Deductions.Where(d => d.GrowerId == o.GrowerId).Sum(d => d.AmountFen)
+                      + result.AdjustmentLines.Where(a => a.GrowerId == o.GrowerId).Sum(a => a.AmountFen);
             // A member account below zero is owed too: a payment made on a statement that was later reversed, or more paid
             // than a statement asked, is netted like an advance and never paid twice.
             var owing = Math.Max(0, Math.Max(o.Fen, -o.BalanceFen));
@@ -151,6 +184,85 @@ public static class SettlePeriod
             var owed = Math.Max(0, -due);
             return new AdvanceNetted(o.GrowerId, owing, netted, carried + owed, owed);
         }).Where(a => a.OutstandingFen > 0 || a.OwedFen > 0).ToList();
+    }
+
+    /// <summary>
+    /// A buyer's credit accepted, or a carrier's compensation paid, not yet settled: for an order of this settlement, or
+    /// for one settled earlier (<paramref name="OrderSettlementId"/>, then adjustment lines split by that settlement's
+    /// pool shares, <paramref name="Pools"/>). Split over grades by the grams of the boxes it names.
+    /// </summary>
+    private sealed record Money(Guid SourceId, Guid OrderId, string Kind, Guid? OrderSettlementId, IReadOnlyDictionary<string, long> ByGrade,
+        ILookup<string, PoolShare> Pools);
+
+    /// <param name="TraceCodes">Joined by '|' (Dapper reads no text[] into a record).</param>
+    private sealed record MoneyRow(Guid SourceId, Guid OrderId, string Kind, long Fen, string TraceCodes, Guid? OrderSettlementId);
+
+    private static async Task<IReadOnlyList<Money>> CreditsAndCompensationAsync(Db db, string coop, Guid[] ids, CancellationToken ct)
+    {
+        var rows = (await db.QueryAsync<MoneyRow>(
+            """
+            select c.id as source_id, c.order_id, 'credit' as kind, c.credit_fen as fen, array_to_string(c.trace_codes, '|') as trace_codes, o.settlement_id as order_settlement_id
+            from claims c join orders o on o.id = c.order_id
+            where c.cooperative_id = @Coop and c.status = 'accepted' and c.settlement_id is null and (c.order_id = any(@Ids) or o.settlement_id is not null)
+            union all
+            select p.carrier_claim_id, p.order_id, 'compensation', p.amount_fen, array_to_string(p.trace_codes, '|'), o.settlement_id
+            from carrier_compensations p join orders o on o.id = p.order_id
+            where p.cooperative_id = @Coop and p.settlement_id is null and (p.order_id = any(@Ids) or o.settlement_id is not null)
+            order by 1
+            """, new { Coop = coop, Ids = ids }, ct)).ToList();
+        if (rows.Count == 0) return [];
+        await db.ExecuteAsync("select 1 from claims where id = any(@Ids) for update", new { Ids = rows.Select(r => r.SourceId).ToArray() }, ct);
+        var boxes = (await db.QueryAsync<(Guid OrderId, string TraceCode, string Grade, long Grams)>(
+            "select order_id, trace_code, grade, net_grams from boxes where order_id = any(@Orders)",
+            new { Orders = rows.Select(r => r.OrderId).Distinct().ToArray() }, ct)).ToLookup(b => b.OrderId);
+        var settled = rows.Where(r => r.OrderSettlementId is not null).Select(r => r.OrderSettlementId!.Value).Distinct().ToArray();
+        var pools = (await db.QueryAsync<(Guid SettlementId, string Grade, Guid GrowerId, string MemberNo, long Grams)>(
+            """
+            select s.settlement_id, s.grade, s.grower_id, g.member_no, s.grams
+            from statement_lines s join growers g on g.id = s.grower_id where s.settlement_id = any(@Settled)
+            """, new { Settled = settled }, ct)).ToLookup(p => p.SettlementId);
+        return rows.Select(r =>
+        {
+            // The boxes it names; a compensation naming none (or none of its order's) falls on all of its order's boxes.
+            var codes = r.TraceCodes.Split('|').ToHashSet();
+            var named = boxes[r.OrderId].Where(b => codes.Contains(b.TraceCode)).ToList();
+            if (named.Count == 0) named = boxes[r.OrderId].ToList();
+            var pool = r.OrderSettlementId is { } sid
+                ? pools[sid].ToLookup(p => p.Grade, p => new PoolShare(p.GrowerId, p.MemberNo, p.Grams))
+                : Enumerable.Empty<PoolShare>().ToLookup(_ => "");
+            return new Money(r.SourceId, r.OrderId, r.Kind, r.OrderSettlementId, ByGrade(r.Fen, named.Select(b => (b.Grade, b.Grams)).ToList()), pool);
+        }).ToList();
+    }
+
+    /// <summary>The settlement's credits and compensation, adjustment lines (each grower credited their sum), and what it took.</summary>
+    private static async Task RecordCreditsAndCompensationAsync(Db db, string coop, Guid id, Result result, IReadOnlyList<Money> money, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        await db.ExecuteAsync("update settlements set credits_fen = @Credits, compensation_fen = @Compensation where id = @Id",
+            new { Id = id, Credits = result.CreditsFen, Compensation = result.CompensationFen }, ct);
+        foreach (var p in result.Pools.Where(p => p.CreditsFen != 0 || p.CompensationFen != 0))
+            await db.ExecuteAsync("update settlement_pools set credits_fen = @CreditsFen, compensation_fen = @CompensationFen where settlement_id = @Id and grade = @Grade",
+                new { Id = id, p.Grade, p.CreditsFen, p.CompensationFen }, ct);
+        var a = result.AdjustmentLines;
+        await db.ExecuteAsync(
+            """
+            insert into statement_adjustments (settlement_id, grower_id, order_id, source_id, kind, grade, amount_fen)
+            select @Id, * from unnest(@Growers, @Orders, @Sources, @Kinds, @Grades, @Amounts)
+            """, new { Id = id, Growers = a.Select(x => x.GrowerId).ToArray(), Orders = a.Select(x => x.OrderId).ToArray(),
+                       Sources = a.Select(x => x.SourceId).ToArray(), Kinds = a.Select(x => x.Kind).ToArray(), Grades = a.Select(x => x.Grade).ToArray(),
+                       Amounts = a.Select(x => x.AmountFen).ToArray() }, ct);
+        var perGrower = a.GroupBy(x => x.GrowerId).Select(g => (GrowerId: g.Key, Fen: g.Sum(x => x.AmountFen))).Where(g => g.Fen != 0).ToList();
+        await db.ExecuteAsync(
+            """
+            insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
+            select e.id, @Coop, e.grower_id, @Id, 'adjustment', e.amount_fen, 'adjustments: credits and compensation for orders settled earlier', @Now
+            from unnest(@EntryIds, @Growers, @Amounts) as e(id, grower_id, amount_fen)
+            """, new { Coop = coop, Id = id, Now = now, EntryIds = perGrower.Select(_ => Guid.CreateVersion7()).ToArray(),
+                       Growers = perGrower.Select(g => g.GrowerId).ToArray(), Amounts = perGrower.Select(g => g.Fen).ToArray() }, ct);
+        var credits = money.Where(m => m.Kind == Credit).Select(m => m.SourceId).ToArray();
+        var compensations = money.Where(m => m.Kind == Compensation).Select(m => m.SourceId).ToArray();
+        await db.ExecuteAsync("update claims set settlement_id = @Id where id = any(@Ids)", new { Id = id, Ids = credits }, ct);
+        await db.ExecuteAsync("update carrier_compensations set settlement_id = @Id where carrier_claim_id = any(@Ids)", new { Id = id, Ids = compensations }, ct);
     }
 
     private static async Task Record(Db db, string coop, Guid id, DateOnly from, DateOnly to, Result result, IReadOnlyList<AdvanceNetted> advances, Guid[] orderIds,

@@ -17,26 +17,50 @@ public static class SettlementMath
     public sealed record Share(string Grade, Guid GrowerId, string MemberNo, long Grams, Guid? ReceiptLine = null, long? MinFenPerKg = null);
 
     /// <param name="BoxesByGrade">The order's boxes per grade, for per-box deductions of one grade.</param>
+    /// <param name="CreditsByGrade">Buyers' credits accepted on its boxes, per grade sold from: they lower the pool's revenue.</param>
+    /// <param name="CompensationByGrade">Carriers' compensation paid for its boxes, per grade: it raises the pool's revenue.</param>
     public sealed record DeliveredOrder(Guid OrderId, long FreightFen, int Boxes, IReadOnlyList<SoldLine> Lines, IReadOnlyList<Share> Shares,
-        IReadOnlyDictionary<string, int>? BoxesByGrade = null);
+        IReadOnlyDictionary<string, int>? BoxesByGrade = null, IReadOnlyDictionary<string, long>? CreditsByGrade = null,
+        IReadOnlyDictionary<string, long>? CompensationByGrade = null);
 
     public sealed record Rules(long BoxFeeFen, int CommissionBps);
 
-    public sealed record Pool(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen, long PricePerKgFen);
+    /// <summary>A grade pool: <see cref="NetFen"/> = revenue − credits + compensation − freight − packaging − commission (on revenue).</summary>
+    public sealed record Pool(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen, long PricePerKgFen,
+        long CreditsFen = 0, long CompensationFen = 0);
+
+    /// <summary>Credit and compensation kinds: an accepted buyer's claim, or a carrier's compensation paid.</summary>
+    public const string Credit = "credit", Compensation = "compensation";
+
+    /// <summary>
+    /// A credit (negative) or compensation (positive) for an order settled earlier: one grower's part of it in one grade,
+    /// naming the order and the claim (a buyer's claim, or the carrier claim compensated).
+    /// </summary>
+    public sealed record Adjustment(Guid GrowerId, string MemberNo, Guid OrderId, Guid SourceId, string Kind, string Grade, long AmountFen);
+
+    /// <summary>One grower's line in the pool an earlier settlement settled an order in: the shares an adjustment is split by.</summary>
+    public sealed record PoolShare(Guid GrowerId, string MemberNo, long Grams);
 
     public sealed record GrowerLine(Guid GrowerId, string MemberNo, string Grade, long Grams, long PayoutFen, long TopUpFen);
 
     /// <summary>Pools, each grower's share of each pool (<see cref="GrowerLine.PayoutFen"/>, before deductions) and the catalogue deductions.</summary>
-    public sealed record Result(IReadOnlyList<Pool> Pools, IReadOnlyList<GrowerLine> Lines, IReadOnlyList<Deductions.Line> Deductions)
+    public sealed record Result(IReadOnlyList<Pool> Pools, IReadOnlyList<GrowerLine> Lines, IReadOnlyList<Deductions.Line> Deductions,
+        IReadOnlyList<Adjustment>? Adjustments = null)
     {
+        public IReadOnlyList<Adjustment> AdjustmentLines => Adjustments ?? [];
+        /// <summary>Buyers' credits: in this settlement's pools, and as adjustments for orders settled earlier.</summary>
+        public long CreditsFen => Pools.Sum(p => p.CreditsFen) - AdjustmentLines.Where(a => a.Kind == Credit).Sum(a => a.AmountFen);
+        /// <summary>Carriers' compensation: in this settlement's pools, and as adjustments for orders settled earlier.</summary>
+        public long CompensationFen => Pools.Sum(p => p.CompensationFen) + AdjustmentLines.Where(a => a.Kind == Compensation).Sum(a => a.AmountFen);
+        public long AdjustmentsFen => AdjustmentLines.Sum(a => a.AmountFen);
         public long RevenueFen => Pools.Sum(p => p.RevenueFen);
         public long FreightFen => Pools.Sum(p => p.FreightFen);
         public long PackagingFen => Pools.Sum(p => p.PackagingFen);
         public long CommissionFen => Pools.Sum(p => p.CommissionFen);
         public long PoolSharesFen => Lines.Sum(l => l.PayoutFen);
         public long DeductionsFen => Deductions.Sum(d => d.AmountFen);
-        /// <summary>What the growers are credited from the pools: their shares less the catalogue deductions.</summary>
-        public long PayoutFen => PoolSharesFen - DeductionsFen;
+        /// <summary>What the growers are credited: their pool shares less the catalogue deductions, plus adjustments.</summary>
+        public long PayoutFen => PoolSharesFen - DeductionsFen + AdjustmentsFen;
         public long TopUpFen => Lines.Sum(l => l.TopUpFen);
     }
 
@@ -74,11 +98,15 @@ public static class SettlementMath
     /// commission per pool), growers' payouts split from each pool's net by contributed grams, and top-ups
     /// where a receipt line's own guaranteed minimum price bites (<see cref="TopUp"/>, judged on the pool share, before
     /// catalogue deductions), then the catalogue's deductions per grower. Checks the invariant
-    /// Σ revenue = Σ payouts + freight + packaging + commission + catalogue deductions to the fen.
+    /// Σ revenue − Σ credits + Σ compensation = Σ payouts + freight + packaging + commission + catalogue deductions to the
+    /// fen, <paramref name="adjustments"/> (for orders settled earlier) included in the credits, compensation and payouts.
     /// </summary>
-    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyList<Deductions.Rule>? deductions = null)
+    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyList<Deductions.Rule>? deductions = null,
+        IReadOnlyList<Adjustment>? adjustments = null)
     {
         var revenue = new Dictionary<string, long>();
+        var credits = new Dictionary<string, long>();
+        var compensation = new Dictionary<string, long>();
         var freight = new Dictionary<string, long>();
         var packaging = new Dictionary<string, long>();
         var sold = new Dictionary<string, long>();
@@ -86,6 +114,8 @@ public static class SettlementMath
         {
             foreach (var line in order.Lines)
                 Add(revenue, line.Grade, Amount(line.Grams, line.PriceFenPerKg));
+            foreach (var (grade, fen) in order.CreditsByGrade ?? new Dictionary<string, long>()) Add(credits, grade, fen);
+            foreach (var (grade, fen) in order.CompensationByGrade ?? new Dictionary<string, long>()) Add(compensation, grade, fen);
             var packed = order.Shares.GroupBy(s => s.Grade).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => (Grade: g.Key, Grams: g.Sum(s => s.Grams))).ToList();
             if (packed.Count == 0) continue;
@@ -106,10 +136,12 @@ public static class SettlementMath
         {
             var r = revenue.GetValueOrDefault(grade);
             var commission = RoundHalfUp((Int128)r * rules.CommissionBps, 10_000);
-            var net = r - freight.GetValueOrDefault(grade) - packaging.GetValueOrDefault(grade) - commission;
+            var net = r - credits.GetValueOrDefault(grade) + compensation.GetValueOrDefault(grade)
+                      - freight.GetValueOrDefault(grade) - packaging.GetValueOrDefault(grade) - commission;
             var soldGrams = sold.GetValueOrDefault(grade);
             pools.Add(new Pool(grade, soldGrams, r, freight.GetValueOrDefault(grade), packaging.GetValueOrDefault(grade), commission, net,
-                soldGrams == 0 ? 0 : (long)Math.Round((decimal)net * 1000 / soldGrams, MidpointRounding.AwayFromZero)));
+                soldGrams == 0 ? 0 : (long)Math.Round((decimal)net * 1000 / soldGrams, MidpointRounding.AwayFromZero),
+                credits.GetValueOrDefault(grade), compensation.GetValueOrDefault(grade)));
 
             var growers = orders.SelectMany(o => o.Shares).Where(s => s.Grade == grade)
                 .GroupBy(s => (s.GrowerId, s.MemberNo)).Select(g => (g.Key.GrowerId, g.Key.MemberNo, Grams: g.Sum(s => s.Grams), Shares: g.ToList()))
@@ -123,9 +155,12 @@ public static class SettlementMath
         }
 
         var shared = new Result(pools, lines, []);
-        var result = shared with { Deductions = Settlement.Deductions.Apply(deductions ?? [], orders, shared) };
-        var perGrower = result.Lines.GroupBy(l => l.GrowerId).Sum(g => g.Sum(l => l.PayoutFen) - result.Deductions.Where(d => d.GrowerId == g.Key).Sum(d => d.AmountFen));
-        if (result.RevenueFen != perGrower + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen
+        var result = shared with { Deductions = Settlement.Deductions.Apply(deductions ?? [], orders, shared), Adjustments = adjustments ?? [] };
+        var perGrower = result.Lines.Select(l => l.GrowerId).Concat(result.AdjustmentLines.Select(a => a.GrowerId)).Distinct()
+            .Sum(g => result.Lines.Where(l => l.GrowerId == g).Sum(l => l.PayoutFen) - result.Deductions.Where(d => d.GrowerId == g).Sum(d => d.AmountFen)
+                      + result.AdjustmentLines.Where(a => a.GrowerId == g).Sum(a => a.AmountFen));
+        if (result.RevenueFen - result.CreditsFen + result.CompensationFen
+            != perGrower + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen
             || result.Deductions.Any(d => result.Lines.All(l => l.GrowerId != d.GrowerId)))
             throw new InvalidOperationException("Settlement does not balance to the fen.");
         return result;
@@ -144,6 +179,31 @@ public static class SettlementMath
         if (lines.All(l => l.Min is null)) return 0;
         var parts = Split(payoutFen, lines.Select(l => l.Grams).ToList());
         return lines.Select((l, i) => l.Min is { } min ? Math.Max(0, Amount(l.Grams, min) - parts[i]) : 0).Sum();
+    }
+
+    /// <summary>
+    /// A credit or compensation for an order settled earlier, per grade, split over the growers of that grade's pool in
+    /// that settlement by their grams (largest remainder, ties to the earlier member number): credits come off
+    /// (negative lines), compensation is added.
+    /// </summary>
+    public static IReadOnlyList<Adjustment> Adjust(Guid orderId, Guid sourceId, string kind, IReadOnlyDictionary<string, long> fenByGrade,
+        Func<string, IReadOnlyList<PoolShare>> pool)
+    {
+        var sign = kind == Credit ? -1 : 1;
+        return fenByGrade.OrderBy(g => g.Key, StringComparer.Ordinal).SelectMany(g =>
+        {
+            var growers = pool(g.Key).OrderBy(s => s.MemberNo, StringComparer.Ordinal).ThenBy(s => s.GrowerId).ToList();
+            var parts = Split(sign * g.Value, growers.Select(s => s.Grams).ToList());
+            return growers.Select((s, i) => new Adjustment(s.GrowerId, s.MemberNo, orderId, sourceId, kind, g.Key, parts[i]));
+        }).Where(a => a.AmountFen != 0).ToList();
+    }
+
+    /// <summary>An amount split over grades by the grams of the boxes it concerns (largest remainder, grades in order).</summary>
+    public static IReadOnlyDictionary<string, long> ByGrade(long fen, IReadOnlyList<(string Grade, long Grams)> boxes)
+    {
+        var grades = boxes.GroupBy(b => b.Grade).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (Grade: g.Key, Grams: g.Sum(b => b.Grams))).ToList();
+        var parts = Split(fen, grades.Select(g => g.Grams).ToList());
+        return grades.Select((g, i) => (g.Grade, Fen: parts[i])).Where(g => g.Fen != 0).ToDictionary(g => g.Grade, g => g.Fen);
     }
 
     private static void Add(Dictionary<string, long> sums, string key, long value) => sums[key] = sums.GetValueOrDefault(key) + value;

@@ -22,7 +22,11 @@ public static class StatementPdf
         string CooperativeName, DateOnly From, DateOnly To, string MemberNo, string GrowerName,
         int Receipts, decimal GrossKg, decimal GradedKg, IReadOnlyList<Line> Lines, IReadOnlyList<Deduction> Deductions,
         long PoolSharesFen, long DeductionsFen, long PayoutFen, long TopUpFen, long AdvanceNettedFen, long AdvanceCarriedFen,
-        long ToPayFen, long BalanceFen, IReadOnlyList<CarriedOver> CarriedOverOrders, DateTimeOffset SettledAt);
+        long ToPayFen, long BalanceFen, IReadOnlyList<CarriedOver> CarriedOverOrders, DateTimeOffset SettledAt,
+        IReadOnlyList<Adjustment>? Adjustments = null);
+
+    /// <summary>A credit (negative) or compensation for an order settled earlier, naming the order and the claim.</summary>
+    public sealed record Adjustment(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen);
 
     private const double Margin = 18, Width = 210 - 2 * Margin, RowMm = 6.5;
 
@@ -95,7 +99,14 @@ public static class StatementPdf
         p.Amount("池分配合计", null, d.PoolSharesFen, f.Text);
         foreach (var x in d.Deductions)
             p.Amount($"扣款：{x.Name}", BasisName(x.Basis), -x.AmountFen, f.Text);
-        p.Amount("应付", "池分配合计 - 扣款", d.PayoutFen, f.Bold);
+        var adjustments = d.Adjustments ?? [];
+        foreach (var a in adjustments)
+        {
+            p.Need(Mm(RowMm * 2));
+            p.Amount(a.Kind == "credit" ? $"调整：客诉理赔 {Grades.ChineseName(a.Grade)}" : $"调整：承运商赔付 {Grades.ChineseName(a.Grade)}",
+                $"订单 {a.OrderId.ToString()[..8]} 理赔 {a.ClaimId.ToString()[..8]}", a.AmountFen, f.Text);
+        }
+        p.Amount("应付", adjustments.Count == 0 ? "池分配合计 - 扣款" : "池分配合计 - 扣款 + 调整", d.PayoutFen, f.Bold);
         p.Amount("保底补差", null, d.TopUpFen, f.Text);
         p.Amount("预付款冲抵", null, -d.AdvanceNettedFen, f.Text);
         p.Need(Mm(RowMm + 2));
