@@ -128,12 +128,17 @@ public static class ReadModel
             promised_by = coalesce(shipments.promised_by, excluded.promised_by)
         """, e, ct);
 
-    /// <summary>Each box of the carrier order gets its outcome; a carrier order ends once, so the first ending stays.</summary>
+    /// <summary>
+    /// Each box of the carrier order gets its outcome. A carrier order ends once: should two endings of a box ever be
+    /// told, the earliest (by the carrier's time) stays, whatever order they arrive in, so a rebuild agrees.
+    /// </summary>
     private static Task PartEnded(Db db, ShipmentPartEnded e, CancellationToken ct) => db.ExecuteAsync(
         """
         insert into box_outcomes (trace_code, order_id, cooperative_id, carrier_order_id, outcome, ended_at)
         select code, @OrderId, @CooperativeId, @CarrierOrderId, @Outcome, @EndedAt from unnest(@TraceCodes::text[]) code
-        on conflict (trace_code) do nothing
+        on conflict (trace_code) do update
+            set carrier_order_id = excluded.carrier_order_id, outcome = excluded.outcome, ended_at = excluded.ended_at
+            where excluded.ended_at < box_outcomes.ended_at
         """, new { e.OrderId, e.CooperativeId, e.CarrierOrderId, e.Outcome, e.EndedAt, TraceCodes = e.TraceCodes.ToArray() }, ct);
 
     private static Task Cancelled(Db db, OrderCancelled e, CancellationToken ct) => db.ExecuteAsync(
