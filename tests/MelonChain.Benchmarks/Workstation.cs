@@ -14,7 +14,7 @@ namespace MelonChain.Benchmarks;
 /// </summary>
 public static class Workstation
 {
-    /// <summary>QUALITY.md's throttled 4G profile: 10 Mbit/s both ways, 40 ms latency.</summary>
+    /// <summary>P9's throttled 4G profile (tests/MelonChain.Benchmarks/BARS.md): 10 Mbit/s both ways, 40 ms latency.</summary>
     public const double ThrottledMbitPerSecond = 10, ThrottledLatencyMs = 40;
 
     /// <summary>

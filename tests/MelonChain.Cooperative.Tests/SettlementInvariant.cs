@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace MelonChain.Cooperative.Tests;
 
 /// <summary>
-/// DOMAIN.md's invariant, to the fen, on a settlement as the API returns it:
+/// The settlement invariant (services/Cooperative/README.md, "Claims and compensation"), to the fen, on a settlement as the API returns it:
 /// Σ revenue − Σ credits + Σ compensation = Σ payouts + Σ freight + Σ packaging + Σ commission + Σ deductions,
 /// and the statements pay exactly the payouts.
 /// </summary>
