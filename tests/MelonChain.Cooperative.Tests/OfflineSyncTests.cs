@@ -12,7 +12,6 @@ namespace MelonChain.Cooperative.Tests;
 /// </summary>
 public class OfflineSyncTests(CooperativeFixture f) : IClassFixture<CooperativeFixture>
 {
-    private static DateOnly Today => CooperativeFixture.Today;
 
     private sealed record Capture(string Key, DateTimeOffset CapturedAt, object Body);
 
@@ -24,11 +23,14 @@ public class OfflineSyncTests(CooperativeFixture f) : IClassFixture<CooperativeF
         return await http.SendAsync(request);
     }
 
+    /// <summary>The China date of a moment: a capture half an hour before China's midnight was harvested that day, not "today".</summary>
+    private static DateOnly ChinaDay(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime.AddHours(8));
+
     /// <summary>A tablet's queue: captures 2 s apart from <paramref name="first"/> (whole seconds, as sent).</summary>
     private static List<Capture> Captures(Guid grower, int count, DateTimeOffset first) =>
         Enumerable.Range(0, count).Select(i => new Capture(Guid.NewGuid().ToString(), first.AddSeconds(2 * i), new
         {
-            growerId = grower, harvestedOn = Today.ToString("yyyy-MM-dd"), grossKg = 10m + i, crates = 1,
+            growerId = grower, harvestedOn = ChinaDay(first.AddSeconds(2 * i)).ToString("yyyy-MM-dd"), grossKg = 10m + i, crates = 1,
             capturedAt = first.AddSeconds(2 * i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
         })).ToList();
 
