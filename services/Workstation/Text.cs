@@ -255,8 +255,26 @@ public static class Text
     public static string OrderStatusName(string status) => status switch
     {
         "placed" => "已下单", "packed" => "已打包", "cancel_requested" => "取消中", "collected" => "已揽收",
-        "delivered" => "已送达", "settled" => "已结算", "cancelled" => "已取消", _ => status,
+        "delivered" => "已送达", "partly_delivered" => "部分送达", "undelivered" => "未送达", "settled" => "已结算", "cancelled" => "已取消",
+        _ => status,
     };
+
+    /// <summary>Where a box ended (订单's boxes, 异常/理赔).</summary>
+    public static string BoxOutcomeName(string? outcome) => outcome switch
+    {
+        null => "未发出", "in_transit" => "运输中", "delivered" => "已签收", "returned" => "已退回", "lost" => "已丢失", _ => outcome,
+    };
+
+    /// <summary>A returned box scanned back in.</summary>
+    public static string DispositionName(string? disposition) => disposition switch
+    {
+        null => "待入库", "restock" => "已重新入库", "write_off" => "已报损", _ => disposition,
+    };
+
+    public const string Boxes = "箱子";
+    public const string BoxOutcome = "去向";
+    public const string NetKg = "净重（公斤）";
+    public const string ToExceptions = "异常/理赔";
 
     public static string ProductName(string product) => product switch
     {
@@ -301,6 +319,8 @@ public static class Text
     public const string FreshKg = "新鲜（公斤）";
     public const string TooOldKg = "过久（公斤）";
     public const string Lots = "批次数";
+    public const string ReturningBoxes = "退回途中（箱）";
+    public const string ReturningKg = "退回途中（公斤）";
     public const string OldestHarvest = "最早采收";
     public static string DaysOld(int days) => $"{days} 天";
     public const string Refresh = "刷新";
@@ -346,6 +366,11 @@ public static class Text
     public const string AdvanceNetted = "抵扣预付";
     public const string MemberNo = "社员号";
     public const string StatementPdf = "结算单 PDF";
+    public const string Credits = "客诉退款";
+    public const string Compensation = "承运商赔付";
+    public const string Adjustments = "理赔调整";
+    public static string AdjustmentLine(string kind, string grade, Guid orderId, Guid claimId) =>
+        $"{(kind == "credit" ? "调整：客诉理赔" : "调整：承运商赔付")} {GradeName(grade)} · 订单 {orderId.ToString()[^8..]} · 理赔 {claimId.ToString()[^8..]}";
     public const string NoStatements = "本周期没有社员结算单。";
     public const string Reversed = "已冲销";
     public static string SettlementOf(DateOnly from, DateOnly to) => $"结算 {from:yyyy-MM-dd} — {to:yyyy-MM-dd}";
@@ -447,4 +472,108 @@ public static class Text
     public const string CitiesHint = "北京、上海";
     public const string AddAccount = "添加账号";
     public const string SaveAccounts = "保存快递账号";
+
+    // ───── 异常/理赔 (Pages/Exceptions): overdue carrier orders, returns scanned back in, buyers' claims, carrier claims ─────
+    public const string Exceptions = "异常/理赔";
+    public const string RoleMayNotSeeExceptions = "当前角色不能处理异常和理赔（需要收货员、调度员或管理员）。";
+    public const string DispatcherSeesOverdueOnly = "调度员只能查看超时未签收的快递单；退货入库和客诉由收货员或管理员办理。";
+
+    public const string OverdueParts = "超时未签收的快递单";
+    public const string NoOverdueParts = "没有超时未签收的快递单。";
+    public const string CarrierOrder = "快递单";
+    public const string MasterWaybill = "主运单号";
+    public const string Parcels = "件数";
+    public const string CollectedAt = "揽收时间";
+    public const string OverdueSince = "超时起";
+    public const string LastStatus = "最后状态";
+    public const string LastScanAt = "最后扫描";
+    public const string OverdueHint = "请联系快递公司查件；快递公司宣布丢失后，在订单里向快递公司索赔。";
+
+    public const string ExceptionOrders = "有退回或丢失的订单";
+    public const string NoExceptionOrders = "没有部分送达或未送达的订单。";
+    public const string OrderIdLookup = "订单号（完整编号，可从订单页打开）";
+    public const string OrderIdInvalid = "请填写完整的订单编号。";
+    public const string Lookup = "打开";
+
+    public const string ReturnsToScan = "退货入库";
+    public const string NoReturnsToScan = "这张订单没有待入库的退回箱。";
+    public const string PickAll = "全选";
+    public const string Disposition = "处理方式";
+    public const string Restock = "重新入库（按原采收日期）";
+    public const string WriteOff = "报损";
+    public const string WriteOffReason = "报损原因";
+    public const string ScanBackIn = "确认入库";
+    public const string PickReturnedBoxes = "请勾选要入库的退回箱。";
+    public const string WriteOffReasonRequired = "报损必须填写原因。";
+    public static string ReturnsDone(int boxes, string disposition) => disposition == "restock" ? $"{boxes} 箱已重新入库。" : $"{boxes} 箱已报损。";
+
+    public const string FileClaimForBuyer = "代采购商登记客诉";
+    public const string ClaimKind = "问题";
+    public const string ClaimKg = "涉及公斤";
+    public const string CreditAskedYuan = "要求退款（元）";
+    public const string FileClaim = "登记客诉";
+    public const string PickDeliveredBoxes = "请勾选已签收的问题箱。";
+    public const string ClaimKgInvalid = "涉及公斤必须大于 0，最多三位小数。";
+    public static string ClaimKgAtMost(decimal kg) => $"涉及公斤不能超过所选箱子的净重（{Api.Kilograms.Show(kg)} 公斤）。";
+    public const string CreditInvalid = "退款金额必须大于 0，例如 120 或 120.50。";
+    public const string ClaimFiled = "客诉已登记，等待处理。";
+
+    public static string ClaimKindName(string kind) => kind switch
+    {
+        "spoiled" => "变质", "damaged" => "破损", "short_weight" => "缺斤短两", "missing" => "少箱", _ => kind,
+    };
+
+    public const string CarrierClaims = "向快递公司索赔";
+    public const string NoShipmentFound = "找不到这张订单的运单。";
+    public const string LostCarrierOrder = "已丢失的快递单";
+    public const string ClaimAmountYuan = "索赔金额（元）";
+    public const string ClaimCarrier = "索赔";
+    public const string CarrierClaimFiled = "已向快递公司提出索赔。";
+    public const string CarrierClaimAmountInvalid = "索赔金额必须大于 0，例如 300 或 300.50。";
+    public const string ClaimedAlready = "已索赔";
+
+    public static string CarrierClaimStatusName(string status) => status switch
+    {
+        "filed" => "已提交", "accepted" => "已受理", "refused" => "被拒绝", "paid" => "已赔付", _ => status,
+    };
+
+    public static string CarrierClaimReasonName(string reason) => reason switch { "lost" => "丢失", "damaged" => "破损", _ => reason };
+
+    public const string ClaimsQueue = "客诉处理";
+    public const string NoClaims = "没有这种状态的客诉。";
+    public const string FiledAt = "登记时间";
+    public const string CreditAsked = "要求退款";
+    public const string Credit = "同意退款";
+    public const string Decide = "处理";
+    public const string Decision = "决定";
+    public const string Accept = "同意（退款）";
+    public const string Reject = "拒绝";
+    public const string CreditYuan = "退款金额（元，不超过要求）";
+    public const string CarrierLiable = "快递公司负责（另向快递公司索赔）";
+    public const string DecisionReason = "理由";
+    public const string RejectReasonRequired = "拒绝必须填写理由。";
+    public static string CreditAtMost(long askedFen) => $"退款金额必须大于 0，且不超过要求的 {Api.Fen.Yuan(askedFen)}。";
+    public const string ConfirmDecision = "确认处理";
+    public static string ClaimDecided(string status) => status == "accepted" ? "已同意，退款在下次结算中扣回。" : "已拒绝。";
+
+    public static string ClaimStatusName(string status) => status switch
+    {
+        "open" => "待处理", "accepted" => "已同意", "rejected" => "已拒绝", _ => status,
+    };
+
+    /// <summary>The exceptions screen's JSON fields (returns, claims, decisions, carrier claims) as the clerk knows them.</summary>
+    public static string ExceptionFieldName(string field) => field switch
+    {
+        "traceCodes" => TraceCode,
+        "disposition" => Disposition,
+        "reason" => DecisionReason,
+        "kind" => ClaimKind,
+        "kg" => ClaimKg,
+        "creditFen" => CreditYuan,
+        "note" => Note,
+        "decision" => Decision,
+        "waybillNo" => MasterWaybill,
+        "amountFen" => ClaimAmountYuan,
+        _ => field,
+    };
 }

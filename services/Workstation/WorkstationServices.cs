@@ -23,7 +23,7 @@ public static class WorkstationServices
             InnerHandler = transport?.Invoke() ?? new HttpClientHandler(),
         }) { BaseAddress = baseAddress });
         services.AddScoped<CooperativeApi>();
-        services.AddScoped<SalesApi>().AddScoped<SettlementApi>().AddScoped<DispatchApi>().AddScoped<RecallApi>().AddScoped<ProfileApi>();
+        services.AddScoped<SalesApi>().AddScoped<SettlementApi>().AddScoped<ClaimsApi>().AddScoped<DispatchApi>().AddScoped<RecallApi>().AddScoped<ProfileApi>();
         services.AddScoped<DevTokens>();
         // Production sign-in: the options come from the Gateway (SignInChoices) when the sign-in page or the callback
         // first needs them, before the framework's authentication service reads them.

@@ -69,6 +69,38 @@ public sealed class OrdersScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void An_order_that_ended_shows_where_each_box_went_its_new_status_and_the_way_to_its_exceptions()
+    {
+        SignedInAs("clerk");
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/orders?", Summary("partly_delivered"));
+        Api.On(HttpMethod.Get, $"/api/v1/cooperative/orders/{OrderId}", new
+        {
+            id = OrderId, buyerId = BuyerId, destination = new { city = "北京", address = "朝阳区建国路 88 号", contactName = "王经理", phone = "13900001234" },
+            lines = new[] { new { grade = "premium", kg = 15m, priceFenPerKg = 1250L } }, boxNetKg = 5m, product = "express", status = "partly_delivered",
+            placedAt = DateTimeOffset.Parse("2026-06-12T02:00:00Z"), packedAt = DateTimeOffset.Parse("2026-06-12T03:00:00Z"), deliveredAt = (DateTimeOffset?)null,
+            onTime = (bool?)null, freightFen = 3_000L, outcome = "partly_delivered", endedAt = DateTimeOffset.Parse("2026-06-15T03:00:00Z"),
+            boxes = new object[]
+            {
+                new { traceCode = "T001", grade = "premium", netKg = 5m, outcome = "delivered", returned = (string?)null },
+                new { traceCode = "T002", grade = "premium", netKg = 5m, outcome = "returned", returned = "write_off" },
+                new { traceCode = "T003", grade = "premium", netKg = 5m, outcome = "lost", returned = (string?)null },
+            },
+        });
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/buyers", new { items = Array.Empty<object>(), next = (string?)null });
+        var screen = Render<Orders>();
+
+        screen.WaitForAssertion(() => Assert.Equal("部分送达", screen.Find("#orderList td.status").TextContent));
+        OpenTheOrder(screen);
+
+        Assert.Equal("partly_delivered", screen.Find("#detailStatus").GetAttribute("data-status"));
+        Assert.Equal("已签收", screen.Find("#boxes tr[data-trace-code=T001] .outcome").TextContent);
+        Assert.Equal("已退回（已报损）", screen.Find("#boxes tr[data-trace-code=T002] .outcome").TextContent);
+        Assert.Equal("lost", screen.Find("#boxes tr[data-trace-code=T003]").GetAttribute("data-outcome"));
+        Assert.Equal($"exceptions?order={OrderId}", screen.Find("#exceptionsLink").GetAttribute("href"));
+        Assert.Contains(screen.FindAll("#filterStatus option"), o => o.GetAttribute("value") == "undelivered" && o.TextContent == "未送达");
+    }
+
+    [Fact]
     public void Placing_with_nothing_typed_says_what_is_missing_and_sends_nothing()
     {
         var screen = RenderAs("clerk");

@@ -99,6 +99,51 @@ public sealed class SettlementScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void A_statement_shows_the_adjustment_lines_of_orders_settled_earlier_each_naming_its_order_and_claim()
+    {
+        var (orderId, claimId, carrierClaimId) = (Guid.Parse("0199a000-0000-7000-8000-00000000aa01"), Guid.Parse("0199a000-0000-7000-8000-00000000cc01"),
+            Guid.Parse("0199a000-0000-7000-8000-00000000dd01"));
+        Api.On(HttpMethod.Post, "/api/v1/cooperative/settlements", new
+        {
+            id = SettlementId, from = "2026-06-08", to = "2026-06-14", orders = 1,
+            totals = new
+            {
+                revenueFen = 100_000L, freightFen = 10_000L, packagingFen = 1_000L, commissionFen = 3_000L, payoutFen = 81_000L, topUpFen = 0L,
+                deductionsFen = 0L, advancesNettedFen = 0L, creditsFen = 6_000L, compensationFen = 1_000L,
+            },
+            pools = Array.Empty<object>(),
+            statements = new[]
+            {
+                new
+                {
+                    growerId = StubApi.Member.Id, memberNo = "SX-001", payoutFen = 81_000L, topUpFen = 0L, deductionsFen = 0L, advanceNettedFen = 0L,
+                    adjustments = new[]
+                    {
+                        new { orderId, claimId, kind = "credit", grade = "premium", amountFen = -3_334L },
+                        new { orderId, claimId = carrierClaimId, kind = "compensation", grade = "premium", amountFen = 500L },
+                    },
+                    adjustmentsFen = -2_834L,
+                },
+            },
+            reversal = (object?)null,
+        }, 201);
+        var screen = RenderAs("clerk");
+
+        Settle(screen, "2026-06-08", "2026-06-14");
+
+        screen.WaitForElement("#statements tr.adjustment");
+        Assert.Equal("¥60.00", screen.Find("#settlementCredits").TextContent);
+        Assert.Equal("¥10.00", screen.Find("#settlementCompensation").TextContent);
+        Assert.Equal("-¥28.34", screen.Find($"#statements tr[data-grower-id='{StubApi.Member.Id}']:not(.adjustment) .adjustments").TextContent);
+        var credit = screen.Find($"#statements tr.adjustment[data-claim-id='{claimId}']");
+        Assert.Equal("credit", credit.GetAttribute("data-kind"));
+        Assert.Equal(orderId.ToString(), credit.GetAttribute("data-order-id"));
+        Assert.Equal("-¥33.34", credit.QuerySelector(".amount")!.TextContent);
+        Assert.Contains(Text.AdjustmentLine("credit", "premium", orderId, claimId), credit.TextContent);
+        Assert.Contains("调整：承运商赔付 特级", screen.Find($"#statements tr.adjustment[data-claim-id='{carrierClaimId}']").TextContent);
+    }
+
+    [Fact]
     public void Another_period_is_another_action_with_its_own_key()
     {
         Api.On(HttpMethod.Post, "/api/v1/cooperative/settlements", _ => StubApi.Problem(409, "period-closed", "Part of this period is already settled."));

@@ -33,6 +33,26 @@ public sealed class StockScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void Boxes_on_their_way_back_are_shown_per_grade_apart_from_the_stock()
+    {
+        Api.On(HttpMethod.Get, "/api/v1/cooperative/stock", new
+        {
+            today = "2026-06-12", maxLotAgeDays = 3,
+            grades = new object[]
+            {
+                new { grade = "premium", availableKg = 400m, freshKg = 400m, tooOldKg = 0m, lots = 5, oldestHarvest = "2026-06-10", returningBoxes = 3, returningKg = 15.5m },
+            },
+        });
+        SignedInAs("clerk");
+        var screen = Render<Stock>();
+
+        var premium = screen.WaitForElement("tr[data-grade=premium]");
+        Assert.Equal("3", premium.QuerySelector(".returning-boxes")!.TextContent);
+        Assert.Equal("15.5", premium.QuerySelector(".returning-kg")!.TextContent);
+        Assert.Equal("400", premium.QuerySelector(".available")!.TextContent);
+    }
+
+    [Fact]
     public void Before_the_profile_is_saved_the_servers_problem_is_shown()
     {
         Api.On(HttpMethod.Get, "/api/v1/cooperative/stock", _ => StubApi.Problem(409, "profile-required", "Save the cooperative's profile first."));

@@ -8,8 +8,18 @@ public sealed class SalesApi(HttpClient http)
 {
     private const string Prefix = "/api/v1/cooperative";
 
-    /// <summary>The statuses an order moves through (placed → packed → collected → delivered → settled, or cancelled).</summary>
-    public static readonly IReadOnlyList<string> Statuses = ["placed", "packed", "cancel_requested", "collected", "delivered", "settled", "cancelled"];
+    /// <summary>
+    /// The statuses an order moves through (placed → packed → collected → delivered, partly_delivered or undelivered once
+    /// every box has an outcome → settled, or cancelled).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Statuses =
+        ["placed", "packed", "cancel_requested", "collected", "delivered", "partly_delivered", "undelivered", "settled", "cancelled"];
+
+    /// <summary>Where a box ended: on its way until its carrier order ends (services/Cooperative Orders.BoxOutcomeSql).</summary>
+    public static readonly IReadOnlyList<string> BoxOutcomes = ["in_transit", "delivered", "returned", "lost"];
+
+    /// <summary>What the clerk does with a returned box scanned back in.</summary>
+    public static readonly IReadOnlyList<string> Dispositions = ["restock", "write_off"];
 
     public static readonly IReadOnlyList<string> Grades = ["premium", "grade1", "grade2", "offgrade"];
 
@@ -25,11 +35,17 @@ public sealed class SalesApi(HttpClient http)
 
     public sealed record Line(string Grade, decimal Kg, long PriceFenPerKg);
 
-    public sealed record Box(string TraceCode, string Grade, decimal NetKg);
+    /// <param name="Outcome">null until collected, then in_transit, delivered, returned or lost.</param>
+    /// <param name="Returned">A returned box scanned back in: restock or write_off; null until then.</param>
+    public sealed record Box(string TraceCode, string Grade, decimal NetKg, string? Outcome = null, string? Returned = null);
 
     public sealed record Order(Guid Id, Guid BuyerId, Destination Destination, IReadOnlyList<Line> Lines, decimal BoxNetKg, string Product,
         string Status, DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt, bool? OnTime, long? FreightFen,
-        IReadOnlyList<Box> Boxes);
+        IReadOnlyList<Box> Boxes, string? Outcome = null, DateTimeOffset? EndedAt = null)
+    {
+        /// <summary>Returned boxes not yet scanned back in: on their way back to the cooperative.</summary>
+        public IEnumerable<Box> ToScanBackIn => Boxes.Where(b => b.Outcome == "returned" && b.Returned is null);
+    }
 
     public sealed record PlaceRequest(Guid BuyerId, Destination Destination, IReadOnlyList<Line> Lines, string Product);
 
@@ -38,7 +54,9 @@ public sealed class SalesApi(HttpClient http)
 
     public sealed record Packed(Guid OrderId, string CertificateNo, Freshness Freshness, IReadOnlyList<Box> Boxes);
 
-    public sealed record GradeStock(string Grade, decimal AvailableKg, decimal FreshKg, decimal TooOldKg, int Lots, DateOnly? OldestHarvest);
+    /// <param name="ReturningBoxes">Returned boxes on their way back (not yet scanned in, so not in stock), and their kg.</param>
+    public sealed record GradeStock(string Grade, decimal AvailableKg, decimal FreshKg, decimal TooOldKg, int Lots, DateOnly? OldestHarvest,
+        int ReturningBoxes = 0, decimal ReturningKg = 0);
 
     public sealed record StockLevels(DateOnly Today, int MaxLotAgeDays, IReadOnlyList<GradeStock> Grades);
 
@@ -71,6 +89,10 @@ public sealed class SalesApi(HttpClient http)
 
     public Task<Order> CancelAsync(Guid id, string? reason, CancellationToken ct = default) =>
         http.SendJsonAsync<Order>(HttpMethod.Post, $"{Prefix}/orders/{id}/cancel", new { reason }, ct: ct);
+
+    /// <summary>退货入库: returned boxes scanned back in, restocked or written off (a reason required to write off).</summary>
+    public Task<Order> ReturnAsync(Guid id, IReadOnlyList<string> traceCodes, string disposition, string? reason, CancellationToken ct = default) =>
+        http.SendJsonAsync<Order>(HttpMethod.Post, $"{Prefix}/orders/{id}/returns", new { traceCodes, disposition, reason }, ct: ct);
 
     public static string LabelsUrl(Guid orderId) => $"{Prefix}/orders/{orderId}/labels.pdf";
 

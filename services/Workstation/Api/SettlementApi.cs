@@ -10,11 +10,18 @@ public sealed class SettlementApi(HttpClient http)
     private const string Prefix = "/api/v1/cooperative";
 
     public sealed record Totals(long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long PayoutFen, long TopUpFen,
-        long DeductionsFen, long AdvancesNettedFen);
+        long DeductionsFen, long AdvancesNettedFen, long CreditsFen = 0, long CompensationFen = 0);
 
     public sealed record Pool(string Grade, decimal SoldKg, long RevenueFen, long NetFen, long PricePerKgFen);
 
-    public sealed record Statement(Guid GrowerId, string MemberNo, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvanceNettedFen);
+    /// <summary>
+    /// A buyer's credit (<c>credit</c>, negative) or the carrier's compensation (<c>compensation</c>, positive) for an order
+    /// settled earlier: this grower's part, naming the order and the claim (the buyer's, or the carrier claim's id).
+    /// </summary>
+    public sealed record AdjustmentLine(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen);
+
+    public sealed record Statement(Guid GrowerId, string MemberNo, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvanceNettedFen,
+        IReadOnlyList<AdjustmentLine>? Adjustments = null, long AdjustmentsFen = 0);
 
     public sealed record Reversal(string Reason, string ReversedBy, DateTimeOffset ReversedAt);
 

@@ -17,4 +17,10 @@ public static class ScreenRoles
 
     /// <summary>揽收: Dispatch lists pickups for the clerk, the dispatcher and the admin (and couriers, in their own app).</summary>
     public static bool MaySeePickups(this Caller caller) => caller.Role is Caller.Clerk or Caller.Admin or "dispatcher";
+
+    /// <summary>
+    /// 异常/理赔: Dispatch lists overdue carrier orders for the clerk, the dispatcher and the admin; returns and claims
+    /// are the Cooperative's (<see cref="MaySell"/>).
+    /// </summary>
+    public static bool MaySeeExceptions(this Caller caller) => caller.Role is Caller.Clerk or Caller.Admin or "dispatcher";
 }
