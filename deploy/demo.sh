@@ -9,11 +9,17 @@
 #   the clerk settles the week; then a summary is printed.
 # Two cooperatives play on the one installation: Shangxiang (上巷村) the whole season, Changqiao (长乔村) a short one,
 # each onboarded by its admin first (profile, carrier account) and each seeing only its own rows.
+# Changqiao's week goes wrong three ways (异常 · 理赔): its Beijing buyer claims for spoiled boxes after settlement (the
+# credit accepted), one box of a 301-box order is refused and comes back (restocked), a parcel is lost (claimed from
+# the carrier); its next settlement pays all three out. The carrier's fates and clock are decided through the
+# simulator's admin API (SIMULATOR), the one thing not done through the Gateway, as a tester would.
 # Every POST carries an Idempotency-Key: with DEMO_REPLAY=1 the same season can be played again the same day and
 # changes nothing. Without it, a cooperative that already has members is left alone (only the summary is skipped).
 set -euo pipefail
 
 GATEWAY="${GATEWAY:-http://127.0.0.1:8080}"
+# The carrier simulator's admin API: the demo decides a few parcels' fates and moves its clock, as a tester would.
+SIMULATOR="${SIMULATOR:-http://127.0.0.1:8089}"
 COOP="shangxiang"
 # The China day the season is played on; its Idempotency-Keys name it (DEMO_DAY replays a day even after midnight in Beijing).
 DAY="${DEMO_DAY:-$(TZ=Asia/Shanghai date +%F)}"
@@ -236,6 +242,72 @@ until_true "Changqiao to see its Beijing order delivered" settled_order "$CQ_ORD
 CQ_DELIVERY="$(get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_ORDER" | jq -r .deliveredAt | xargs -I{} env TZ=Asia/Shanghai date -d {} +%F)"
 CQ_SETTLEMENT="$(post "$CQ_CLERK" /api/v1/cooperative/settlements cq-settlement "{\"from\":\"$(ago 1)\",\"to\":\"$CQ_DELIVERY\"}")"
 
+echo "demo: Changqiao's week goes wrong three ways (异常 · 理赔) — a spoiled claim, a box sent back, a parcel lost"
+# 1. The Beijing buyer opens two spoiled boxes of its order, already settled: the clerk accepts a smaller credit, which
+#    the next settlement pays back as adjustment lines over the same growers.
+CQ_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$CQ_BUYER\"" "$CQ")"
+SPOILED="$(get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_ORDER" | jq -c '{traceCodes: [.boxes[0:2][].traceCode]}')"
+CQ_CLAIM="$(post "$CQ_BUYER_TOKEN" "/api/v1/cooperative/orders/$CQ_ORDER/claims" cq-claim-spoiled \
+  "$(echo "$SPOILED" | jq -c '. + {kind: "spoiled", kg: 10, creditFen: 17000, note: "两箱开箱即见烂瓜，已拍照"}')" | id_of)"
+post "$CQ_CLERK" "/api/v1/cooperative/claims/$CQ_CLAIM/decision" cq-claim-decision \
+  '{"decision":"accepted","creditFen":15000,"carrierLiable":false,"reason":"照片核实：两箱腐烂，按九折赔付"}' >/dev/null
+# 2. A big picking day fills a 301-box order to Shanghai: SF books it as two carrier orders (300 parcels each at most);
+#    the second, one box, is refused at the door and comes back; the clerk scans it in and restocks it.
+for slot in 0 1 2 3 4 5; do
+  gross=$((350000 + slot * 1000))
+  premium=$((gross * 20 / 100)); grade1=$((gross * 60 / 100)); grade2=$((gross - gross * 2 / 100 - premium - grade1))
+  receipt="$(post "$CQ_CLERK" /api/v1/cooperative/receipts "cq-receipt-big-$slot" \
+    "{\"growerId\":\"${CQ_MEMBERS[$slot]}\",\"harvestedOn\":\"$(ago 0)\",\"grossKg\":$(kg $gross),\"crates\":30}" | id_of)"
+  post "$CQ_CLERK" "/api/v1/cooperative/receipts/$receipt/grading" "cq-grading-big-$slot" \
+    "{\"lines\":[{\"grade\":\"premium\",\"kg\":$(kg $premium)},{\"grade\":\"grade1\",\"kg\":$(kg $grade1)},{\"grade\":\"grade2\",\"kg\":$(kg $grade2)}]}" >/dev/null
+done
+CQ_SH_BUYER="$(post "$CQ_CLERK" /api/v1/cooperative/buyers cq-buyer-shanghai \
+  '{"name":"沪西果蔬批发","city":"上海","address":"普陀区真北路1999号","contactName":"周经理","phone":"13817778888"}' | id_of)"
+CQ_BIG="$(post "$CQ_CLERK" /api/v1/cooperative/orders cq-order-shanghai \
+  "{\"buyerId\":\"$CQ_SH_BUYER\",\"destination\":{\"city\":\"上海\",\"address\":\"普陀区真北路1999号\",\"contactName\":\"周经理\",\"phone\":\"13817778888\"},\"lines\":[{\"grade\":\"grade1\",\"kg\":1100,\"priceFenPerKg\":1600},{\"grade\":\"premium\",\"kg\":405,\"priceFenPerKg\":2200}],\"boxNetKg\":5,\"product\":\"express\"}" | id_of)"
+# 3. Four boxes of grade 2 to Beijing that the carrier loses: claimed from SF for their value and the freight paid,
+#    410 yuan (200 yuan of melons, 210 yuan of freight), within its limit per parcel.
+CQ_LOST="$(post "$CQ_CLERK" /api/v1/cooperative/orders cq-order-lost \
+  "{\"buyerId\":\"$CQ_BUYER\",\"destination\":{\"city\":\"北京\",\"address\":\"丰台区新发地农产品批发市场\",\"contactName\":\"赵经理\",\"phone\":\"13910005555\"},\"lines\":[{\"grade\":\"grade2\",\"kg\":20,\"priceFenPerKg\":1000}],\"boxNetKg\":5,\"product\":\"express\"}" | id_of)"
+post "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_BIG/pack" cq-pack-shanghai '{}' >/dev/null
+post "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_LOST/pack" cq-pack-lost '{}' >/dev/null
+# The carrier's side is the simulator's (its admin API, not the Gateway): each fate is decided once, before the part ends.
+part() { get "$CQ_CLERK" "/api/v1/dispatch/shipments/$1" | jq -c --argjson i "$2" '.carrierOrders | sort_by(.part) | .[$i]'; }
+fate() { # SHIPMENT PART FATE
+  local p; p="$(part "$1" "$2")"
+  if [ "$(echo "$p" | jq -r '.outcome // empty')" = "" ]; then
+    curl "${RETRY[@]}" -fsS -X POST "$SIMULATOR/admin/waybills/$(echo "$p" | jq -r .masterWaybillNo)/fate" -H 'Content-Type: application/json' -d "{\"fate\":\"$3\"}" >/dev/null
+  fi
+}
+CQ_BIG_SHIPMENT="$(collect "$CQ_BIG" cq-shanghai "$CQ_COURIER")"
+fate "$CQ_BIG_SHIPMENT" 1 returned
+CQ_LOST_SHIPMENT="$(collect "$CQ_LOST" cq-lost "$CQ_COURIER")"
+fate "$CQ_LOST_SHIPMENT" 0 lost
+# SF declares a parcel lost 7 days after pickup: the simulator's clock is moved a week on rather than waited for.
+if [ "$(part "$CQ_LOST_SHIPMENT" 0 | jq -r '.outcome // empty')" = "" ]; then
+  curl "${RETRY[@]}" -fsS -X POST "$SIMULATOR/admin/clock" -H 'Content-Type: application/json' -d '{"advanceHours":170}' >/dev/null
+fi
+ended_order() { get "$CQ_CLERK" "/api/v1/cooperative/orders/$1" | jq -e --arg s "$2" '(.status == $s or .status == "settled") and .freightFen != null'; }
+until_true "the Shanghai order to end partly delivered" ended_order "$CQ_BIG" partly_delivered
+until_true "the lost order to end undelivered" ended_order "$CQ_LOST" undelivered
+RETURNED="$(get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_BIG" | jq -c '{traceCodes: [.boxes[] | select(.outcome == "returned") | .traceCode]}')"
+post "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_BIG/returns" cq-return-restock \
+  "$(echo "$RETURNED" | jq -c '. + {disposition: "restock", reason: "收货人拒收，箱内完好"}')" >/dev/null
+LOST_WAYBILL="$(part "$CQ_LOST_SHIPMENT" 0 | jq -r .masterWaybillNo)"
+post "$CQ_CLERK" "/api/v1/dispatch/shipments/$CQ_LOST_SHIPMENT/carrier-claims" cq-carrier-claim \
+  "{\"waybillNo\":\"$LOST_WAYBILL\",\"reason\":\"lost\",\"amountFen\":41000}" >/dev/null
+compensated() { get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_LOST" | jq -e '.compensationFen > 0'; }
+until_true "SF to pay the lost parcel's claim and the cooperative to book it" compensated
+CQ_LAST_END="$(for o in "$CQ_BIG" "$CQ_LOST"; do get "$CQ_CLERK" "/api/v1/cooperative/orders/$o" | jq -r .endedAt; done \
+  | xargs -I{} env TZ=Asia/Shanghai date -d {} +%F | sort | tail -n1)"
+CQ_NEXT_FROM="$(TZ=Asia/Shanghai date -d "$CQ_DELIVERY + 1 day" +%F)"
+[[ "$CQ_LAST_END" < "$CQ_NEXT_FROM" ]] && CQ_LAST_END="$CQ_NEXT_FROM"
+CQ_SETTLEMENT2="$(post "$CQ_CLERK" /api/v1/cooperative/settlements cq-settlement-2 "{\"from\":\"$CQ_NEXT_FROM\",\"to\":\"$CQ_LAST_END\"}")"
+CQ_SH_BUYER_TOKEN="$(token buyer ",\"buyerId\":\"$CQ_SH_BUYER\"" "$CQ")"
+outcomes() { get "$1" "/api/v1/tracking/shipments/$2" | jq -e '[.boxes[].outcome] | all(. != "in_transit")'; }
+until_true "the Shanghai buyer to see each box's outcome" outcomes "$CQ_SH_BUYER_TOKEN" "$(get "$CQ_CLERK" "/api/v1/dispatch/shipments/$CQ_BIG_SHIPMENT" | jq -r .masterWaybillNo)"
+until_true "the Beijing buyer to see the lost boxes" outcomes "$CQ_BUYER_TOKEN" "$LOST_WAYBILL"
+
 # ---- the summary a cooperative cares about ----------------------------------------------------------------
 INTAKE="$(get "$CLERK" "/api/v1/cooperative/reports/intake?from=$(ago 6)&to=$DAY")"
 BJ="$(get "$COURIER" "/api/v1/dispatch/shipments/$BJ_SHIPMENT")"
@@ -296,6 +368,24 @@ printf 'Settlement %s – %s: revenue %s − freight %s − boxes %s (3.50 yuan 
   "$(echo "$CQ_SETTLEMENT" | jq -r .from)" "$(echo "$CQ_SETTLEMENT" | jq -r .to)" "$(yuan "$(echo "$CQ_T" | jq .revenueFen)")" \
   "$(yuan "$(echo "$CQ_T" | jq .freightFen)")" "$(yuan "$(echo "$CQ_T" | jq .packagingFen)")" "$(yuan "$(echo "$CQ_T" | jq .commissionFen)")" \
   "$(yuan "$(echo "$CQ_T" | jq .payoutFen)")"
+CQ_BIG_O="$(get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_BIG")"
+CQ_LOST_O="$(get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_LOST")"
+RESTOCKED_ON="$(get "$CQ_CLERK" "/api/v1/cooperative/receipts/$(echo "$CQ_BIG_O" | jq -r '[.boxes[] | select(.returned == "restock")][0].sources[0].receiptId')" | jq -r .harvestedOn)"
+printf 'Returned   Shanghai, %s boxes booked as %s SF carrier orders: %s delivered, %s refused and sent back — %s; the box scanned back in and restocked, harvested %s\n' \
+  "$(echo "$CQ_BIG_O" | jq '.boxes | length')" "$(get "$CQ_CLERK" "/api/v1/dispatch/shipments/$CQ_BIG_SHIPMENT" | jq '.carrierOrders | length')" \
+  "$(echo "$CQ_BIG_O" | jq '[.boxes[] | select(.outcome == "delivered")] | length')" "$(echo "$CQ_BIG_O" | jq '[.boxes[] | select(.outcome == "returned")] | length')" \
+  "$(echo "$CQ_BIG_O" | jq -r .outcome)" "$RESTOCKED_ON"
+printf 'Lost       Beijing, %s boxes of grade 2: SF declared waybill %s lost; claimed %s yuan from SF, paid %s yuan into the grade 2 pool\n' \
+  "$(echo "$CQ_LOST_O" | jq '.boxes | length')" "$LOST_WAYBILL" "$(yuan 41000)" "$(yuan "$(echo "$CQ_LOST_O" | jq .compensationFen)")"
+CQ_CLAIM_V="$(get "$CQ_CLERK" "/api/v1/cooperative/claims/$CQ_CLAIM")"
+CQ_T2="$(echo "$CQ_SETTLEMENT2" | jq .totals)"
+printf 'Claim      新发地 opened %s spoiled boxes of its settled order: asked %s yuan, accepted %s yuan, paid back as %s adjustment lines on the next settlement\n' \
+  "$(echo "$CQ_CLAIM_V" | jq '.traceCodes | length')" "$(yuan "$(echo "$CQ_CLAIM_V" | jq .creditAskedFen)")" "$(yuan "$(echo "$CQ_CLAIM_V" | jq .creditFen)")" \
+  "$(echo "$CQ_SETTLEMENT2" | jq '[.statements[].adjustments // [] | .[]] | length')"
+printf 'Settlement %s – %s: revenue %s − credits %s + compensation %s = growers %s + freight %s + boxes %s + commission %s yuan\n' \
+  "$(echo "$CQ_SETTLEMENT2" | jq -r .from)" "$(echo "$CQ_SETTLEMENT2" | jq -r .to)" "$(yuan "$(echo "$CQ_T2" | jq .revenueFen)")" \
+  "$(yuan "$(echo "$CQ_T2" | jq .creditsFen)")" "$(yuan "$(echo "$CQ_T2" | jq .compensationFen)")" "$(yuan "$(echo "$CQ_T2" | jq .payoutFen)")" \
+  "$(yuan "$(echo "$CQ_T2" | jq .freightFen)")" "$(yuan "$(echo "$CQ_T2" | jq .packagingFen)")" "$(yuan "$(echo "$CQ_T2" | jq .commissionFen)")"
 printf 'Apart      Changqiao sees %s members, Shangxiang %s: each only its own\n' \
   "$(get "$CQ_CLERK" "/api/v1/cooperative/growers?limit=500" | jq '.items | length')" "$(get "$CLERK" "/api/v1/cooperative/growers?limit=500" | jq '.items | length')"
 cat <<URLS

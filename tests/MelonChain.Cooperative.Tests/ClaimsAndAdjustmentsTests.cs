@@ -104,8 +104,10 @@ public class ClaimsAndAdjustmentsTests(CooperativeFixture f) : IClassFixture<Coo
         await f.PublishAsync(Booked(c, shipment, order, codes, 1_000), Part(c, shipment, order, "CO-1", PartOutcomes.Delivered, endedAt, codes[0..1]),
             Part(c, shipment, order, "CO-2", PartOutcomes.Lost, endedAt, codes[1..2]), paid, paid with { EventId = Guid.NewGuid() });
         await Eventually.Until(() => f.CountAsync("select count(*) from carrier_compensations where order_id = @order", new { order }), n => n == 1, what: "compensation kept");
-        await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
+        var ended = await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
             o => o.GetProperty("status").GetString() == "partly_delivered" && o.GetProperty("freightFen").ValueKind == JsonValueKind.Number, what: "partly delivered");
+        // The clerk sees the compensation booked on the order before settling (kept once, whatever the carrier repeats).
+        Assert.Equal(2_345, ended.GetProperty("compensationFen").GetInt64());
 
         var s = await Settle(c, $"{Today.AddDays(-3):yyyy-MM-dd}", $"{Today.AddDays(-1):yyyy-MM-dd}");
         SettlementInvariant.Holds(s);
@@ -124,6 +126,7 @@ public class ClaimsAndAdjustmentsTests(CooperativeFixture f) : IClassFixture<Coo
         var adjustment = next.GetProperty("statements").EnumerateArray().Single().GetProperty("adjustments").EnumerateArray().Single();
         Assert.Equal(later.CarrierClaimId, adjustment.GetProperty("claimId").GetGuid());
         Assert.Equal(99, adjustment.GetProperty("amountFen").GetInt64());
+        Assert.Equal(2_345 + 99, (await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}")).GetProperty("compensationFen").GetInt64());
     }
 
     [Fact]

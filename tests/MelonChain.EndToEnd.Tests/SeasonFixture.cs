@@ -43,7 +43,8 @@ public sealed class SeasonFixture : IAsyncLifetime
         // Both plays are the same China day, even when the replay starts after midnight in Beijing: its keys name the day.
         var env = new Dictionary<string, string>
         {
-            ["GATEWAY"] = System.Gateway.ToString().TrimEnd('/'), ["DEMO_WAIT_SECONDS"] = "120", ["DEMO_DAY"] = _day.ToString("yyyy-MM-dd"),
+            ["GATEWAY"] = System.Gateway.ToString().TrimEnd('/'), ["SIMULATOR"] = System["CarrierSimulator"].BaseAddress.ToString().TrimEnd('/'),
+            ["DEMO_WAIT_SECONDS"] = "120", ["DEMO_DAY"] = _day.ToString("yyyy-MM-dd"),
         };
         if (replay) env["DEMO_REPLAY"] = "1";
         try

@@ -130,7 +130,7 @@ public class ReplicaKillTests(ReplicatedSystem f)
         // One pickup per packed order, one shipment per pickup, one waybill per box — and the carrier issued no
         // waybill Dispatch does not have.
         var packed = await system.QueryAsync<Guid>("Cooperative", "select distinct order_id from boxes order by order_id");
-        Assert.Equal(3, packed.Count);   // Beijing and Shanghai for Shangxiang, Beijing for Changqiao
+        Assert.Equal(5, packed.Count);   // Beijing and Shanghai for Shangxiang; Beijing, the 301-box Shanghai order and the lost one for Changqiao
         Assert.Equal(packed, await system.QueryAsync<Guid>("Dispatch", "select order_id from pickups order by order_id"));
         Assert.Equal(packed.Count, await system.ScalarAsync<long>("Dispatch", "select count(*) from shipments"));
         var boxes = await system.QueryAsync<string>("Cooperative", "select trace_code from boxes order by trace_code");
@@ -140,11 +140,18 @@ public class ReplicaKillTests(ReplicatedSystem f)
         Assert.Equal(boxes.Count, issued);
 
         // Each settlement the clerks asked for exists once, and each delivered order is in exactly one of them.
-        Assert.Equal(2, await system.ScalarAsync<long>("Cooperative", "select count(*) from settlements"));
+        Assert.Equal(3, await system.ScalarAsync<long>("Cooperative", "select count(*) from settlements"));
         Assert.Equal(packed, await system.QueryAsync<Guid>("Cooperative", "select id from orders where settlement_id is not null order by id"));
-        // Tracking's read model: each order once, delivered, with each of its boxes once.
-        Assert.Equal(packed, await system.QueryAsync<Guid>("Tracking", "select order_id from shipments where delivered_at is not null order by order_id"));
+        // Tracking's read model: each order once, delivered when the Cooperative's is delivered whole, with each of its boxes
+        // once and each box's outcome the Cooperative's (every box ended somewhere: delivered, returned or lost).
+        var whole = await system.QueryAsync<Guid>("Cooperative", "select id from orders where delivered_at is not null order by id");
+        Assert.Equal(3, whole.Count);
+        Assert.Equal(whole, await system.QueryAsync<Guid>("Tracking", "select order_id from shipments where delivered_at is not null order by order_id"));
         Assert.Equal(boxes, await system.QueryAsync<string>("Tracking", "select trace_code from boxes order by trace_code"));
+        var outcomes = await system.QueryAsync<(string TraceCode, string Outcome)>("Cooperative", "select trace_code, outcome from boxes where outcome is not null order by trace_code");
+        Assert.Equal(boxes, outcomes.Select(o => o.TraceCode));
+        Assert.Equal(outcomes, await system.QueryAsync<(string TraceCode, string Outcome)>("Tracking", "select trace_code, outcome from box_outcomes order by trace_code"));
+        Assert.Equal(["delivered", "lost", "returned"], outcomes.Select(o => o.Outcome).Distinct().Order());
     }
 
     private async Task EveryEventPublishedOnceAndAppliedOnceBySubscriberAsync()
@@ -186,7 +193,14 @@ public class ReplicaKillTests(ReplicatedSystem f)
         Assert.Equal(await system.ScalarAsync<long>("Dispatch", "select count(*) from shipments"), Count("shipment-booked"));
         Assert.Equal(await system.ScalarAsync<long>("Dispatch", "select count(*) from pickups"), Count("shipment-requested"));
         Assert.Equal(await system.ScalarAsync<long>("Cooperative", "select count(*) from settlements"), Count("settlement-closed"));
-        Assert.Equal(await system.ScalarAsync<long>("Dispatch", "select count(*) from shipments"), Count("shipment-delivered"));
+        // A shipment is delivered (once) only when every carrier order of it was; each carrier order ends once.
+        Assert.Equal(await system.ScalarAsync<long>("Dispatch", "select count(*) from shipments where delivered_at is not null"), Count("shipment-delivered"));
+        Assert.Equal(3, Count("shipment-delivered"));
+        Assert.Equal(await system.ScalarAsync<long>("Dispatch", "select count(*) from carrier_orders"), Count("shipment-part-ended"));
+        Assert.Equal(await system.ScalarAsync<long>("Dispatch", "select count(*) from carrier_claims where status = 'paid'"), Count("carrier-compensation-paid"));
+        Assert.Equal(1, Count("carrier-compensation-paid"));
+        Assert.Equal(await system.ScalarAsync<long>("Cooperative", "select count(*) from claims where status <> 'open'"), Count("claim-decided"));
+        Assert.Equal(1, Count("claim-decided"));
 
         var deadLettered = (await f.Broker.QueuesAsync()).Where(q => q.Key.EndsWith("_error") && q.Value > 0).ToList();
         problems.AddRange(deadLettered.Select(q => $"dead-lettered: {q.Key} {q.Value}"));
@@ -198,7 +212,8 @@ public class ReplicaKillTests(ReplicatedSystem f)
     {
         var env = new Dictionary<string, string>
         {
-            ["GATEWAY"] = f.System.Gateway.ToString().TrimEnd('/'), ["DEMO_WAIT_SECONDS"] = "120",
+            ["GATEWAY"] = f.System.Gateway.ToString().TrimEnd('/'), ["SIMULATOR"] = f.System["CarrierSimulator"].BaseAddress.ToString().TrimEnd('/'),
+            ["DEMO_WAIT_SECONDS"] = "120",
             ["DEMO_DAY"] = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd"),
         };
         try

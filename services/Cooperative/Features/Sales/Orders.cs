@@ -22,7 +22,7 @@ public static class Orders
     public sealed record Order(
         Guid Id, Guid BuyerId, Destination Destination, IReadOnlyList<Line> Lines, decimal BoxNetKg, string Product, string Status,
         DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt, bool? OnTime, long? FreightFen, IReadOnlyList<Box> Boxes,
-        string? Outcome = null, DateTimeOffset? EndedAt = null);
+        string? Outcome = null, DateTimeOffset? EndedAt = null, long CompensationFen = 0);
 
     public static RouteGroupBuilder MapSales(this RouteGroupBuilder api)
     {
@@ -79,7 +79,7 @@ public static class Orders
 
     private sealed record OrderRow(Guid Id, Guid BuyerId, string DestCity, string DestAddress, string DestContact, string DestPhone,
         long BoxNetGrams, string Product, string Status, DateTimeOffset PlacedAt, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt,
-        bool? OnTime, long? FreightFen, string? Outcome, DateTimeOffset? EndedAt);
+        bool? OnTime, long? FreightFen, string? Outcome, DateTimeOffset? EndedAt, long CompensationFen);
 
     private sealed record SourceRow(string TraceCode, string Grade, long NetGrams, string? Outcome, string? Returned, Guid? LotId, Guid? ReceiptId, Guid? GrowerId, long? Grams);
 
@@ -89,7 +89,8 @@ public static class Orders
             $"""
             select o.id, o.buyer_id, o.dest_city, o.dest_address, o.dest_contact, o.dest_phone, o.box_net_grams, o.product,
                    {StatusSql} as status, o.placed_at, o.packed_at, o.delivered_at, o.on_time, o.freight_fen,
-                   {OutcomeSql} as outcome, o.ended_at
+                   {OutcomeSql} as outcome, o.ended_at,
+                   (select coalesce(sum(c.amount_fen), 0) from carrier_compensations c where c.order_id = o.id)::bigint as compensation_fen
             from orders o where o.id = @Id and o.cooperative_id = @Coop
             """, new { Id = id, Coop = coop }, ct) ?? throw Problem.NotFound("order");
         var lines = await db.QueryAsync<Line>(
@@ -105,6 +106,6 @@ public static class Orders
             g.Where(s => s.LotId is not null).Select(s => new BoxSource(s.LotId!.Value, s.ReceiptId!.Value, s.GrowerId!.Value, Weight.ToKg(s.Grams!.Value))).ToList(),
             g.Key.Outcome, g.Key.Returned)).ToList();
         return new Order(o.Id, o.BuyerId, new Destination(o.DestCity, o.DestAddress, o.DestContact, o.DestPhone), lines, Weight.ToKg(o.BoxNetGrams),
-            o.Product, o.Status, o.PlacedAt, o.PackedAt, o.DeliveredAt, o.OnTime, o.FreightFen, boxes, o.Outcome, o.EndedAt);
+            o.Product, o.Status, o.PlacedAt, o.PackedAt, o.DeliveredAt, o.OnTime, o.FreightFen, boxes, o.Outcome, o.EndedAt, o.CompensationFen);
     }
 }
