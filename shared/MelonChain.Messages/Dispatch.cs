@@ -59,6 +59,16 @@ public sealed record CarrierCompensationPaid(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
     Guid ShipmentId, Guid OrderId, Guid CarrierClaimId, string WaybillNo, long AmountFen, IReadOnlyList<string> TraceCodes) : IEvent;
 
+/// <summary>
+/// What the carrier billed for one carrier order (SF's pushed 清单运费, JD's actual fee), all its fee types summed, in
+/// fen, beside the quote it was booked at. <see cref="Version"/> rises each time the bill changes (a later push with a
+/// higher versionNo); a consumer keeps the highest version per carrier order, so replays and stale versions change nothing.
+/// </summary>
+public sealed record CarrierFeeBilled(
+    Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
+    Guid ShipmentId, Guid OrderId, string Carrier, string CarrierOrderId, string MasterWaybillNo,
+    long QuotedFen, long BilledFen, int Version, DateTimeOffset BilledAt) : IEvent;
+
 /// <summary>How a carrier order ends; every box of an order ends in one of these.</summary>
 public static class PartOutcomes
 {

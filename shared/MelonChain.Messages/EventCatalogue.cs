@@ -43,6 +43,7 @@ public static class EventCatalogue
         new(typeof(CancellationAnswered), "cancellation-answered", ["cooperative-cancellation-answered"]),
         new(typeof(ShipmentPartEnded), "shipment-part-ended", ["cooperative-shipment-part-ended", "tracking-shipment-part-ended"]),
         new(typeof(CarrierCompensationPaid), "carrier-compensation-paid", ["cooperative-carrier-compensation-paid"]),
+        new(typeof(CarrierFeeBilled), "carrier-fee-billed", ["cooperative-carrier-fee-billed"]),
     ];
 
     private static readonly Dictionary<Type, Entry> ByType = Events.ToDictionary(e => e.Type);
