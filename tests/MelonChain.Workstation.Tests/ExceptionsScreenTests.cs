@@ -152,6 +152,29 @@ public sealed class ExceptionsScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void An_order_that_ends_undelivered_while_the_screen_is_open_is_listed_on_refresh()
+    {
+        var lost = Guid.Parse("0199a000-0000-7000-8000-0000000000e7");
+        // Undelivered: none when the screen opens; the carrier declares a parcel lost meanwhile.
+        Api.On(HttpMethod.Get, $"{Orders}?status=undelivered", _ => StubApi.Json(NoPage), once: true);
+        Api.On(HttpMethod.Get, $"{Orders}?status=undelivered", new
+        {
+            items = new[] { new { id = lost, buyerId = Guid.NewGuid(), buyerName = "北京鲜果", destinationCity = "北京", status = "undelivered", kg = 5m, boxes = 1,
+                product = "express", placedAt = DateTimeOffset.Parse("2026-06-13T02:00:00Z"), packedAt = (DateTimeOffset?)null, deliveredAt = (DateTimeOffset?)null } },
+            next = (string?)null,
+        });
+        var screen = RenderAs("clerk");
+        screen.WaitForElement($"#exceptionOrderList tr[data-order-id='{OrderId}']");
+        Assert.Empty(screen.FindAll($"#exceptionOrderList tr[data-order-id='{lost}']"));
+
+        screen.Find("#refreshExceptionOrders").Click();
+
+        var row = screen.WaitForElement($"#exceptionOrderList tr[data-order-id='{lost}']");
+        Assert.Equal("undelivered", row.GetAttribute("data-status"));
+        Assert.Single(screen.FindAll($"#exceptionOrderList tr[data-order-id='{OrderId}']"));
+    }
+
+    [Fact]
     public void The_order_named_in_the_address_opens_at_once()
     {
         var screen = RenderAs("clerk", page: $"exceptions?order={OrderId}");
