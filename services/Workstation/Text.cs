@@ -505,6 +505,15 @@ public static class Text
     public const string ScanBackIn = "确认入库";
     public const string PickReturnedBoxes = "请勾选要入库的退回箱。";
     public const string WriteOffReasonRequired = "报损必须填写原因。";
+    public const string WaitingReturns = "待入库的退回箱";
+    public const string WaitingReturnsHint = "退回的箱子到了：扫描箱码（或标签上的二维码）勾选，或直接勾选，不必知道订单号；可一次处理多张订单的箱子。";
+    public const string NoWaitingReturns = "没有待入库的退回箱。";
+    public const string ScanTraceCode = "扫描箱码";
+    public const string Tick = "勾选";
+    public const string ReturnedAt = "退回时间";
+    public const string LotsKg = "批次（公斤）";
+    public static string ScanNotWaiting(string code) => $"箱码 {code} 不在待入库清单里（已入库、没有退回，或不是本社的箱子）。";
+    public static string OfOrder(Guid orderId, string line) => $"订单 {orderId.ToString()[^8..]}：{line}";
     public static string ReturnsDone(int boxes, string disposition) => disposition == "restock" ? $"{boxes} 箱已重新入库。" : $"{boxes} 箱已报损。";
 
     public const string FileClaimForBuyer = "代采购商登记客诉";

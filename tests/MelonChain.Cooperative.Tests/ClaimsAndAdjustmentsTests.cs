@@ -41,8 +41,8 @@ public class ClaimsAndAdjustmentsTests(CooperativeFixture f) : IClassFixture<Coo
 
         // The buyer opens box 2 and finds it spoiled; another buyer cannot claim on this order (404); a clerk decides.
         var otherBuyer = f.Cooperative.As(Roles.Buyer, "buyer-2", cooperative: c.CooperativeId, buyerId: Guid.NewGuid().ToString());
-        var stranger = await otherBuyer.PostAsJsonAsync($"/api/v1/cooperative/orders/{order}/claims",
-            new { kind = "spoiled", traceCodes = codes[1..2], kg = 5m, creditFen = 1_500, note = "烂了" });
+        var stranger = await FileClaim(otherBuyer, order, new { kind = "spoiled", traceCodes = codes[1..2], kg = 5m, creditFen = 1_500, note = "烂了" },
+            Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
         var hisBuyer = f.Cooperative.As(Roles.Buyer, "buyer-1", cooperative: c.CooperativeId, buyerId: buyer.ToString());
         var filed = await c.Post($"/api/v1/cooperative/orders/{order}/claims",
@@ -145,7 +145,7 @@ public class ClaimsAndAdjustmentsTests(CooperativeFixture f) : IClassFixture<Coo
         await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
             o => o.GetProperty("status").GetString() == "partly_delivered", what: "partly delivered");
 
-        var returned = await c.Http.PostAsJsonAsync($"/api/v1/cooperative/orders/{order}/claims", new { kind = "missing", traceCodes = codes[1..2], kg = 5m, creditFen = 100 });
+        var returned = await FileClaim(c.Http, order, new { kind = "missing", traceCodes = codes[1..2], kg = 5m, creditFen = 100 }, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, returned.StatusCode);
         Assert.Contains("traceCodes", await returned.Content.ReadAsStringAsync());
         var claim = (await c.Post($"/api/v1/cooperative/orders/{order}/claims", new { kind = "short_weight", traceCodes = codes[0..1], kg = 0.4m, creditFen = 280 }))
@@ -157,6 +157,71 @@ public class ClaimsAndAdjustmentsTests(CooperativeFixture f) : IClassFixture<Coo
         SettlementInvariant.Holds(s);
         Assert.Equal(0, s.GetProperty("totals").GetProperty("creditsFen").GetInt64());
         Assert.Equal(3_500, s.GetProperty("totals").GetProperty("revenueFen").GetInt64());
+    }
+
+    [Fact]
+    public async Task Filing_a_claim_needs_an_Idempotency_Key_and_a_retry_or_a_twin_sent_in_parallel_with_the_same_key_files_one_claim()
+    {
+        var c = await f.NewCooperativeAsync();
+        var (grower, _) = await c.Grower();
+        await c.Harvest(grower, Today.AddDays(-2), ("grade1", 10m));
+        var buyer = await c.Buyer();
+        var order = await c.Order(buyer, ("grade1", 10m, 700));
+        await c.Post($"/api/v1/cooperative/orders/{order}/pack", new { });
+        var codes = await TraceCodes(c, order);
+        var shipment = Guid.NewGuid();
+        var endedAt = new DateTimeOffset(Today.AddDays(-1).ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8));
+        await f.PublishAsync(Booked(c, shipment, order, codes, 1_000), Part(c, shipment, order, "CO-1", PartOutcomes.Delivered, endedAt, codes));
+        await Eventually.Until(() => c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/orders/{order}"),
+            o => o.GetProperty("status").GetString() == "delivered", what: "delivered");
+        var hisBuyer = f.Cooperative.As(Roles.Buyer, "buyer-1", cooperative: c.CooperativeId, buyerId: buyer.ToString());
+        var spoiled = new { kind = "spoiled", traceCodes = codes[0..1], kg = 5m, creditFen = 1_500, note = "开箱发现整箱腐烂" };
+        Task<long> Filed() => f.CountAsync("select count(*) from claims where order_id = @order", new { order });
+
+        // Without a key: 428, nothing filed (a double tap on a phone would otherwise ask twice).
+        var keyless = await FileClaim(hisBuyer, order, spoiled, key: null);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, keyless.StatusCode);
+        Assert.Equal("urn:melonchain:problem:idempotency-key-required", (await keyless.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal(0, await Filed());
+
+        // The answer lost and the filing sent again with its key: the first answer again, one claim.
+        var key = Guid.NewGuid().ToString();
+        var first = await FileClaim(hisBuyer, order, spoiled, key);
+        var retry = await FileClaim(hisBuyer, order, spoiled, key);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        var claim = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(claim, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.Equal(1, await Filed());
+
+        // The same key with another body is refused as every other endpoint refuses it, and files nothing.
+        var other = await FileClaim(hisBuyer, order, spoiled with { creditFen = 999 }, key);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+        Assert.Equal("urn:melonchain:problem:idempotency-key-reused", (await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        Assert.Equal(1, await Filed());
+
+        // Six copies of one filing sent at once with one key: one claim; each answer is that claim or "still in flight" (409).
+        var twinKey = Guid.NewGuid().ToString();
+        var damaged = new { kind = "damaged", traceCodes = codes[1..2], kg = 2m, creditFen = 600, note = "外箱压坏" };
+        var twins = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => FileClaim(hisBuyer, order, damaged, twinKey)));
+        Assert.All(twins, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var answered = new List<Guid>();
+        foreach (var r in twins.Where(r => r.StatusCode == HttpStatusCode.Created))
+            answered.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.NotEmpty(answered);
+        Assert.Single(answered.Distinct());
+        Assert.Equal(2, await Filed());
+        var later = await FileClaim(hisBuyer, order, damaged, twinKey);
+        Assert.Equal(answered[0], (await later.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.Equal(2, await Filed());
+    }
+
+    private static async Task<HttpResponseMessage> FileClaim(HttpClient client, Guid order, object body, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cooperative/orders/{order}/claims") { Content = JsonContent.Create(body) };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
     }
 
     private static long[] Payouts(JsonElement settlement, params Guid[] growers)

@@ -102,6 +102,70 @@ public class ShipmentOutcomeTests(CooperativeFixture f) : IClassFixture<Cooperat
         Assert.Equal(2, await f.CountAsync("select count(*) from box_returns where order_id = @order and reason = '途中挤压腐烂'", new { order }));
     }
 
+    [Fact]
+    public async Task Returned_boxes_waiting_to_be_scanned_back_in_are_listed_oldest_first_with_order_buyer_and_lots_and_only_the_cooperatives_own()
+    {
+        var c = await f.NewCooperativeAsync();
+        var (grower, _) = await c.Grower();
+        var harvested = Today.AddDays(-2);
+        var receipt = await c.Harvest(grower, harvested, ("grade1", 20m));
+        var buyer = await c.Buyer();
+        var first = await c.Order(buyer, ("grade1", 10m, 700));
+        var second = await c.Order(await c.Buyer("上海"), ("grade1", 10m, 700));
+        await c.Post($"/api/v1/cooperative/orders/{first}/pack", new { });
+        await c.Post($"/api/v1/cooperative/orders/{second}/pack", new { });
+        var firstCodes = await TraceCodes(c, first);
+        var secondCodes = await TraceCodes(c, second);
+        var earlier = new DateTimeOffset(Today.AddDays(-1).ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(8));
+        var later = earlier.AddHours(3);
+        // The first order comes back whole, later; the second's second box comes back earlier, its first box arrived.
+        await f.PublishAsync(Booked(c, Guid.NewGuid(), first, firstCodes, 1_000), Part(c, Guid.NewGuid(), first, "CO-A", PartOutcomes.Returned, later, firstCodes),
+            Booked(c, Guid.NewGuid(), second, secondCodes, 1_000), Part(c, Guid.NewGuid(), second, "CO-B1", PartOutcomes.Delivered, earlier, secondCodes[0..1]),
+            Part(c, Guid.NewGuid(), second, "CO-B2", PartOutcomes.Returned, earlier, secondCodes[1..2]));
+        // Another cooperative's returned box is never on this list.
+        var other = await f.NewCooperativeAsync();
+        var (otherGrower, _) = await other.Grower();
+        await other.Harvest(otherGrower, harvested, ("grade1", 5m));
+        var foreign = await other.Order(await other.Buyer(), ("grade1", 5m, 700));
+        await other.Post($"/api/v1/cooperative/orders/{foreign}/pack", new { });
+        var foreignCodes = await TraceCodes(other, foreign);
+        await f.PublishAsync(Booked(other, Guid.NewGuid(), foreign, foreignCodes, 500), Part(other, Guid.NewGuid(), foreign, "CO-X", PartOutcomes.Returned, earlier, foreignCodes));
+
+        var listed = await Eventually.Until(() => Returns(c, "/api/v1/cooperative/returns?limit=500"), l => l.Count == 3, what: "three returned boxes listed");
+        string[] expected = [secondCodes[1], .. firstCodes.Order(StringComparer.Ordinal)];
+        Assert.Equal(expected, listed.Select(b => b.GetProperty("traceCode").GetString()));
+        var box = listed[0];
+        Assert.Equal(second, box.GetProperty("orderId").GetGuid());
+        Assert.Equal("京味餐厅", box.GetProperty("buyerName").GetString());
+        Assert.Equal("上海", box.GetProperty("buyerCity").GetString());
+        Assert.Equal("grade1", box.GetProperty("grade").GetString());
+        Assert.Equal(5m, box.GetProperty("netKg").GetDecimal());
+        Assert.Equal("CO-B2", box.GetProperty("carrierOrderId").GetString());
+        Assert.Equal("SF1000000001", box.GetProperty("waybillNo").GetString());
+        Assert.Equal(earlier, box.GetProperty("endedAt").GetDateTimeOffset());
+        Assert.Equal($"{harvested:yyyy-MM-dd}", box.GetProperty("harvestedOn").GetString());
+        var lot = Assert.Single(box.GetProperty("sources").EnumerateArray());
+        Assert.Equal((receipt, grower, 5m), (lot.GetProperty("receiptId").GetGuid(), lot.GetProperty("growerId").GetGuid(), lot.GetProperty("kg").GetDecimal()));
+        Assert.Equal(buyer, listed[1].GetProperty("buyerId").GetGuid());
+        Assert.Equal(later, listed[1].GetProperty("endedAt").GetDateTimeOffset());
+        Assert.Equal(foreignCodes.Order(StringComparer.Ordinal), (await Returns(other, "/api/v1/cooperative/returns")).Select(b => b.GetProperty("traceCode").GetString()));
+
+        // Paged like every list: two, then the third.
+        var page = await c.Http.GetFromJsonAsync<JsonElement>("/api/v1/cooperative/returns?limit=2");
+        var next = await c.Http.GetFromJsonAsync<JsonElement>($"/api/v1/cooperative/returns?limit=2&after={Uri.EscapeDataString(page.GetProperty("next").GetString()!)}");
+        Assert.Equal(expected, page.GetProperty("items").EnumerateArray().Concat(next.GetProperty("items").EnumerateArray()).Select(b => b.GetProperty("traceCode").GetString()));
+        Assert.Equal(JsonValueKind.Null, next.GetProperty("next").ValueKind);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await c.Http.GetAsync("/api/v1/cooperative/returns?after=bm90LWEtY3Vyc29y")).StatusCode);
+
+        // Scanned back in (restocked or written off), a box leaves the list.
+        await c.Post($"/api/v1/cooperative/orders/{second}/returns", new { traceCodes = secondCodes[1..2], disposition = "write_off", reason = "压坏" });
+        await c.Post($"/api/v1/cooperative/orders/{first}/returns", new { traceCodes = expected[1..2], disposition = "restock" });
+        Assert.Equal([expected[2]], (await Returns(c, "/api/v1/cooperative/returns")).Select(b => b.GetProperty("traceCode").GetString()));
+    }
+
+    private static async Task<List<JsonElement>> Returns(ClerkSession c, string path) =>
+        (await c.Http.GetFromJsonAsync<JsonElement>(path)).GetProperty("items").EnumerateArray().ToList();
+
     private static JsonElement Grade1(JsonElement stock) =>
         stock.GetProperty("grades").EnumerateArray().Single(g => g.GetProperty("grade").GetString() == "grade1");
 

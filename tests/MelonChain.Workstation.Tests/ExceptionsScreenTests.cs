@@ -47,6 +47,24 @@ public sealed class ExceptionsScreenTests : WorkstationContext
         filedAt = DateTimeOffset.Parse("2026-06-20T02:00:00Z"), answeredAt = (DateTimeOffset?)null, paidAt = (DateTimeOffset?)null,
     };
 
+    private const string Returns = "/api/v1/cooperative/returns";
+    private static readonly Guid OtherOrderId = Guid.Parse("0199a000-0000-7000-8000-0000000000d8");
+
+    private static object Waiting(string traceCode, Guid orderId, string buyerName, string endedAt, decimal kg = 5m) => new
+    {
+        traceCode, orderId, buyerId = Guid.NewGuid(), buyerName, buyerCity = "北京", grade = "premium", netKg = kg, waybillNo = $"SF9{traceCode}",
+        carrierOrderId = "SFO-0002", endedAt = DateTimeOffset.Parse(endedAt), harvestedOn = "2026-06-10",
+        sources = new[] { new { lotId = Guid.NewGuid(), receiptId = Guid.NewGuid(), growerId = Guid.NewGuid(), kg } },
+    };
+
+    /// <summary>The returned boxes not yet scanned in (GET /returns answers them), oldest ending first.</summary>
+    private readonly List<object> _waiting =
+    [
+        Waiting("T002", OrderId, "北京鲜果", "2026-06-15T03:00:00Z"),
+        Waiting("R005", OtherOrderId, "上海果品", "2026-06-16T01:30:00Z", 4.5m),
+        Waiting("R006", OtherOrderId, "上海果品", "2026-06-16T01:30:00Z"),
+    ];
+
     /// <summary>The carrier claims Dispatch holds for the shipment (GET …/carrier-claims answers them).</summary>
     private readonly List<object> _carrierClaims = [];
 
@@ -72,6 +90,7 @@ public sealed class ExceptionsScreenTests : WorkstationContext
             next = (string?)null,
         });
         Api.On(HttpMethod.Get, $"{Orders}?status=undelivered", NoPage);
+        Api.On(HttpMethod.Get, Returns, _ => StubApi.Json(new { items = _waiting.ToArray(), next = (string?)null }));
         Api.On(HttpMethod.Get, $"{Orders}/{OrderId}", Order());
         Api.On(HttpMethod.Get, $"{Claims}?status=open", withClaim ? new { items = new[] { Claim() }, next = (string?)null } : NoPage);
         Api.On(HttpMethod.Get, $"{Claims}?status=", NoPage);
@@ -237,6 +256,84 @@ public sealed class ExceptionsScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void Returned_boxes_waiting_to_be_scanned_in_are_listed_with_order_buyer_and_lots_and_a_scan_ticks_the_box()
+    {
+        var screen = RenderAs("clerk");
+
+        var rows = screen.WaitForElements("#waitingReturns tbody tr");
+        Assert.Equal(["T002", "R005", "R006"], rows.Select(r => r.GetAttribute("data-trace-code")));
+        Assert.Equal(OtherOrderId.ToString(), rows[1].GetAttribute("data-order-id"));
+        Assert.Contains("上海果品", rows[1].TextContent);
+        Assert.Contains(OtherOrderId.ToString()[^8..], rows[1].TextContent);
+        Assert.Contains("特级", rows[1].TextContent);
+        Assert.Equal("2026-06-16 09:30", rows[1].QuerySelector(".ended-at")!.TextContent);
+        Assert.Equal("2026-06-10", rows[1].QuerySelector(".harvested-on")!.TextContent);
+        Assert.Equal("4.5", rows[1].QuerySelector(".lots")!.TextContent);
+        Assert.Single(Api.To(HttpMethod.Get, Returns));
+
+        // The scanner types the code (or the label's QR, the trace URL) and Enter: that box is ticked.
+        screen.Find("#returnScan").Change("r005");
+        screen.Find("#returnScanForm").Submit();
+        screen.Find("#returnScan").Change("http://127.0.0.1:8080/trace/T002");
+        screen.Find("#returnScanForm").Submit();
+        Assert.Equal([true, true, false], screen.FindAll("#waitingReturns input.waiting-pick").Select(c => c.HasAttribute("checked")));
+        Assert.Empty(screen.FindAll("#returnScanMiss"));
+        screen.Find("#returnScan").Change("ZZZ999");
+        screen.Find("#returnScanForm").Submit();
+        Assert.Equal(Text.ScanNotWaiting("ZZZ999"), screen.Find("#returnScanMiss").TextContent);
+        Assert.Empty(Api.To(HttpMethod.Post, $"{Orders}/{OrderId}/returns"));
+    }
+
+    [Fact]
+    public void Ticked_boxes_of_two_orders_are_written_off_with_one_call_per_order_and_the_list_is_read_again()
+    {
+        Api.On(HttpMethod.Post, $"{Orders}/{OrderId}/returns", _ => { _waiting.RemoveAt(0); return StubApi.Json(Order(t002Returned: "write_off")); });
+        Api.On(HttpMethod.Post, $"{Orders}/{OtherOrderId}/returns", _ => { _waiting.RemoveRange(0, 2); return StubApi.Json(Order()); });
+        var screen = RenderAs("clerk");
+        screen.WaitForElements("#waitingReturns tbody tr");
+
+        screen.Find("#pickAllWaiting").Click();
+        screen.Find("#waitingDisposition").Change("write_off");
+        screen.Find("#waitingReturnsForm").Submit();
+        Assert.Contains(Text.WriteOffReasonRequired, screen.FindAll("#waitingReturnsForm ~ .field-error").Select(e => e.TextContent));
+        Assert.DoesNotContain(Api.Sent, r => r.Method == HttpMethod.Post);
+        screen.Find("#waitingReason").Change("途中压坏");
+        screen.Find("#waitingReturnsForm").Submit();
+
+        screen.WaitForAssertion(() => Assert.Equal(Text.ReturnsDone(3, "write_off"), screen.Find("#waitingDone").TextContent));
+        var first = Assert.Single(Api.To(HttpMethod.Post, $"{Orders}/{OrderId}/returns")).Json;
+        Assert.Equal(["T002"], first.GetProperty("traceCodes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("write_off", first.GetProperty("disposition").GetString());
+        Assert.Equal("途中压坏", first.GetProperty("reason").GetString());
+        var second = Assert.Single(Api.To(HttpMethod.Post, $"{Orders}/{OtherOrderId}/returns")).Json;
+        Assert.Equal(["R005", "R006"], second.GetProperty("traceCodes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("write_off", second.GetProperty("disposition").GetString());
+        Assert.Equal(2, Api.To(HttpMethod.Get, Returns).Count);
+        Assert.Equal(Text.NoWaitingReturns, screen.Find("#noWaitingReturns").TextContent);
+    }
+
+    [Fact]
+    public void A_box_another_clerk_scanned_meanwhile_is_refused_for_its_order_while_the_other_orders_boxes_are_restocked()
+    {
+        Api.On(HttpMethod.Post, $"{Orders}/{OrderId}/returns", _ => StubApi.Problem(409, "box-not-returned",
+            "Only a box whose carrier order ended returned can be scanned back in, and only once."));
+        Api.On(HttpMethod.Post, $"{Orders}/{OtherOrderId}/returns", _ => { _waiting.RemoveAt(2); return StubApi.Json(Order()); });
+        var screen = RenderAs("clerk");
+        screen.WaitForElements("#waitingReturns tbody tr");
+
+        screen.Find("#waitingReturns tr[data-trace-code=T002] input.waiting-pick").Change(true);
+        screen.Find("#returnScan").Change("R006");
+        screen.Find("#returnScanForm").Submit();
+        screen.Find("#waitingReturnsForm").Submit();
+
+        screen.WaitForAssertion(() => Assert.Equal(Text.ReturnsDone(1, "restock"), screen.Find("#waitingDone").TextContent));
+        Assert.Equal($"订单 {OrderId.ToString()[^8..]}：与现有记录冲突（409）：Only a box whose carrier order ended returned can be scanned back in, and only once.",
+            screen.Find("#waitingProblem li").TextContent);
+        Assert.Equal("restock", Assert.Single(Api.To(HttpMethod.Post, $"{Orders}/{OtherOrderId}/returns")).Json.GetProperty("disposition").GetString());
+        Assert.Equal(["T002", "R005"], screen.FindAll("#waitingReturns tbody tr").Select(r => r.GetAttribute("data-trace-code")));
+    }
+
+    [Fact]
     public void The_clerk_files_a_claim_for_the_buyer_on_a_delivered_box_in_fen_and_kg()
     {
         Api.On(HttpMethod.Post, $"{Orders}/{OrderId}/claims", Claim(), 201);
@@ -257,6 +354,34 @@ public sealed class ExceptionsScreenTests : WorkstationContext
         Assert.Equal(2.5m, sent.GetProperty("kg").GetDecimal());
         Assert.Equal(3_125L, sent.GetProperty("creditFen").GetInt64());
         Assert.Equal("外箱压扁", sent.GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public void A_claim_filing_keeps_its_key_for_its_retry_and_another_filing_gets_its_own()
+    {
+        var filing = $"{Orders}/{OrderId}/claims";
+        Api.On(HttpMethod.Post, filing, _ => throw new HttpRequestException("reset"), once: true);
+        Api.On(HttpMethod.Post, filing, Claim(), 201);
+        var screen = RenderAs("clerk");
+        OpenTheOrder(screen);
+
+        screen.Find("input.claim-pick").Change(true);
+        screen.Find("#claimKg").Change("5");
+        screen.Find("#claimCredit").Change("60");
+        screen.Find("#fileClaim").Submit();
+        screen.WaitForAssertion(() => Assert.Equal(Text.NetworkDownRetry, screen.Find("#fileClaimProblem li").TextContent));
+        screen.Find("#fileClaim").Submit();
+        screen.WaitForElement("#claimFiled");
+        screen.Find("input.claim-pick").Change(true);
+        screen.Find("#claimKg").Change("5");
+        screen.Find("#claimCredit").Change("60");
+        screen.Find("#fileClaim").Submit();
+
+        screen.WaitForAssertion(() => Assert.Equal(3, Api.To(HttpMethod.Post, filing).Count));
+        var posts = Api.To(HttpMethod.Post, filing);
+        Assert.True(Guid.TryParse(posts[0].IdempotencyKey, out _));
+        Assert.Equal(posts[0].IdempotencyKey, posts[1].IdempotencyKey);
+        Assert.NotEqual(posts[1].IdempotencyKey, posts[2].IdempotencyKey);
     }
 
     [Fact]

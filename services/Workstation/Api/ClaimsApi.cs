@@ -2,8 +2,8 @@ namespace MelonChain.Workstation.Api;
 
 /// <summary>
 /// 客诉理赔 through the Gateway (<c>/api/v1/cooperative</c>): the records mirror services/Cooperative/Features/Claims
-/// (Claims.BuyerClaim, FileClaim, ListClaims, DecideClaim). A decision moves money and carries the Idempotency-Key the
-/// screen made for it.
+/// (Claims.BuyerClaim, FileClaim, ListClaims, DecideClaim). A filing asks for money and a decision moves it: each carries
+/// the Idempotency-Key the screen made for it.
 /// </summary>
 public sealed class ClaimsApi(HttpClient http)
 {
@@ -32,10 +32,10 @@ public sealed class ClaimsApi(HttpClient http)
         return claims;
     }
 
-    /// <summary>A claim on delivered boxes of an order, filed by the clerk for the buyer.</summary>
+    /// <summary>A claim on delivered boxes of an order, filed by the clerk for the buyer: once per key however often it is sent.</summary>
     public Task<BuyerClaim> FileAsync(Guid orderId, string kind, IReadOnlyList<string> traceCodes, decimal kg, long creditFen, string? note,
-        CancellationToken ct = default) =>
-        http.SendJsonAsync<BuyerClaim>(HttpMethod.Post, $"{Prefix}/orders/{orderId}/claims", new { kind, traceCodes, kg, creditFen, note }, ct: ct);
+        string idempotencyKey, CancellationToken ct = default) =>
+        http.SendJsonAsync<BuyerClaim>(HttpMethod.Post, $"{Prefix}/orders/{orderId}/claims", new { kind, traceCodes, kg, creditFen, note }, idempotencyKey, ct);
 
     /// <summary>
     /// The decision, once: <c>accepted</c> with a credit no more than asked or <c>rejected</c> with a reason; whether the

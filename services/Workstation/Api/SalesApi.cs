@@ -2,7 +2,7 @@ namespace MelonChain.Workstation.Api;
 
 /// <summary>
 /// 订单 and 库存 through the Gateway (<c>/api/v1/cooperative</c>): the records mirror services/Cooperative/Features/Sales
-/// (Buyers, ListOrders, Orders, PlaceOrder, PackOrder, CancelOrder), Grading/Stock and Compliance/PrintLabels.
+/// (Buyers, ListOrders, Orders, PlaceOrder, PackOrder, CancelOrder, ReturnBoxes, ListReturns), Grading/Stock and Compliance/PrintLabels.
 /// </summary>
 public sealed class SalesApi(HttpClient http)
 {
@@ -60,6 +60,16 @@ public sealed class SalesApi(HttpClient http)
 
     public sealed record StockLevels(DateOnly Today, int MaxLotAgeDays, IReadOnlyList<GradeStock> Grades);
 
+    /// <summary>The kg of one lot a box was packed from.</summary>
+    public sealed record BoxSource(Guid LotId, Guid ReceiptId, Guid GrowerId, decimal Kg);
+
+    /// <summary>
+    /// A returned box not yet scanned back in (GET /returns): its order and buyer, when its carrier order ended, its oldest
+    /// lot's harvest date and the lots it holds.
+    /// </summary>
+    public sealed record ReturningBox(string TraceCode, Guid OrderId, Guid BuyerId, string BuyerName, string BuyerCity, string Grade, decimal NetKg,
+        string? WaybillNo, string? CarrierOrderId, DateTimeOffset EndedAt, DateOnly? HarvestedOn, IReadOnlyList<BoxSource> Sources);
+
     /// <summary>The cooperative's buyers, all pages (a cooperative has tens of them).</summary>
     public async Task<IReadOnlyList<Buyer>> BuyersAsync(CancellationToken ct = default)
     {
@@ -93,6 +103,20 @@ public sealed class SalesApi(HttpClient http)
     /// <summary>退货入库: returned boxes scanned back in, restocked or written off (a reason required to write off).</summary>
     public Task<Order> ReturnAsync(Guid id, IReadOnlyList<string> traceCodes, string disposition, string? reason, CancellationToken ct = default) =>
         http.SendJsonAsync<Order>(HttpMethod.Post, $"{Prefix}/orders/{id}/returns", new { traceCodes, disposition, reason }, ct: ct);
+
+    /// <summary>The returned boxes waiting to be scanned back in, oldest ending first, every page.</summary>
+    public async Task<IReadOnlyList<ReturningBox>> ReturningAsync(CancellationToken ct = default)
+    {
+        var boxes = new List<ReturningBox>();
+        string? after = null;
+        do
+        {
+            var page = await http.GetAsync<Page<ReturningBox>>($"{Prefix}/returns" + ApiCalls.Query(("limit", "500"), ("after", after)), ct);
+            boxes.AddRange(page.Items);
+            after = page.Next;
+        } while (after is not null);
+        return boxes;
+    }
 
     public static string LabelsUrl(Guid orderId) => $"{Prefix}/orders/{orderId}/labels.pdf";
 

@@ -136,8 +136,9 @@ public sealed class OwnTransactionsEndpoint
 }
 
 /// <summary>
-/// Marks a post that moves money (an advance, a payment, a settlement, a reversal, a surplus return): it is refused with
-/// 428 <c>idempotency-key-required</c> without an <c>Idempotency-Key</c>, so a double tap never pays twice.
+/// Marks a post that moves money or asks for it (an advance, a payment, a settlement, a reversal, a surplus return, a claim
+/// filed or decided): it is refused with 428 <c>idempotency-key-required</c> without an <c>Idempotency-Key</c>, so a
+/// double tap never pays twice.
 /// </summary>
 public sealed class IdempotencyKeyRequired
 {

@@ -10,13 +10,16 @@ namespace MelonChain.Cooperative.Features.Claims;
 /// Filing a claim on delivered boxes of an order: kind, the boxes, the kg affected (no more than they hold), the credit
 /// asked in fen, a note. A buyer may claim on its own orders only: another buyer's order is 404, as if it did not exist.
 /// A box not delivered (on its way, returned, lost) is 422 naming <c>traceCodes</c>: lost boxes are the carrier's claim.
+/// A filing asks for money, so it needs an Idempotency-Key (428 without one): a retry with the same key answers the first
+/// claim again and files nothing; the same key sent twice at once files one (the other is 409 while the first runs).
 /// </summary>
 public static class FileClaim
 {
     public sealed record Request(string? Kind, IReadOnlyList<string>? TraceCodes, decimal? Kg, long? CreditFen, string? Note);
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapPost("/orders/{id:guid}/claims", File).RequireRoles(Roles.Buyer, Roles.Clerk).WithTags("Claims").WithName("FileClaim");
+        api.MapPost("/orders/{id:guid}/claims", File).RequireRoles(Roles.Buyer, Roles.Clerk).RequiresIdempotencyKey().WithTags("Claims")
+            .WithName("FileClaim");
 
     private static async Task<Created<BuyerClaim>> File(Guid id, Request r, Db db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {

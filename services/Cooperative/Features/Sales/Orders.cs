@@ -32,6 +32,7 @@ public static class Orders
         PackOrder.Map(sales);
         CancelOrder.Map(sales);
         ReturnBoxes.Map(sales);
+        ListReturns.Map(sales);
         ListOrders.Map(sales);
         sales.MapGet("/orders/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetOrder");

@@ -13,21 +13,6 @@ namespace MelonChain.Dispatch.Features.Claims;
 /// </summary>
 public sealed class CarrierClaimWorker(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<CarrierClaimWorker> logger) : BackgroundService
 {
-    private sealed record Waiting
-    {
-        public Guid Id { get; init; }
-        public string CooperativeId { get; init; } = "";
-        public Guid ShipmentId { get; init; }
-        public Guid OrderId { get; init; }
-        public string Carrier { get; init; } = "";
-        public string WaybillNo { get; init; } = "";
-        public string Reason { get; init; } = "";
-        public long AmountFen { get; init; }
-        public string[] TraceCodes { get; init; } = [];
-        public string Status { get; init; } = "";
-        public string? CarrierClaimNo { get; init; }
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = TimeSpan.FromSeconds(config.GetValue("Dispatch:CarrierClaims:IntervalSeconds", 60.0));
@@ -50,14 +35,13 @@ public sealed class CarrierClaimWorker(IServiceScopeFactory scopes, IConfigurati
         var desk = scope.ServiceProvider.GetRequiredService<CarrierClaimDesk>();
         var now = clock.GetUtcNow();
         await db.BeginAsync(ct);
-        var batch = await db.QueryAsync<Waiting>(
-            """
+        var batch = await db.QueryAsync<CarrierClaims.CarrierClaim>(
+            $"""
             with due as (
-                select id from carrier_claims where status in ('filed', 'accepted') and next_attempt_at <= @Now
+                select id as due_id from carrier_claims where status in ('filed', 'accepted') and next_attempt_at <= @Now
                 order by next_attempt_at limit 20 for update skip locked)
-            update carrier_claims c set next_attempt_at = @Now + @Later, tries = c.tries + 1 from due where c.id = due.id
-            returning c.id, c.cooperative_id, c.shipment_id, c.order_id, c.carrier, c.waybill_no, c.reason, c.amount_fen, c.trace_codes,
-                      c.status, c.carrier_claim_no
+            update carrier_claims c set next_attempt_at = @Now + @Later, tries = c.tries + 1 from due where c.id = due.due_id
+            returning {CarrierClaims.Columns}
             """, new { Now = now, Later = interval * 5 }, ct);
         await db.CommitAsync(ct);
         await db.ReleaseConnectionAsync();
@@ -83,7 +67,7 @@ public sealed class CarrierClaimWorker(IServiceScopeFactory scopes, IConfigurati
         }
     }
 
-    private async Task ApplyAsync(Db db, Waiting claim, CarrierClaimDesk.Answer answer, DateTimeOffset now, CancellationToken ct)
+    private async Task ApplyAsync(Db db, CarrierClaims.CarrierClaim claim, CarrierClaimDesk.Answer answer, DateTimeOffset now, CancellationToken ct)
     {
         switch (answer.Status)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MelonChain.ServiceDefaults.Security;
 
 namespace MelonChain.Dispatch.Features.Claims;
@@ -32,10 +33,18 @@ public static class CarrierClaimStatuses
 /// </summary>
 public static class CarrierClaims
 {
-    /// <summary>A claim as the clerk reads it (settable properties: Dapper fills a text[] column only through a property).</summary>
+    /// <summary>
+    /// A carrier_claims row: as the clerk reads it, and as the <see cref="CarrierClaimWorker"/> takes it to ask the carrier
+    /// (settable properties: Dapper fills a text[] column only through a property).
+    /// </summary>
     public sealed record CarrierClaim
     {
         public Guid Id { get; init; }
+
+        /// <summary>Whose claim it is: the caller's own on every answer, so not shown; the worker publishes with it.</summary>
+        [JsonIgnore]
+        public string CooperativeId { get; init; } = "";
+
         public Guid ShipmentId { get; init; }
         public Guid OrderId { get; init; }
         public string Carrier { get; init; } = "";
@@ -53,7 +62,7 @@ public static class CarrierClaims
     }
 
     public const string Columns =
-        "id, shipment_id, order_id, carrier, waybill_no, reason, amount_fen, trace_codes, status, carrier_claim_no, refusal, paid_fen, filed_at, answered_at, paid_at";
+        "id, cooperative_id, shipment_id, order_id, carrier, waybill_no, reason, amount_fen, trace_codes, status, carrier_claim_no, refusal, paid_fen, filed_at, answered_at, paid_at";
 
     public static RouteGroupBuilder MapCarrierClaims(this RouteGroupBuilder api)
     {
