@@ -32,6 +32,7 @@ create table carrier_fees (
     received_at       timestamptz not null
 );
 create index carrier_fees_order on carrier_fees (order_id);
+create index carrier_fees_cooperative on carrier_fees (cooperative_id);
 
 -- What each settlement charged for a bill beyond its carrier order's quote: with its order (in_pool) or as an
 -- adjustment for an order settled earlier. What the settlements not reversed charged adds up to billed − quoted of

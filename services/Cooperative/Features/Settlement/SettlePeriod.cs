@@ -15,6 +15,9 @@ namespace MelonChain.Cooperative.Features.Settlement;
 /// and commission as before. The growers of its returned boxes are not in its pools (their lots come back to stock or
 /// are written off), unless nothing of the order was delivered or lost, when they carry its freight — including orders delivered before <c>from</c>
 /// whose events arrived after an earlier settlement closed (carried over), so nothing delivered is left unpaid.
+/// Freight is what the carrier billed: each carrier order billed by then at its bill, the others at their quote; a bill
+/// that comes after its order was settled, or a later version that differs from what was settled, is adjusted here like
+/// a claim (adjustment lines over the order's settlement's shares, naming the order and the waybill).
 /// The catalogue's deductions in force on <c>to</c> come off each grower's pool shares; outstanding advances and balances
 /// owed are netted against what the statement pays (never below zero, the rest carried forward); a statement whose
 /// deductions exceed what it pays leaves the rest owed by the grower, carried forward the same way.
