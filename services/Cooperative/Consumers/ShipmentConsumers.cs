@@ -104,7 +104,8 @@ public sealed class CarrierFeeBilledConsumer(Db db) : InboxConsumer<CarrierFeeBi
 {
     protected override Task Handle(CarrierFeeBilled m, Db db, CancellationToken ct)
     {
-        if (m.BilledFen < 0 || m.QuotedFen < 0) throw new InvalidOperationException($"A bill of {m.BilledFen} fen on a quote of {m.QuotedFen} fen for {m.CarrierOrderId}.");
+        if (m.BilledFen < 0 || m.QuotedFen < 0)
+            throw new InvalidOperationException($"A bill of {m.BilledFen} fen on a quote of {m.QuotedFen} fen for {m.CarrierOrderId}.");
         return db.ExecuteAsync(
             """
             insert into carrier_fees (id, carrier_order_id, cooperative_id, order_id, shipment_id, carrier, master_waybill_no, quoted_fen, billed_fen,

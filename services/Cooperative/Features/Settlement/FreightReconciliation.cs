@@ -79,9 +79,11 @@ public static class FreightReconciliation
             var parts = booked[o.Id].ToList();
             if (parts.Count == 0 && legacy.TryGetValue(o.Id, out var no)) parts.Add(new CarrierOrderRow(o.Id, no, null, "", 1));
             var mine = fees.Where(f => f.OrderId == o.Id).ToList();
-            var rows = parts.Select(p => (Part: p, Fee: mine.FirstOrDefault(f => f.CarrierOrderId == p.CarrierOrderId || f.MasterWaybillNo == p.MasterWaybillNo))).ToList();
+            var rows = parts.Select(p => (Part: p, Fee: mine.FirstOrDefault(f => f.CarrierOrderId == p.CarrierOrderId || f.MasterWaybillNo == p.MasterWaybillNo)))
+                .ToList();
             // A bill for a carrier order the booking did not name is listed too.
-            rows.AddRange(mine.Where(f => rows.All(r => r.Fee != f)).Select(f => (new CarrierOrderRow(o.Id, f.MasterWaybillNo, f.CarrierOrderId, f.Carrier, 1), (FeeRow?)f)));
+            rows.AddRange(mine.Where(f => rows.All(r => r.Fee != f))
+                .Select(f => (new CarrierOrderRow(o.Id, f.MasterWaybillNo, f.CarrierOrderId, f.Carrier, 1), (FeeRow?)f)));
             var unbilled = rows.Where(r => r.Fee is null).ToList();
             var rest = unbilled.Count == 0 ? []
                 : SettlementMath.Split(o.FreightFen - rows.Where(r => r.Fee is not null).Sum(r => r.Fee!.QuotedFen), unbilled.Select(r => (long)r.Part.Parcels).ToList());

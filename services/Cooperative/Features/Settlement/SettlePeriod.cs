@@ -120,7 +120,8 @@ public static class SettlePeriod
             .SelectMany(m => Adjust(m.OrderId, m.SourceId, m.Kind, m.ByGrade, grade => m.Pools[grade].ToList())).ToList();
         Dictionary<string, long> Sum(Guid order, string kind) => money.Where(m => m.OrderId == order && m.OrderSettlementId is null && m.Kind == kind)
             .SelectMany(m => m.ByGrade).GroupBy(g => g.Key).ToDictionary(g => g.Key, g => g.Sum(x => x.Value));
-        var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id, BilledFreight(o.FreightFen, bills[o.Id].Select(b => (b.QuotedFen, b.BilledFen))), o.Boxes,
+        var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id,
+            BilledFreight(o.FreightFen, bills[o.Id].Select(b => (b.QuotedFen, b.BilledFen))), o.Boxes,
             lines[o.Id].Select(l => new SoldLine(l.Grade, l.Grams, l.PriceFenPerKg)).ToList(),
             shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams, s.LotId, s.MinFenPerKg)).ToList(),
             boxesByGrade[o.Id].ToDictionary(b => b.Grade, b => b.Boxes), Sum(o.Id, Credit), Sum(o.Id, Compensation))).ToList(),

@@ -111,7 +111,8 @@ public static class Settlements
         var statements = growers.Select(g =>
         {
             var mine = lines.Where(l => l.GrowerId == g.GrowerId).ToList();
-            var adjusted = adjustments.Where(a => a.GrowerId == g.GrowerId).Select(a => new AdjustmentLine(a.OrderId, a.SourceId, a.Kind, a.Grade, a.AmountFen, a.WaybillNo)).ToList();
+            var adjusted = adjustments.Where(a => a.GrowerId == g.GrowerId)
+                .Select(a => new AdjustmentLine(a.OrderId, a.SourceId, a.Kind, a.Grade, a.AmountFen, a.WaybillNo)).ToList();
             return new Statement(g.GrowerId, g.MemberNo, mine.Sum(l => l.PayoutFen) - deducted.GetValueOrDefault(g.GrowerId) + adjusted.Sum(a => a.AmountFen),
                 mine.Sum(l => l.TopUpFen),
                 mine.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList(),

@@ -109,7 +109,8 @@ public static class StatementPdf
                     "freight" => $"调整：运费按账单 {Grades.ChineseName(a.Grade)}",
                     _ => $"调整：承运商赔付 {Grades.ChineseName(a.Grade)}",
                 },
-                a.Kind == "freight" ? $"订单 {a.OrderId.ToString()[..8]} 运单 {a.WaybillNo}" : $"订单 {a.OrderId.ToString()[..8]} 理赔 {a.ClaimId.ToString()[..8]}",
+                a.Kind == "freight" ? $"订单 {a.OrderId.ToString()[..8]} 运单 {a.WaybillNo}"
+                    : $"订单 {a.OrderId.ToString()[..8]} 理赔 {a.ClaimId.ToString()[..8]}",
                 a.AmountFen, f.Text);
         }
         p.Amount("应付", adjustments.Count == 0 ? "池分配合计 - 扣款" : "池分配合计 - 扣款 + 调整", d.PayoutFen, f.Bold);
