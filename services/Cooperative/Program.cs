@@ -28,6 +28,7 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<ShipmentDeliveredConsumer>();
     bus.AddConsumer<ShipmentPartEndedConsumer>();
     bus.AddConsumer<CarrierCompensationPaidConsumer>();
+    bus.AddConsumer<CarrierFeeBilledConsumer>();
     bus.AddConsumer<CancellationAnsweredConsumer>();
 }).AddBrokerHealth();
 builder.Services.AddSingleton<ReceiptNumbers>();

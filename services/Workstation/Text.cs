@@ -369,8 +369,12 @@ public static class Text
     public const string Credits = "客诉退款";
     public const string Compensation = "承运商赔付";
     public const string Adjustments = "理赔调整";
-    public static string AdjustmentLine(string kind, string grade, Guid orderId, Guid claimId) =>
-        $"{(kind == "credit" ? "调整：客诉理赔" : "调整：承运商赔付")} {GradeName(grade)} · 订单 {orderId.ToString()[^8..]} · 理赔 {claimId.ToString()[^8..]}";
+    public static string AdjustmentLine(string kind, string grade, Guid orderId, Guid claimId, string? waybillNo = null) => kind switch
+    {
+        "freight" => $"调整：运费按账单 {GradeName(grade)} · 订单 {orderId.ToString()[^8..]} · 运单 {waybillNo}",
+        "credit" => $"调整：客诉理赔 {GradeName(grade)} · 订单 {orderId.ToString()[^8..]} · 理赔 {claimId.ToString()[^8..]}",
+        _ => $"调整：承运商赔付 {GradeName(grade)} · 订单 {orderId.ToString()[^8..]} · 理赔 {claimId.ToString()[^8..]}",
+    };
     public const string NoStatements = "本周期没有社员结算单。";
     public const string Reversed = "已冲销";
     public static string SettlementOf(DateOnly from, DateOnly to) => $"结算 {from:yyyy-MM-dd} — {to:yyyy-MM-dd}";

@@ -186,4 +186,30 @@ public class SettlementMathTests
         Assert.Equal(result.RevenueFen - result.CreditsFen + result.CompensationFen,
             result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen);
     }
+    [Theory]
+    [InlineData(1_000, new long[] { }, new long[] { }, 1_000)]                     // nothing billed yet: the quote
+    [InlineData(1_000, new long[] { 600 }, new long[] { 780 }, 1_180)]             // one of two carrier orders billed
+    [InlineData(1_000, new long[] { 600, 400 }, new long[] { 580, 400 }, 980)]     // both billed: the bills
+    [InlineData(1_000, new long[] { 1_000 }, new long[] { 0 }, 0)]                 // billed nothing
+    public void An_orders_freight_is_its_quote_with_each_billed_carrier_order_at_its_bill(long quoted, long[] quotes, long[] bills, long expected) =>
+        Assert.Equal(expected, BilledFreight(quoted, quotes.Zip(bills)));
+
+    [Theory]
+    [InlineData(333, -233, -100)]    // billed 333 more: 7:3 → −233.1, −99.9; the fen left to the larger remainder
+    [InlineData(-83, 58, 25)]        // billed 83 less than settled: given back, 58.1 and 24.9
+    [InlineData(1, -1, 0)]
+    public void Freight_billed_after_settlement_is_taken_from_the_original_pools_growers_to_the_fen_and_counts_as_freight(long difference, long toA, long toB)
+    {
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid(), order = Guid.NewGuid(), bill = Guid.NewGuid();
+        IReadOnlyList<PoolShare> pool = [new(b, "SX-002", 3_000), new(a, "SX-001", 7_000)];
+        var lines = Adjust(order, bill, Freight, new Dictionary<string, long> { ["grade1"] = difference }, _ => pool);
+        Assert.Equal(new[] { (a, toA), (b, toB) }.Where(x => x.Item2 != 0), lines.Select(l => (l.GrowerId, l.AmountFen)));
+
+        var result = Settle([], new Rules(300, 500), adjustments: lines);
+        Assert.Equal(difference, result.FreightFen);
+        Assert.Equal(-difference, result.PayoutFen);
+        Assert.Equal((0L, 0L), (result.CreditsFen, result.CompensationFen));
+        Assert.Equal(result.RevenueFen - result.CreditsFen + result.CompensationFen,
+            result.PayoutFen + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen);
+    }
 }

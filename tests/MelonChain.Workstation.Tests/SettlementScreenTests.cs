@@ -144,6 +144,41 @@ public sealed class SettlementScreenTests : WorkstationContext
     }
 
     [Fact]
+    public void A_freight_adjustment_line_names_its_order_and_the_carriers_waybill()
+    {
+        var (orderId, billId) = (Guid.Parse("0199a000-0000-7000-8000-00000000aa02"), Guid.Parse("0199a000-0000-7000-8000-00000000ee01"));
+        Api.On(HttpMethod.Post, "/api/v1/cooperative/settlements", new
+        {
+            id = SettlementId, from = "2026-06-08", to = "2026-06-14", orders = 0,
+            totals = new
+            {
+                revenueFen = 0L, freightFen = 333L, packagingFen = 0L, commissionFen = 0L, payoutFen = -333L, topUpFen = 0L,
+                deductionsFen = 0L, advancesNettedFen = 0L, creditsFen = 0L, compensationFen = 0L,
+            },
+            pools = Array.Empty<object>(),
+            statements = new[]
+            {
+                new
+                {
+                    growerId = StubApi.Member.Id, memberNo = "SX-001", payoutFen = -333L, topUpFen = 0L, deductionsFen = 0L, advanceNettedFen = 0L,
+                    adjustments = new[] { new { orderId, claimId = billId, kind = "freight", grade = "premium", amountFen = -333L, waybillNo = "SF1234567890" } },
+                    adjustmentsFen = -333L,
+                },
+            },
+            reversal = (object?)null,
+        }, 201);
+        var screen = RenderAs("clerk");
+
+        Settle(screen, "2026-06-08", "2026-06-14");
+
+        var line = screen.WaitForElement($"#statements tr.adjustment[data-claim-id='{billId}']");
+        Assert.Equal("freight", line.GetAttribute("data-kind"));
+        Assert.Equal("-¥3.33", line.QuerySelector(".amount")!.TextContent);
+        Assert.Contains("调整：运费按账单 特级", line.TextContent);
+        Assert.Contains("运单 SF1234567890", line.TextContent);
+    }
+
+    [Fact]
     public void Another_period_is_another_action_with_its_own_key()
     {
         Api.On(HttpMethod.Post, "/api/v1/cooperative/settlements", _ => StubApi.Problem(409, "period-closed", "Part of this period is already settled."));

@@ -24,6 +24,17 @@ public sealed class ShipmentBookedConsumer(Db db) : InboxConsumer<ShipmentBooked
             from unnest(@Nos, @Codes) as w(no, code)
             where b.trace_code = w.code and b.order_id = @OrderId
             """, new { m.OrderId, Nos = m.Waybills.Select(w => w.WaybillNo).ToArray(), Codes = m.Waybills.Select(w => w.TraceCode).ToArray() }, ct);
+        // Its carrier orders, for the freight reconciliation; a booking that names none is one, under its master waybill.
+        var parts = m.CarrierOrders is { Count: > 0 } named ? named : [new BookedCarrierOrder(null!, m.MasterWaybillNo, Math.Max(1, m.Waybills.Count))];
+        await db.ExecuteAsync(
+            """
+            insert into carrier_orders (order_id, master_waybill_no, carrier_order_id, part, carrier, parcels, booked_at)
+            select @OrderId, p.master, p.id, p.part, @Carrier, p.parcels, @OccurredAt
+            from unnest(@Masters, @Ids, @Parcels) with ordinality as p(master, id, parcels, part)
+            where exists (select 1 from orders where id = @OrderId and cooperative_id = @CooperativeId)
+            on conflict do nothing
+            """, new { m.OrderId, m.CooperativeId, m.Carrier, m.OccurredAt, Masters = parts.Select(p => p.MasterWaybillNo).ToArray(),
+                       Ids = parts.Select(p => p.CarrierOrderId).ToArray(), Parcels = parts.Select(p => Math.Max(1, p.Parcels)).ToArray() }, ct);
     }
 }
 
@@ -82,4 +93,31 @@ public sealed class CarrierCompensationPaidConsumer(Db db) : InboxConsumer<Carri
         where @AmountFen > 0 and exists (select 1 from orders where id = @OrderId and cooperative_id = @CooperativeId)
         on conflict (carrier_claim_id) do nothing
         """, new { m.CarrierClaimId, m.CooperativeId, m.OrderId, m.WaybillNo, m.AmountFen, TraceCodes = m.TraceCodes.ToArray(), m.OccurredAt }, ct);
+}
+
+/// <summary>
+/// What the carrier billed for one carrier order: one bill per carrier order, the highest version winning (a replay, the
+/// same version again or a lower one changes nothing). The next settlement charges it to the pools instead of the
+/// carrier order's quote, with its order or as adjustment lines for an order settled earlier.
+/// </summary>
+public sealed class CarrierFeeBilledConsumer(Db db) : InboxConsumer<CarrierFeeBilled>(db)
+{
+    protected override Task Handle(CarrierFeeBilled m, Db db, CancellationToken ct)
+    {
+        if (m.BilledFen < 0 || m.QuotedFen < 0)
+            throw new InvalidOperationException($"A bill of {m.BilledFen} fen on a quote of {m.QuotedFen} fen for {m.CarrierOrderId}.");
+        return db.ExecuteAsync(
+            """
+            insert into carrier_fees (id, carrier_order_id, cooperative_id, order_id, shipment_id, carrier, master_waybill_no, quoted_fen, billed_fen,
+                                      version, billed_at, received_at)
+            select @Id, @CarrierOrderId, @CooperativeId, @OrderId, @ShipmentId, @Carrier, @MasterWaybillNo, @QuotedFen, @BilledFen, @Version, @BilledAt, @OccurredAt
+            where exists (select 1 from orders where id = @OrderId and cooperative_id = @CooperativeId)
+            on conflict (carrier_order_id) do update
+                set quoted_fen = excluded.quoted_fen, billed_fen = excluded.billed_fen, version = excluded.version, billed_at = excluded.billed_at,
+                    received_at = excluded.received_at
+                where excluded.version > carrier_fees.version and carrier_fees.cooperative_id = excluded.cooperative_id
+                  and carrier_fees.order_id = excluded.order_id
+            """, new { Id = Guid.CreateVersion7(), m.CarrierOrderId, m.CooperativeId, m.OrderId, m.ShipmentId, m.Carrier, m.MasterWaybillNo, m.QuotedFen,
+                       m.BilledFen, m.Version, m.BilledAt, m.OccurredAt }, ct);
+    }
 }

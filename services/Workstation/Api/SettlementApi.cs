@@ -15,10 +15,11 @@ public sealed class SettlementApi(HttpClient http)
     public sealed record Pool(string Grade, decimal SoldKg, long RevenueFen, long NetFen, long PricePerKgFen);
 
     /// <summary>
-    /// A buyer's credit (<c>credit</c>, negative) or the carrier's compensation (<c>compensation</c>, positive) for an order
-    /// settled earlier: this grower's part, naming the order and the claim (the buyer's, or the carrier claim's id).
+    /// A buyer's credit (<c>credit</c>, negative), the carrier's compensation (<c>compensation</c>, positive) or freight the
+    /// carrier billed beyond what was settled (<c>freight</c>, negative; below it, positive) for an order settled earlier:
+    /// this grower's part, naming the order and the claim (the buyer's, or the carrier claim's id) or the waybill.
     /// </summary>
-    public sealed record AdjustmentLine(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen);
+    public sealed record AdjustmentLine(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen, string? WaybillNo = null);
 
     public sealed record Statement(Guid GrowerId, string MemberNo, long PayoutFen, long TopUpFen, long DeductionsFen, long AdvanceNettedFen,
         IReadOnlyList<AdjustmentLine>? Adjustments = null, long AdjustmentsFen = 0);

@@ -18,7 +18,7 @@ public static class GetStatement
     public sealed record DeductionLine(string Name, string Basis, long AmountFen);
 
     /// <param name="PayoutFen">The pool shares (the lines) less the deductions, plus the adjustments.</param>
-    /// <param name="Adjustments">Credits (negative) and compensation for orders settled earlier, each naming its order and claim.</param>
+    /// <param name="Adjustments">Credits (negative), compensation and freight billed for orders settled earlier, each naming its order and claim or waybill.</param>
     /// <param name="TotalFen">Payout plus top-up: what the settlement credits the grower.</param>
     /// <param name="AdvanceNettedFen">Advances and balances owed by earlier statements, netted on this one (never below zero).</param>
     /// <param name="AdvanceCarriedFen">What the grower still owes after this statement (advances and balances), carried forward.</param>
@@ -95,7 +95,7 @@ public static class GetStatement
             s.Deductions.Select(d => new StatementPdf.Deduction(d.Name, d.Basis, d.AmountFen)).ToList(), s.PoolSharesFen, s.DeductionsFen, s.PayoutFen,
             s.TopUpFen, s.AdvanceNettedFen, s.AdvanceCarriedFen, s.ToPayFen, s.BalanceFen,
             s.CarriedOver.Select(c => new StatementPdf.CarriedOver(c.OrderId, c.DeliveredOn)).ToList(), s.SettledAt,
-            (s.Adjustments ?? []).Select(a => new StatementPdf.Adjustment(a.OrderId, a.ClaimId, a.Kind, a.Grade, a.AmountFen)).ToList()));
+            (s.Adjustments ?? []).Select(a => new StatementPdf.Adjustment(a.OrderId, a.ClaimId, a.Kind, a.Grade, a.AmountFen, a.WaybillNo)).ToList()));
         return TypedResults.File(pdf, PdfContentType, $"statement-{s.MemberNo}-{s.From:yyyyMMdd}-{s.To:yyyyMMdd}.pdf");
     }
 
@@ -104,7 +104,9 @@ public static class GetStatement
         var csv = new Csv().Row("member_no", "grade", "kg", "pool_price_per_kg_fen", "payout_fen", "top_up_fen");
         foreach (var l in s.Lines) csv.Row(s.MemberNo, l.Grade, l.Kg, l.PoolPricePerKgFen, l.PayoutFen, l.TopUpFen);
         foreach (var d in s.Deductions) csv.Row(s.MemberNo, $"deduction: {d.Name} ({d.Basis})", null, null, -d.AmountFen, null);
-        foreach (var a in s.Adjustments ?? []) csv.Row(s.MemberNo, $"adjustment: {a.Kind} {a.Grade} order {a.OrderId} claim {a.ClaimId}", null, null, a.AmountFen, null);
+        foreach (var a in s.Adjustments ?? [])
+            csv.Row(s.MemberNo, a.WaybillNo is { } waybill ? $"adjustment: {a.Kind} {a.Grade} order {a.OrderId} waybill {waybill}"
+                : $"adjustment: {a.Kind} {a.Grade} order {a.OrderId} claim {a.ClaimId}", null, null, a.AmountFen, null);
         csv.Row(s.MemberNo, "total", s.Lines.Sum(l => l.Kg), null, s.PayoutFen, s.TopUpFen);
         if (s.AdvanceNettedFen > 0 || s.AdvanceCarriedFen > 0)
             csv.Row(s.MemberNo, $"advance netted (carried forward {s.AdvanceCarriedFen})", null, null, -s.AdvanceNettedFen, null);

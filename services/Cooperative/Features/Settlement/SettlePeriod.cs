@@ -15,6 +15,9 @@ namespace MelonChain.Cooperative.Features.Settlement;
 /// and commission as before. The growers of its returned boxes are not in its pools (their lots come back to stock or
 /// are written off), unless nothing of the order was delivered or lost, when they carry its freight — including orders delivered before <c>from</c>
 /// whose events arrived after an earlier settlement closed (carried over), so nothing delivered is left unpaid.
+/// Freight is what the carrier billed: each carrier order billed by then at its bill, the others at their quote; a bill
+/// that comes after its order was settled, or a later version that differs from what was settled, is adjusted here like
+/// a claim (adjustment lines over the order's settlement's shares, naming the order and the waybill).
 /// The catalogue's deductions in force on <c>to</c> come off each grower's pool shares; outstanding advances and balances
 /// owed are netted against what the statement pays (never below zero, the rest carried forward); a statement whose
 /// deductions exceed what it pays leaves the rest owed by the grower, carried forward the same way.
@@ -98,6 +101,9 @@ public static class SettlePeriod
             where b.order_id = any(@Ids) and {PooledBoxSql}
             group by b.order_id, b.grade, l.grower_id, g.member_no, l.id
             """, new { Ids = ids, Coop = coop }, ct)).ToLookup(s => s.OrderId);
+        // Billed freight, not the estimate: each carrier order billed by now is charged at its bill, the rest at their quote.
+        var bills = (await db.QueryAsync<BillRow>(
+            "select id, order_id, quoted_fen, billed_fen, version from carrier_fees where order_id = any(@Ids)", new { Ids = ids }, ct)).ToLookup(b => b.OrderId);
         var boxesByGrade = (await db.QueryAsync<(Guid OrderId, string Grade, int Boxes)>(
             "select order_id, grade, count(*)::int from boxes where order_id = any(@Ids) group by 1, 2", new { Ids = ids }, ct)).ToLookup(b => b.OrderId);
 
@@ -108,12 +114,14 @@ public static class SettlePeriod
             select id, name, basis, amount, grade from deduction_rules
             where cooperative_id = @Coop and effective_from <= @To and (effective_to is null or effective_to >= @To) order by position
             """, new { Coop = coop, r.To }, ct);
-        var money = await CreditsAndCompensationAsync(db, coop, ids, ct);
+        var freight = await FreightBilledSinceAsync(db, coop, ct);
+        var money = await CreditsAndCompensationAsync(db, coop, ids, freight, ct);
         var adjustments = money.Where(m => m.OrderSettlementId is not null)
             .SelectMany(m => Adjust(m.OrderId, m.SourceId, m.Kind, m.ByGrade, grade => m.Pools[grade].ToList())).ToList();
         Dictionary<string, long> Sum(Guid order, string kind) => money.Where(m => m.OrderId == order && m.OrderSettlementId is null && m.Kind == kind)
             .SelectMany(m => m.ByGrade).GroupBy(g => g.Key).ToDictionary(g => g.Key, g => g.Sum(x => x.Value));
-        var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id, o.FreightFen, o.Boxes,
+        var result = SettlementMath.Settle(orders.Select(o => new DeliveredOrder(o.Id,
+            BilledFreight(o.FreightFen, bills[o.Id].Select(b => (b.QuotedFen, b.BilledFen))), o.Boxes,
             lines[o.Id].Select(l => new SoldLine(l.Grade, l.Grams, l.PriceFenPerKg)).ToList(),
             shares[o.Id].Select(s => new Share(s.Grade, s.GrowerId, s.MemberNo, s.Grams, s.LotId, s.MinFenPerKg)).ToList(),
             boxesByGrade[o.Id].ToDictionary(b => b.Grade, b => b.Boxes), Sum(o.Id, Credit), Sum(o.Id, Compensation))).ToList(),
@@ -126,7 +134,8 @@ public static class SettlePeriod
         var gramsByYear = shares.SelectMany(g => g).GroupBy(s => (s.GrowerId, Year: deliveredYear[s.OrderId]))
             .Select(g => new YearGrams(g.Key.GrowerId, g.Key.Year, g.Sum(s => s.Grams))).ToList();
         await Record(db, coop, id, r.From!.Value, r.To.Value, result, advances, ids, VolumeByYear(result.Lines, gramsByYear), now, user.Subject(), ct);
-        await RecordCreditsAndCompensationAsync(db, coop, id, result, money, now, ct);
+        await RecordCreditsAndCompensationAsync(db, coop, id, result, money, freight, now, ct);
+        await RecordFreightAsync(db, id, bills.SelectMany(b => b).ToList(), freight, ct);
         await db.Publish(new SettlementClosed(Guid.NewGuid(), now, coop, id, r.From.Value, r.To.Value,
             new SettlementTotals(result.RevenueFen, result.FreightFen, result.PackagingFen, result.CommissionFen, result.PayoutFen, result.TopUpFen,
                 result.DeductionsFen)), ct);
@@ -197,7 +206,35 @@ public static class SettlePeriod
     /// <param name="TraceCodes">Joined by '|' (Dapper reads no text[] into a record).</param>
     private sealed record MoneyRow(Guid SourceId, Guid OrderId, string Kind, long Fen, string TraceCodes, Guid? OrderSettlementId);
 
-    private static async Task<IReadOnlyList<Money>> CreditsAndCompensationAsync(Db db, string coop, Guid[] ids, CancellationToken ct)
+    /// <summary>A carrier order's bill, for an order of this settlement.</summary>
+    private sealed record BillRow(Guid Id, Guid OrderId, long QuotedFen, long BilledFen, int Version);
+
+    /// <summary>
+    /// A carrier order's bill (<paramref name="SourceId"/>, the fee) of an order settled earlier that differs from what the
+    /// settlements not reversed charged for it (<paramref name="Fen"/> more, or less when negative); its order's pooled boxes.
+    /// </summary>
+    private sealed record FreightRow(Guid SourceId, Guid OrderId, long Fen, string TraceCodes, Guid OrderSettlementId, int Version, string MasterWaybillNo);
+
+    /// <summary>
+    /// Bills that came after their order was settled, or a later version that differs from what was settled: each carrier
+    /// order's billed − quoted less what settlements not reversed have charged beyond its quote (a reversal gives it back).
+    /// Split over the grades of the boxes that shared the order's pools, as its freight was.
+    /// </summary>
+    private static async Task<IReadOnlyList<FreightRow>> FreightBilledSinceAsync(Db db, string coop, CancellationToken ct) => await db.QueryAsync<FreightRow>(
+        $"""
+        select * from (
+            select f.id as source_id, f.order_id,
+                   f.billed_fen - f.quoted_fen - coalesce((select sum(x.fen) from settled_freight x join settlements t on t.id = x.settlement_id
+                                                           where x.carrier_fee_id = f.id and t.reversed_at is null), 0)::bigint as fen,
+                   array_to_string(array(select b.trace_code from boxes b where b.order_id = f.order_id and {PooledBoxSql}), '|') as trace_codes,
+                   o.settlement_id as order_settlement_id, f.version, f.master_waybill_no
+            from carrier_fees f join orders o on o.id = f.order_id
+            where f.cooperative_id = @Coop and o.cooperative_id = @Coop and o.settlement_id is not null) d
+        where d.fen <> 0 order by d.source_id
+        """, new { Coop = coop }, ct);
+
+    private static async Task<IReadOnlyList<Money>> CreditsAndCompensationAsync(Db db, string coop, Guid[] ids, IReadOnlyList<FreightRow> freight,
+        CancellationToken ct)
     {
         var rows = (await db.QueryAsync<MoneyRow>(
             """
@@ -210,6 +247,7 @@ public static class SettlePeriod
             where p.cooperative_id = @Coop and p.settlement_id is null and (p.order_id = any(@Ids) or o.settlement_id is not null)
             order by 1
             """, new { Coop = coop, Ids = ids }, ct)).ToList();
+        rows.AddRange(freight.Select(f => new MoneyRow(f.SourceId, f.OrderId, Freight, f.Fen, f.TraceCodes, f.OrderSettlementId)));
         if (rows.Count == 0) return [];
         await db.ExecuteAsync("select 1 from claims where id = any(@Ids) for update", new { Ids = rows.Select(r => r.SourceId).ToArray() }, ct);
         var boxes = (await db.QueryAsync<(Guid OrderId, string TraceCode, string Grade, long Grams)>(
@@ -235,8 +273,8 @@ public static class SettlePeriod
     }
 
     /// <summary>The settlement's credits and compensation, adjustment lines (each grower credited their sum), and what it took.</summary>
-    private static async Task RecordCreditsAndCompensationAsync(Db db, string coop, Guid id, Result result, IReadOnlyList<Money> money, DateTimeOffset now,
-        CancellationToken ct)
+    private static async Task RecordCreditsAndCompensationAsync(Db db, string coop, Guid id, Result result, IReadOnlyList<Money> money,
+        IReadOnlyList<FreightRow> freight, DateTimeOffset now, CancellationToken ct)
     {
         await db.ExecuteAsync("update settlements set credits_fen = @Credits, compensation_fen = @Compensation where id = @Id",
             new { Id = id, Credits = result.CreditsFen, Compensation = result.CompensationFen }, ct);
@@ -244,18 +282,20 @@ public static class SettlePeriod
             await db.ExecuteAsync("update settlement_pools set credits_fen = @CreditsFen, compensation_fen = @CompensationFen where settlement_id = @Id and grade = @Grade",
                 new { Id = id, p.Grade, p.CreditsFen, p.CompensationFen }, ct);
         var a = result.AdjustmentLines;
+        var waybills = freight.ToDictionary(f => f.SourceId, f => f.MasterWaybillNo);
         await db.ExecuteAsync(
             """
-            insert into statement_adjustments (settlement_id, grower_id, order_id, source_id, kind, grade, amount_fen)
-            select @Id, * from unnest(@Growers, @Orders, @Sources, @Kinds, @Grades, @Amounts)
+            insert into statement_adjustments (settlement_id, grower_id, order_id, source_id, kind, grade, amount_fen, waybill_no)
+            select @Id, * from unnest(@Growers, @Orders, @Sources, @Kinds, @Grades, @Amounts, @Waybills)
             """, new { Id = id, Growers = a.Select(x => x.GrowerId).ToArray(), Orders = a.Select(x => x.OrderId).ToArray(),
                        Sources = a.Select(x => x.SourceId).ToArray(), Kinds = a.Select(x => x.Kind).ToArray(), Grades = a.Select(x => x.Grade).ToArray(),
-                       Amounts = a.Select(x => x.AmountFen).ToArray() }, ct);
+                       Amounts = a.Select(x => x.AmountFen).ToArray(),
+                       Waybills = a.Select(x => x.Kind == Freight ? waybills[x.SourceId] : null).ToArray() }, ct);
         var perGrower = a.GroupBy(x => x.GrowerId).Select(g => (GrowerId: g.Key, Fen: g.Sum(x => x.AmountFen))).Where(g => g.Fen != 0).ToList();
         await db.ExecuteAsync(
             """
             insert into account_entries (id, cooperative_id, grower_id, settlement_id, kind, amount_fen, note, entered_at)
-            select e.id, @Coop, e.grower_id, @Id, 'adjustment', e.amount_fen, 'adjustments: credits and compensation for orders settled earlier', @Now
+            select e.id, @Coop, e.grower_id, @Id, 'adjustment', e.amount_fen, 'adjustments for orders settled earlier: credits, compensation, freight billed', @Now
             from unnest(@EntryIds, @Growers, @Amounts) as e(id, grower_id, amount_fen)
             """, new { Coop = coop, Id = id, Now = now, EntryIds = perGrower.Select(_ => Guid.CreateVersion7()).ToArray(),
                        Growers = perGrower.Select(g => g.GrowerId).ToArray(), Amounts = perGrower.Select(g => g.Fen).ToArray() }, ct);
@@ -264,6 +304,24 @@ public static class SettlePeriod
         await db.ExecuteAsync("update claims set settlement_id = @Id where id = any(@Ids)", new { Id = id, Ids = credits }, ct);
         await db.ExecuteAsync("update carrier_compensations set settlement_id = @Id where carrier_claim_id = any(@Ids)", new { Id = id, Ids = compensations }, ct);
     }
+
+    /// <summary>
+    /// What this settlement charged beyond each carrier order's quote: the bills of its own orders (in their pools) and the
+    /// differences adjusted for orders settled earlier, with the version each saw.
+    /// </summary>
+    private static Task RecordFreightAsync(Db db, Guid id, IReadOnlyList<BillRow> pooled, IReadOnlyList<FreightRow> adjusted, CancellationToken ct) =>
+        db.ExecuteAsync(
+            """
+            insert into settled_freight (settlement_id, carrier_fee_id, order_id, version, fen, in_pool)
+            select @Id, * from unnest(@Fees, @Orders, @Versions, @Fens, @InPool)
+            """, new
+            {
+                Id = id, Fees = pooled.Select(b => b.Id).Concat(adjusted.Select(f => f.SourceId)).ToArray(),
+                Orders = pooled.Select(b => b.OrderId).Concat(adjusted.Select(f => f.OrderId)).ToArray(),
+                Versions = pooled.Select(b => b.Version).Concat(adjusted.Select(f => f.Version)).ToArray(),
+                Fens = pooled.Select(b => b.BilledFen - b.QuotedFen).Concat(adjusted.Select(f => f.Fen)).ToArray(),
+                InPool = pooled.Select(_ => true).Concat(adjusted.Select(_ => false)).ToArray(),
+            }, ct);
 
     private static async Task Record(Db db, string coop, Guid id, DateOnly from, DateOnly to, Result result, IReadOnlyList<AdvanceNetted> advances, Guid[] orderIds,
         IReadOnlyList<YearVolume> volume, DateTimeOffset now, string by, CancellationToken ct)

@@ -29,12 +29,16 @@ public static class SettlementMath
     public sealed record Pool(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen, long PricePerKgFen,
         long CreditsFen = 0, long CompensationFen = 0);
 
-    /// <summary>Credit and compensation kinds: an accepted buyer's claim, or a carrier's compensation paid.</summary>
-    public const string Credit = "credit", Compensation = "compensation";
+    /// <summary>
+    /// Adjustment kinds: an accepted buyer's claim, a carrier's compensation paid, or freight the carrier billed beyond (or
+    /// below) what an earlier settlement charged for a carrier order.
+    /// </summary>
+    public const string Credit = "credit", Compensation = "compensation", Freight = "freight";
 
     /// <summary>
-    /// A credit (negative) or compensation (positive) for an order settled earlier: one grower's part of it in one grade,
-    /// naming the order and the claim (a buyer's claim, or the carrier claim compensated).
+    /// A credit (negative), compensation (positive) or freight billed (negative when the bill is higher) for an order
+    /// settled earlier: one grower's part of it in one grade, naming the order and its source (a buyer's claim, the carrier
+    /// claim compensated, or the carrier order's bill).
     /// </summary>
     public sealed record Adjustment(Guid GrowerId, string MemberNo, Guid OrderId, Guid SourceId, string Kind, string Grade, long AmountFen);
 
@@ -54,7 +58,8 @@ public static class SettlementMath
         public long CompensationFen => Pools.Sum(p => p.CompensationFen) + AdjustmentLines.Where(a => a.Kind == Compensation).Sum(a => a.AmountFen);
         public long AdjustmentsFen => AdjustmentLines.Sum(a => a.AmountFen);
         public long RevenueFen => Pools.Sum(p => p.RevenueFen);
-        public long FreightFen => Pools.Sum(p => p.FreightFen);
+        /// <summary>Freight: in this settlement's pools, and billed for orders settled earlier (adjustments).</summary>
+        public long FreightFen => Pools.Sum(p => p.FreightFen) - AdjustmentLines.Where(a => a.Kind == Freight).Sum(a => a.AmountFen);
         public long PackagingFen => Pools.Sum(p => p.PackagingFen);
         public long CommissionFen => Pools.Sum(p => p.CommissionFen);
         public long PoolSharesFen => Lines.Sum(l => l.PayoutFen);
@@ -182,14 +187,14 @@ public static class SettlementMath
     }
 
     /// <summary>
-    /// A credit or compensation for an order settled earlier, per grade, split over the growers of that grade's pool in
-    /// that settlement by their grams (largest remainder, ties to the earlier member number): credits come off
-    /// (negative lines), compensation is added.
+    /// A credit, compensation or freight difference for an order settled earlier, per grade, split over the growers of that
+    /// grade's pool in that settlement by their grams (largest remainder, ties to the earlier member number): credits and
+    /// freight billed beyond what was settled come off (negative lines; a bill below it is given back), compensation is added.
     /// </summary>
     public static IReadOnlyList<Adjustment> Adjust(Guid orderId, Guid sourceId, string kind, IReadOnlyDictionary<string, long> fenByGrade,
         Func<string, IReadOnlyList<PoolShare>> pool)
     {
-        var sign = kind == Credit ? -1 : 1;
+        var sign = kind is Credit or Freight ? -1 : 1;
         return fenByGrade.OrderBy(g => g.Key, StringComparer.Ordinal).SelectMany(g =>
         {
             var growers = pool(g.Key).OrderBy(s => s.MemberNo, StringComparer.Ordinal).ThenBy(s => s.GrowerId).ToList();
@@ -205,6 +210,13 @@ public static class SettlementMath
         var parts = Split(fen, grades.Select(g => g.Grams).ToList());
         return grades.Select((g, i) => (g.Grade, Fen: parts[i])).Where(g => g.Fen != 0).ToDictionary(g => g.Grade, g => g.Fen);
     }
+
+    /// <summary>
+    /// 运费按账单: an order's freight is its quote with each carrier order the carrier has billed charged at its bill instead
+    /// of its part of the quote; a carrier order not yet billed stays at its quote.
+    /// </summary>
+    public static long BilledFreight(long quotedFen, IEnumerable<(long QuotedFen, long BilledFen)> bills) =>
+        quotedFen + bills.Sum(b => b.BilledFen - b.QuotedFen);
 
     private static void Add(Dictionary<string, long> sums, string key, long value) => sums[key] = sums.GetValueOrDefault(key) + value;
 

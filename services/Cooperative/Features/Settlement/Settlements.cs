@@ -22,10 +22,12 @@ public static class Settlements
         long CreditsFen = 0, long CompensationFen = 0);
 
     /// <summary>
-    /// A credit (negative, a buyer's claim accepted) or compensation (positive, paid by the carrier) for an order settled
-    /// earlier: this grower's part, by their share of the grade's pool in that settlement.
+    /// A credit (negative, a buyer's claim accepted), compensation (positive, paid by the carrier) or freight (the carrier's
+    /// bill for a carrier order beyond what was settled: negative; below it: positive) for an order settled earlier: this
+    /// grower's part, by their share of the grade's pool in that settlement. <paramref name="ClaimId"/> is the claim, the
+    /// carrier claim, or for freight the carrier order's bill; <paramref name="WaybillNo"/> the carrier order's waybill (freight only).
     /// </summary>
-    public sealed record AdjustmentLine(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen);
+    public sealed record AdjustmentLine(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen, string? WaybillNo = null);
 
     public sealed record StatementLine(string Grade, decimal Kg, long PoolPricePerKgFen, long PayoutFen, long TopUpFen);
 
@@ -52,6 +54,7 @@ public static class Settlements
         settlements.MapGet("/{id:guid}", async (Guid id, Db db, ClaimsPrincipal user, CancellationToken ct) =>
             TypedResults.Ok(await Load(db, id, user.CooperativeId(), ct))).WithName("GetSettlement");
         GetStatement.Map(settlements);
+        FreightReconciliation.Map(api);
         SeasonReport.Map(api);
         MemberAccount.Map(api);
         return api;
@@ -67,7 +70,7 @@ public static class Settlements
     private sealed record PoolRow(string Grade, long SoldGrams, long RevenueFen, long FreightFen, long PackagingFen, long CommissionFen, long NetFen,
         long CreditsFen, long CompensationFen);
 
-    private sealed record AdjustmentRow(Guid GrowerId, string MemberNo, Guid OrderId, Guid SourceId, string Kind, string Grade, long AmountFen);
+    private sealed record AdjustmentRow(Guid GrowerId, string MemberNo, Guid OrderId, Guid SourceId, string Kind, string Grade, long AmountFen, string? WaybillNo);
 
     private sealed record LineRow(Guid GrowerId, string MemberNo, string Grade, long Grams, long PayoutFen, long TopUpFen);
 
@@ -99,7 +102,7 @@ public static class Settlements
             "select grower_id, netted_fen from statement_advances where settlement_id = @Id", new { Id = id }, ct)).ToDictionary(a => a.GrowerId, a => a.Fen);
         var adjustments = (await db.QueryAsync<AdjustmentRow>(
             """
-            select a.grower_id, g.member_no, a.order_id, a.source_id, a.kind, a.grade, a.amount_fen
+            select a.grower_id, g.member_no, a.order_id, a.source_id, a.kind, a.grade, a.amount_fen, a.waybill_no
             from statement_adjustments a join growers g on g.id = a.grower_id where a.settlement_id = @Id order by g.member_no, a.order_id, a.source_id, a.grade
             """, new { Id = id }, ct)).ToList();
         // A grower with adjustments only (nothing sold this period) has a statement too.
@@ -108,7 +111,8 @@ public static class Settlements
         var statements = growers.Select(g =>
         {
             var mine = lines.Where(l => l.GrowerId == g.GrowerId).ToList();
-            var adjusted = adjustments.Where(a => a.GrowerId == g.GrowerId).Select(a => new AdjustmentLine(a.OrderId, a.SourceId, a.Kind, a.Grade, a.AmountFen)).ToList();
+            var adjusted = adjustments.Where(a => a.GrowerId == g.GrowerId)
+                .Select(a => new AdjustmentLine(a.OrderId, a.SourceId, a.Kind, a.Grade, a.AmountFen, a.WaybillNo)).ToList();
             return new Statement(g.GrowerId, g.MemberNo, mine.Sum(l => l.PayoutFen) - deducted.GetValueOrDefault(g.GrowerId) + adjusted.Sum(a => a.AmountFen),
                 mine.Sum(l => l.TopUpFen),
                 mine.Select(l => new StatementLine(l.Grade, Weight.ToKg(l.Grams), price.GetValueOrDefault(l.Grade), l.PayoutFen, l.TopUpFen)).ToList(),

@@ -25,8 +25,8 @@ public static class StatementPdf
         long ToPayFen, long BalanceFen, IReadOnlyList<CarriedOver> CarriedOverOrders, DateTimeOffset SettledAt,
         IReadOnlyList<Adjustment>? Adjustments = null);
 
-    /// <summary>A credit (negative) or compensation for an order settled earlier, naming the order and the claim.</summary>
-    public sealed record Adjustment(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen);
+    /// <summary>A credit (negative), compensation or freight billed for an order settled earlier, naming the order and the claim or waybill.</summary>
+    public sealed record Adjustment(Guid OrderId, Guid ClaimId, string Kind, string Grade, long AmountFen, string? WaybillNo = null);
 
     private const double Margin = 18, Width = 210 - 2 * Margin, RowMm = 6.5;
 
@@ -103,8 +103,15 @@ public static class StatementPdf
         foreach (var a in adjustments)
         {
             p.Need(Mm(RowMm * 2));
-            p.Amount(a.Kind == "credit" ? $"调整：客诉理赔 {Grades.ChineseName(a.Grade)}" : $"调整：承运商赔付 {Grades.ChineseName(a.Grade)}",
-                $"订单 {a.OrderId.ToString()[..8]} 理赔 {a.ClaimId.ToString()[..8]}", a.AmountFen, f.Text);
+            p.Amount(a.Kind switch
+                {
+                    "credit" => $"调整：客诉理赔 {Grades.ChineseName(a.Grade)}",
+                    "freight" => $"调整：运费按账单 {Grades.ChineseName(a.Grade)}",
+                    _ => $"调整：承运商赔付 {Grades.ChineseName(a.Grade)}",
+                },
+                a.Kind == "freight" ? $"订单 {a.OrderId.ToString()[..8]} 运单 {a.WaybillNo}"
+                    : $"订单 {a.OrderId.ToString()[..8]} 理赔 {a.ClaimId.ToString()[..8]}",
+                a.AmountFen, f.Text);
         }
         p.Amount("应付", adjustments.Count == 0 ? "池分配合计 - 扣款" : "池分配合计 - 扣款 + 调整", d.PayoutFen, f.Bold);
         p.Amount("保底补差", null, d.TopUpFen, f.Text);
