@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MelonChain.Messages.ContractGrowing;
-using MelonChain.Tracking.Features.Retention;
+using MelonChain.Tracking.Features.PersonalData;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MelonChain.Tracking.Tests;

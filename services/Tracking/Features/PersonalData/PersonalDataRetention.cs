@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace MelonChain.Tracking.Features.Retention;
+namespace MelonChain.Tracking.Features.PersonalData;
 
 /// <summary>
 /// PIPL (kept no longer than the purpose needs): <c>Tracking:Retention:PersonalDataDays</c> (90) after a shipment ended —
