@@ -4,6 +4,7 @@ using MelonChain.Cooperative.Features.Compliance;
 using MelonChain.Cooperative.Features.Grading;
 using MelonChain.Cooperative.Features.GrowerPage;
 using MelonChain.Cooperative.Features.Members;
+using MelonChain.Cooperative.Features.PersonalData;
 using MelonChain.Cooperative.Features.Profile;
 using MelonChain.Cooperative.Features.Recall;
 using MelonChain.Cooperative.Features.Receiving;
@@ -32,6 +33,8 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<CancellationAnsweredConsumer>();
 }).AddBrokerHealth();
 builder.Services.AddSingleton<ReceiptNumbers>();
+builder.Services.AddSingleton<PersonalDataRetention>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataRetention>());
 builder.Services.AddSingleton(GrowerLinks.From(builder.Configuration));
 
 var app = builder.Build();

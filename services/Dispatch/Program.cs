@@ -7,6 +7,7 @@ using MelonChain.Dispatch.Features.Outcomes;
 using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Dispatch.Features.Rates;
 using MelonChain.Dispatch.Features.Routes;
+using MelonChain.Dispatch.Features.PersonalData;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
@@ -34,6 +35,8 @@ builder.Services.AddHostedService<DisplacedAccounts>();
 builder.Services.AddHttpClient(CarrierClaimDesk.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton<CarrierClaimDesk>();
 builder.Services.AddHostedService<CarrierClaimWorker>();
+builder.Services.AddSingleton<PersonalDataRetention>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataRetention>());
 
 var app = builder.Build();
 app.UseServiceDefaults();

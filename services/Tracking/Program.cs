@@ -2,6 +2,7 @@ using MelonChain.ServiceDefaults.Hosting;
 using MelonChain.ServiceDefaults.Messaging;
 using MelonChain.Tracking.Consumers;
 using MelonChain.Tracking.Features.Public;
+using MelonChain.Tracking.Features.PersonalData;
 using MelonChain.Tracking.Features.Shipments;
 
 // Tracking (追踪): buyers follow shipments to Beijing and Shanghai, and every box back to its field (一箱一码).
@@ -20,6 +21,8 @@ builder.AddMessaging("tracking", bus =>
     bus.AddConsumer<SeedlingsIssuedConsumer>();
     bus.AddConsumer<CooperativeProfileSavedConsumer>();
 }).AddBrokerHealth();
+builder.Services.AddSingleton<PersonalDataRetention>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataRetention>());
 
 var app = builder.Build();
 app.UseServiceDefaults();

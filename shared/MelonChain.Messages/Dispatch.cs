@@ -10,6 +10,12 @@ public sealed record BookedWaybill(string WaybillNo, string TraceCode);
 /// <summary>One order at the carrier: a shipment of more than 300 boxes is booked as several.</summary>
 public sealed record BookedCarrierOrder(string CarrierOrderId, string MasterWaybillNo, int Parcels);
 
+/// <summary>
+/// The courier collected the boxes and the carrier booked them. <paramref name="Waybills"/> lists every parcel's
+/// waybill part by part, in the order of <paramref name="CarrierOrders"/>, each carrier order's
+/// <see cref="BookedCarrierOrder.Parcels"/> in turn, so a consumer knows which carrier order each box travels in;
+/// <paramref name="MasterWaybillNo"/> is the first carrier order's.
+/// </summary>
 public sealed record ShipmentBooked(
     Guid EventId, DateTimeOffset OccurredAt, string CooperativeId,
     Guid ShipmentId, Guid OrderId, Guid BuyerId, string Carrier, string Product, string MasterWaybillNo,

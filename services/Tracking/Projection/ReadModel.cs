@@ -32,7 +32,7 @@ public static class ReadModel
     }
 
     /// <summary>The read-model tables, each with its cooperative.</summary>
-    private static readonly string[] Tables = ["shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues", "cooperative_profiles", "box_outcomes"];
+    private static readonly string[] Tables = ["shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues", "cooperative_profiles", "box_outcomes", "carrier_orders"];
 
     /// <summary>
     /// Deletes one cooperative's rows and applies its kept events again, in the order they were kept. Other
@@ -105,12 +105,37 @@ public static class ReadModel
                 buyer_id = coalesce(shipments.buyer_id, excluded.buyer_id), product = coalesce(shipments.product, excluded.product)
             """, new { e.OrderId, e.CooperativeId, e.BuyerId, e.Product, e.ShipmentId, e.Carrier, e.MasterWaybillNo,
                        e.ListFen, e.NegotiatedFen, e.OccurredAt, e.PromisedBy }, ct);
-        foreach (var waybill in e.Waybills)
+        var parts = e.CarrierOrders ?? [];
+        if (parts.Count > 0)
             await db.ExecuteAsync(
                 """
-                insert into waybills (waybill_no, order_id, trace_code, cooperative_id) values (@WaybillNo, @OrderId, @TraceCode, @CooperativeId)
-                on conflict do nothing
-                """, new { waybill.WaybillNo, e.OrderId, waybill.TraceCode, e.CooperativeId }, ct);
+                insert into carrier_orders (carrier_order_id, order_id, cooperative_id, part, master_waybill_no, parcels)
+                select id, @OrderId, @CooperativeId, part, master, parcels
+                from unnest(@Ids::text[], @Parts::int[], @Masters::text[], @Parcels::int[]) as p(id, part, master, parcels)
+                on conflict (carrier_order_id) do nothing
+                """, new { e.OrderId, e.CooperativeId, Ids = parts.Select(p => p.CarrierOrderId).ToArray(),
+                           Parts = parts.Select((_, i) => i + 1).ToArray(), Masters = parts.Select(p => p.MasterWaybillNo).ToArray(),
+                           Parcels = parts.Select(p => p.Parcels).ToArray() }, ct);
+        var carrierOrderOf = CarrierOrderOfEachParcel(e);
+        await db.ExecuteAsync(
+            """
+            insert into waybills (waybill_no, order_id, trace_code, cooperative_id, carrier_order_id)
+            select no, @OrderId, code, @CooperativeId, part from unnest(@Nos::text[], @Codes::text[], @CarrierOrders::text[]) as w(no, code, part)
+            on conflict do nothing
+            """, new { e.OrderId, e.CooperativeId, Nos = e.Waybills.Select(w => w.WaybillNo).ToArray(),
+                       Codes = e.Waybills.Select(w => w.TraceCode).ToArray(), CarrierOrders = carrierOrderOf }, ct);
+    }
+
+    /// <summary>
+    /// The carrier order each parcel's waybill travels in: Dispatch lists the waybills part by part, each carrier order's
+    /// parcels in turn (<see cref="BookedCarrierOrder.Parcels"/>). Null for each when the event names no carrier orders
+    /// (kept from before) or their parcels do not add up to the waybills.
+    /// </summary>
+    private static string?[] CarrierOrderOfEachParcel(ShipmentBooked e)
+    {
+        var parts = e.CarrierOrders ?? [];
+        if (parts.Sum(p => p.Parcels) != e.Waybills.Count) return new string?[e.Waybills.Count];
+        return parts.SelectMany(p => Enumerable.Repeat<string?>(p.CarrierOrderId, p.Parcels)).ToArray();
     }
 
     private static Task StatusChanged(Db db, ShipmentStatusChanged e, CancellationToken ct) => db.ExecuteAsync(

@@ -9,10 +9,16 @@ namespace MelonChain.Tracking.Features.Shipments;
 public static class Shipments
 {
 
-    public sealed record TimelineEntry(string Status, DateTimeOffset At, string Location, string Remark, string CarrierCode);
+    /// <summary>A scan; <c>WaybillNo</c> is the waybill it was made under (a carrier order's, or a parcel's).</summary>
+    public sealed record TimelineEntry(string Status, DateTimeOffset At, string Location, string Remark, string CarrierCode, string WaybillNo);
 
-    /// <summary>A box; <c>Outcome</c>: in_transit until its carrier order ends, then delivered, returned (sent back) or lost.</summary>
-    public sealed record Box(string TraceCode, string Grade, decimal NetKg, string? WaybillNo, DateOnly OldestHarvest, string Outcome, DateTimeOffset? OutcomeAt);
+    /// <summary>
+    /// A box; <c>WaybillNo</c> is its parcel's waybill, <c>CarrierWaybillNo</c> the waybill of the carrier order it travels in
+    /// (its scans are the timeline entries under either); <c>Outcome</c>: in_transit until its carrier order ends, then
+    /// delivered, returned (sent back) or lost.
+    /// </summary>
+    public sealed record Box(string TraceCode, string Grade, decimal NetKg, string? WaybillNo, DateOnly OldestHarvest, string Outcome, DateTimeOffset? OutcomeAt,
+        string? CarrierOrderId, string? CarrierWaybillNo);
 
     /// <summary>A box whose carrier order has not ended yet (its outcome otherwise is one of PartOutcomes).</summary>
     public const string InTransit = "in_transit";
@@ -45,9 +51,13 @@ public static class Shipments
 
     private sealed record Extra(long? ListFen, long? NegotiatedFen, string CooperativeId, Guid? BuyerId);
 
-    /// <summary>The order a master or child waybill number belongs to.</summary>
+    /// <summary>The order a waybill number belongs to: the shipment's first, any carrier order's, or any parcel's.</summary>
     private const string OrderOf =
-        "(select order_id from shipments where master_waybill_no = @WaybillNo union all select order_id from waybills where waybill_no = @WaybillNo limit 1)";
+        """
+        (select order_id from shipments where master_waybill_no = @WaybillNo
+         union all select order_id from carrier_orders where master_waybill_no = @WaybillNo
+         union all select order_id from waybills where waybill_no = @WaybillNo limit 1)
+        """;
 
     /// <summary>One shipment by a master or child waybill number, with who may see it: one round trip, four results.</summary>
     public static async Task<(Detail Detail, string CooperativeId, Guid? BuyerId, string? PhoneLast4)?> LoadAsync(
@@ -58,11 +68,13 @@ public static class Shipments
             $"""
             {SummarySql} where s.order_id = {OrderOf};
             select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = {OrderOf};
-            select status, status_at as at, location, remark, carrier_code from timeline where order_id = {OrderOf} order by status_at, event_id;
+            select status, status_at as at, location, remark, carrier_code, waybill_no from timeline where order_id = {OrderOf} order by status_at, event_id;
             select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, w.waybill_no,
                    (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest,
-                   coalesce(o.outcome, '{InTransit}') as outcome, o.ended_at as outcome_at
+                   coalesce(o.outcome, '{InTransit}') as outcome, o.ended_at as outcome_at,
+                   c.carrier_order_id, c.master_waybill_no as carrier_waybill_no
             from boxes b left join waybills w on w.trace_code = b.trace_code left join box_outcomes o on o.trace_code = b.trace_code
+                 left join carrier_orders c on c.carrier_order_id = coalesce(w.carrier_order_id, o.carrier_order_id)
             where b.order_id = {OrderOf} order by b.trace_code;
             """, new { WaybillNo = waybillNo, Now = now }, ct);
         var summary = await results.ReadSingleOrDefaultAsync<Summary>();
