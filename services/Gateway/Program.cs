@@ -11,7 +11,8 @@ builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSecti
     .ShowDestinationInDevelopment(builder.Environment);
 
 var app = builder.Build();
-// The edge: it never trusts a client's X-Forwarded-For, and sets it for the services behind it.
+// The edge: it believes X-Forwarded-For/Proto only from the ingress in front of it (Edge:TrustedProxies), never from a
+// client, and sets X-Forwarded-For to the caller it found for the services behind it.
 app.UseServiceDefaults(behindGateway: false, swaggerUi: ui =>
 {
     ui.SwaggerEndpoint("/swagger/v1/swagger.json", "Gateway (dev tokens)");

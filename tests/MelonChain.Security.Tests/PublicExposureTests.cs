@@ -116,6 +116,42 @@ public class PublicExposureTests(SecuredSystem f)
         Assert.Equal(HttpStatusCode.TooManyRequests, forgedSomeoneElse);
     }
 
+    /// <summary>
+    /// S15: ingress → Gateway → service, as in Kubernetes. The in-test ingress (<see cref="Ingress"/>) appends each
+    /// caller's address to X-Forwarded-For as NGINX does; the Gateway trusts it (<c>Edge:TrustedProxies</c>) and
+    /// forwards the caller it found, so Tracking's public limit keys on the real caller: a scraper behind the ingress
+    /// is refused while another caller behind the same ingress is served, and what the scraper itself wrote into
+    /// X-Forwarded-For does not move it to another bucket. A caller reaching the Gateway directly, from an address that
+    /// is not the ingress (loopback too: the Gateway's defaults are dropped), names someone new in X-Forwarded-For on
+    /// every request and still stays in its own one bucket; the caller it named is still served.
+    /// </summary>
+    [Fact]
+    public async Task Behind_the_ingress_each_caller_has_its_own_bucket_and_a_forged_header_sent_to_the_gateway_directly_is_ignored()
+    {
+        await using var ingress = await Ingress.StartAsync(f.System.Gateway, SecuredSystem.IngressAddress);
+        using var scraper = ingress.Caller("127.0.0.21");
+        using var someoneElse = ingress.Caller("127.0.0.22");
+        using var forger = f.From("127.0.0.23");
+        var trace = $"/api/v1/tracking/public/trace/{f.TraceCode}";
+
+        var scraped = new List<HttpStatusCode>();
+        for (var i = 0; i <= SecuredSystem.PublicPerMinute; i++) scraped.Add(await GetAs(scraper, trace, $"192.0.2.{i + 1}"));
+        var served = (await someoneElse.GetAsync(trace)).StatusCode;
+
+        var forged = new List<HttpStatusCode>();
+        for (var i = 0; i <= SecuredSystem.PublicPerMinute; i++) forged.Add(await GetAs(forger, trace, $"198.51.100.{i + 1}"));
+        var forgedAsSomeoneElse = await GetAs(forger, trace, "127.0.0.22");
+        var someoneElseAfterTheForger = (await someoneElse.GetAsync(trace)).StatusCode;
+
+        Assert.All(scraped[..SecuredSystem.PublicPerMinute], s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, scraped[^1]);
+        Assert.Equal(HttpStatusCode.OK, served);
+        Assert.All(forged[..SecuredSystem.PublicPerMinute], s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, forged[^1]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, forgedAsSomeoneElse);
+        Assert.Equal(HttpStatusCode.OK, someoneElseAfterTheForger);
+    }
+
     /// <summary>A Tracking process on the seeded Tracking database, listening on loopback (for its readiness) and on <paramref name="address"/>.</summary>
     private async Task<ServiceProcess> TrackingOn(IPAddress address, int perMinute, TestVirtualHost vhost, string? knownNetwork)
     {

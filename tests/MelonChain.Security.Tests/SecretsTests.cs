@@ -9,21 +9,12 @@ namespace MelonChain.Security.Tests;
 /// <summary>S7: no secret in the repository beyond the development defaults; the development token endpoint is off unless configured.</summary>
 public class SecretsTests
 {
-    /// <summary>The development defaults, named as such, that the repository may hold.</summary>
-    private static readonly string[] DevelopmentDefaults =
-        ["melonchain-development-signing-key-not-for-production", "melonchain-dev-check-word-0000000", "melonchain-dev-jd-secret-0000000",
-         "melonchain-dev-grower-link-secret-0000000", "guest", "postgres", "melonchain"];
-
     private static readonly (string What, Regex Pattern)[] Secrets =
     [
         ("a private key", new Regex("-----BEGIN [A-Z ]*PRIVATE KEY-----")),
         ("an AWS access key", new Regex(@"\bAKIA[0-9A-Z]{16}\b")),
         ("a GitHub token", new Regex(@"\bgh[pousr]_[A-Za-z0-9]{30,}\b")),
     ];
-
-    /// <summary>A credential given a literal value, in what ships (services, shared code, deployment); tests hold deliberately wrong ones.</summary>
-    private static readonly Regex Credential = new(
-        @"(?i)[""']?(signingkey|checkword|password|passwd|secret|apikey|api_key|clientsecret)[""']?\s*[:=]\s*[""'](?<value>[^""']{6,})[""']");
 
     [Fact]
     public async Task The_repository_holds_no_secret_beyond_the_development_defaults()
@@ -38,12 +29,35 @@ public class SecretsTests
             var text = await File.ReadAllTextAsync(path);
             foreach (var (what, pattern) in Secrets)
                 findings.AddRange(pattern.Matches(text).Select(m => $"{file}: {what}"));
+            // What ships (services, shared code, deployment), read by CommittedSecrets; tests hold deliberately wrong ones.
             if (!file.StartsWith("tests/"))
-                findings.AddRange(Credential.Matches(text).Where(m => !DevelopmentDefaults.Contains(m.Groups["value"].Value))
-                    .Select(m => $"{file}: a credential with a value that is not a development default: {m.Value}"));
+                findings.AddRange(CommittedSecrets.Find(file, text));
         }
         Assert.True(findings.Count == 0, string.Join("\n", findings));
     }
+
+    /// <summary>
+    /// S7's reader on committed-looking files: a literal credential is found however YAML or JSON writes it (plain,
+    /// single- or double-quoted, a literal or folded block, a Kubernetes env entry, the password inside a connection
+    /// string); placeholders, development defaults and run-time references are not findings.
+    /// </summary>
+    [Theory]
+    [InlineData("deploy/k8s/base/secrets.yaml", "stringData:\n  Carrier__Sf__CheckWord: q8Vd2nR7xL0pZ4mK9tW3\n", true)]
+    [InlineData("deploy/k8s/base/secrets.yaml", "stringData:\n  password: 'q8Vd2nR7xL0pZ4mK'\n", true)]
+    [InlineData("deploy/k8s/base/secrets.yaml", "stringData:\n  password: \"q8Vd2nR7xL0pZ4mK\"\n", true)]
+    [InlineData("deploy/k8s/base/secrets.yaml", "stringData:\n  Auth__SigningKey: |\n    q8Vd2nR7xL0pZ4mK9tW3yB6cF1hJ5sG\n", true)]
+    [InlineData("deploy/k8s/base/secrets.yaml", "stringData:\n  GrowerPage__LinkSecret: >-\n    q8Vd2nR7xL0pZ4mK9tW3yB6cF1hJ5sG\n", true)]
+    [InlineData("deploy/k8s/base/gateway.yaml", "env:\n  - name: Auth__SigningKey\n    value: q8Vd2nR7xL0pZ4mK9tW3yB6cF1hJ5sG\n", true)]
+    [InlineData("deploy/k8s/base/tracking.yaml", "env:\n  - name: ConnectionStrings__Db\n    value: Host=melon-pg-rw;Username=tracking;Password=q8Vd2nR7xL0p\n", true)]
+    [InlineData("docker-compose.yml", "x-env: &env\n  ConnectionStrings__RabbitMq: amqp://melon:q8Vd2nR7xL0p@rabbitmq:5672/\n", true)]
+    [InlineData("services/Gateway/appsettings.json", "{ \"Auth\": { \"SigningKey\": \"q8Vd2nR7xL0pZ4mK9tW3yB6cF1hJ5sG\" } }", true)]
+    [InlineData("services/Tracking/appsettings.json", "{ \"ConnectionStrings\": { \"Db\": \"Host=db;Password=q8Vd2nR7xL0p\" } }", true)]
+    [InlineData("deploy/k8s/base/secrets.yaml", "stringData:\n  password: REPLACE_ME-tracking-password\n  Auth__SigningKey: \"\"\n", false)]
+    [InlineData("docker-compose.yml", "x-env: &env\n  Auth__SigningKey: melonchain-development-signing-key-not-for-production\n", false)]
+    [InlineData("deploy/k8s/base/tracking.yaml", "env:\n  - name: ConnectionStrings__Db\n    value: Host=melon-pg-rw;Password=$(DB_PASSWORD)\n  - name: DB_PASSWORD\n    valueFrom: { secretKeyRef: { name: melon-db, key: password } }\n", false)]
+    [InlineData("deploy/k8s/base/postgres.yaml", "spec:\n  tls:\n    secretName: melon-tls\n  passwordSecret:\n    name: melon-db-cooperative\n", false)]
+    public void A_literal_credential_is_found_whatever_its_quoting(string path, string text, bool found) =>
+        Assert.True(CommittedSecrets.Find(path, text).Count > 0 == found, $"{path}:\n{text}\nfound: {string.Join("; ", CommittedSecrets.Find(path, text))}");
 
     [Fact]
     public async Task No_base_appsettings_holds_a_development_secret()
@@ -82,6 +96,51 @@ public class SecretsTests
         Assert.Contains(named, refused.Message);
         Assert.False(process.IsRunning);
     }
+
+    /// <summary>
+    /// S15: a secret the deployment never replaced (deploy/k8s/base/secrets.yaml's <c>REPLACE_ME-…</c>, a
+    /// <c>changeme</c>, or an empty value) is refused at start in Production as a development credential is, wherever
+    /// it sits: a key of its own, or the password inside a connection string.
+    /// </summary>
+    [Theory]
+    [InlineData("Gateway", "Auth:SigningKey", "REPLACE_ME-at-least-32-characters-of-random-key")]
+    [InlineData("Cooperative", "GrowerPage:LinkSecret", "REPLACE_ME-at-least-32-characters-of-random-secret")]
+    [InlineData("Cooperative", "Auth:SigningKey", "changeme")]
+    [InlineData("Dispatch", "Carrier:Sf:CheckWord", "")]
+    [InlineData("Dispatch", "Carrier:Sf:PartnerId", "REPLACE_ME-partner-id")]
+    [InlineData("Dispatch", "Carrier:Jd:AppSecret", "REPLACE_ME-jd-app-secret")]
+    [InlineData("Dispatch", "Carrier:Jd:AccessToken", "  ")]
+    [InlineData("Tracking", "ConnectionStrings:Db", "Host=melon-pg-rw;Database=melon_tracking;Username=tracking;Password=REPLACE_ME-tracking-password")]
+    [InlineData("ContractGrowing", "ConnectionStrings:RabbitMq", "amqp://melon:changeme@melon-rabbitmq:5672/")]
+    public async Task In_Production_a_service_refuses_to_start_with_a_placeholder_secret(string service, string key, string value)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Auth:SigningKey"] = new string('k', 48),
+            ["Carrier:Sf:PartnerId"] = "P", ["Carrier:Sf:CheckWord"] = new string('c', 32),
+        };
+        settings[key] = value;
+        await using var process = new ServiceProcess(service, settings);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => process.StartAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains("Refusing to start in Production", refused.Message);
+        Assert.Contains($"{key} ", refused.Message);
+        Assert.Contains("placeholder", refused.Message);
+        Assert.False(process.IsRunning);
+    }
+
+    /// <summary>What the start-up check calls a placeholder, and what it leaves alone (real-looking values, no password at all).</summary>
+    [Theory]
+    [InlineData("REPLACE_ME-check-word", true)]
+    [InlineData("replace-me", true)]
+    [InlineData("changeme", true)]
+    [InlineData("CHANGE_ME-later", true)]
+    [InlineData("", true)]
+    [InlineData(" ", true)]
+    [InlineData("q8Vd2nR7xL0pZ4mK9tW3yB6cF1hJ5sG", false)]
+    public void A_placeholder_is_told_from_a_secret(string value, bool placeholder) =>
+        Assert.Equal(placeholder, PlaceholderSecrets.IsPlaceholder(value));
 
     [Fact]
     public async Task Outside_development_no_service_ships_a_signing_key_and_the_gateway_issues_no_tokens()

@@ -23,6 +23,9 @@ public sealed class SecuredSystem : IAsyncLifetime
 {
     public const string SigningKey = "melonchain-development-signing-key-not-for-production";
     public const int PublicPerMinute = 40;
+
+    /// <summary>The address the in-test ingress connects to the Gateway from: the one the Gateway trusts (<c>Edge:TrustedProxies</c>).</summary>
+    public const string IngressAddress = "127.0.0.9";
     public static readonly string[] ServiceNames = ["Cooperative", "ContractGrowing", "Dispatch", "Tracking"];
 
     private TestVirtualHost _vhost = null!;
@@ -73,7 +76,8 @@ public sealed class SecuredSystem : IAsyncLifetime
             // Routes are not the point here: the shipment stays booked.
             ["CarrierSimulator"] = new Dictionary<string, string> { ["Simulator:SecondsPerDay"] = "86400" },
             // A cooperative's web app on its own origin calls the API through the Gateway.
-            ["Gateway"] = new Dictionary<string, string> { ["Cors:AllowedOrigins"] = WebClientOrigin },
+            // Behind the in-test ingress (Ingress.cs), whose connections leave from IngressAddress.
+            ["Gateway"] = new Dictionary<string, string> { ["Cors:AllowedOrigins"] = WebClientOrigin, ["Edge:TrustedProxies"] = IngressAddress },
         });
         Scenario = await Scenario.StartAsync(System);
         Anonymous = new HttpClient { BaseAddress = System.Gateway };

@@ -119,18 +119,16 @@ public static class ServiceDefaults
     /// <param name="behindGateway">
     /// True for the services: the caller's address is the one the Gateway forwards (X-Forwarded-For from a trusted
     /// proxy: loopback, or the networks in <c>ForwardedHeaders:KnownNetworks</c>), so per-client limits see the person,
-    /// not the Gateway. False for the Gateway itself, the edge, which never believes a client's own header.
+    /// not the Gateway. False for the Gateway itself, the edge: it believes X-Forwarded-For/Proto only from the
+    /// ingress in front of it (<c>Edge:TrustedProxies</c>, nothing by default, not even loopback), never from a client.
     /// </param>
     public static WebApplication UseServiceDefaults(this WebApplication app,
         Action<Swashbuckle.AspNetCore.SwaggerUI.SwaggerUIOptions>? swaggerUi = null, bool behindGateway = true)
     {
-        if (behindGateway)
-        {
-            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-            foreach (var network in (app.Configuration["ForwardedHeaders:KnownNetworks"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-            app.UseForwardedHeaders(forwarded);
-        }
+        var forwarded = behindGateway
+            ? ForwardedHeadersTrust.BehindGateway(app.Configuration)
+            : ForwardedHeadersTrust.AtTheEdge(app.Configuration);
+        if (forwarded is not null) app.UseForwardedHeaders(forwarded);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors(WebClientCors.Policy);

@@ -27,11 +27,14 @@ public static class DevelopmentCredentials
         return found;
     }
 
-    /// <summary>Outside Development a service refuses to start with any development credential.</summary>
+    /// <summary>
+    /// Outside Development a service refuses to start with any development credential, or with a placeholder where a
+    /// secret belongs (<see cref="PlaceholderSecrets"/>: <c>REPLACE_ME…</c>, <c>changeme</c>, empty).
+    /// </summary>
     public static void RefuseOutsideDevelopment(IConfiguration configuration, IHostEnvironment environment)
     {
         if (environment.IsDevelopment()) return;
-        var found = FoundIn(configuration);
+        var found = FoundIn(configuration).Concat(PlaceholderSecrets.FoundIn(configuration)).ToList();
         if (found.Count > 0)
             throw new InvalidOperationException(
                 $"Refusing to start in {environment.EnvironmentName}: {string.Join("; ", found)}. Set real values through the environment, " +

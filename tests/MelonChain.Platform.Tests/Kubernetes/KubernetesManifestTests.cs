@@ -27,7 +27,7 @@ public class KubernetesManifestTests
     [InlineData("dev")]
     public void The_manifests_load_as_typed_objects_and_keep_every_rule(string overlay)
     {
-        var problems = ManifestRules.Check(Kustomization.Render(K8s(overlay)));
+        var problems = ManifestRules.Check(Kustomization.Render(K8s(overlay)), development: overlay == "dev");
         Assert.True(problems.Count == 0, $"deploy/k8s/{overlay}:\n" + string.Join("\n", problems));
     }
 
@@ -107,6 +107,48 @@ public class KubernetesManifestTests
                 "spec.rules")!.AllNodes.OfType<YamlMappingNode>().First(m => m.Children.ContainsKey("service"))["service"])
                 .Children[new YamlScalarNode("name")] = new YamlScalarNode("cooperative")),
             p => p.Contains("routes to cooperative"));
+    }
+
+    /// <summary>
+    /// S15: the development overlay (development tokens on) renders no Ingress: it is reached by port-forward only, and
+    /// says so; the base has exactly one, to the Gateway.
+    /// </summary>
+    [Fact]
+    public void The_dev_overlay_renders_no_Ingress_and_is_reached_by_port_forward_only()
+    {
+        string[] Ingresses(string overlay) => Kustomization.Render(K8s(overlay)).Where(o => Kustomization.Kind(o) == "Ingress")
+            .Select(Kustomization.Name).ToArray();
+
+        Assert.Empty(Ingresses("dev"));
+        Assert.Equal(["melonchain"], Ingresses("base"));
+        Assert.Contains("port-forward", File.ReadAllText(Path.Combine(K8s("dev"), "kustomization.yaml")));
+        // The validator refuses an Ingress in the development overlay.
+        var withIngress = Kustomization.Render(K8s("dev")).Concat(Kustomization.Render(K8s("base")).Where(o => Kustomization.Kind(o) == "Ingress")).ToList();
+        Assert.Contains(ManifestRules.Check(withIngress, development: true), p => p.Contains("routes from no public host"));
+    }
+
+    /// <summary>S15: the forwarded-header trust the validator holds, each broken on a copy of the rendered base.</summary>
+    [Fact]
+    public void Trusting_a_whole_private_range_a_gateway_without_its_ingress_or_a_service_open_to_any_pod_fails_validation()
+    {
+        List<string> CheckWith(Action<List<YamlMappingNode>> breakIt)
+        {
+            var objects = Kustomization.Render(K8s("base")).Select(Kustomization.Copy).ToList();
+            breakIt(objects);
+            return ManifestRules.Check(objects);
+        }
+        YamlMappingNode Data(List<YamlMappingNode> all, string name) =>
+            (YamlMappingNode)all.Single(o => Kustomization.Kind(o) == "ConfigMap" && Kustomization.Name(o) == name)["data"];
+
+        Assert.Contains(CheckWith(all => Data(all, "melon-config").Children[new YamlScalarNode("ForwardedHeaders__KnownNetworks")] = new YamlScalarNode("10.0.0.0/8")),
+            p => p.Contains("trusts 10.0.0.0/8, a whole range"));
+        Assert.Contains(CheckWith(all => Data(all, "melon-gateway").Children.Remove(new YamlScalarNode("Edge__TrustedProxies"))),
+            p => p.Contains("Edge__TrustedProxies (the ingress's addresses) is not set"));
+        Assert.Contains(CheckWith(all => all.RemoveAll(o => Kustomization.Kind(o) == "NetworkPolicy" && Kustomization.Name(o) == "services-from-gateway")),
+            p => p.Contains("Deployment tracking: no NetworkPolicy"));
+        Assert.Contains(CheckWith(all => ((YamlMappingNode)((YamlSequenceNode)ManifestRules.Find(
+                all.Single(o => Kustomization.Name(o) == "services-from-gateway"), "spec.ingress")!)[0]).Children.Remove(new YamlScalarNode("from"))),
+            p => p.Contains("Deployment dispatch: a NetworkPolicy admits connections from beyond the Gateway"));
     }
 
     /// <summary>Removes the node at a dotted path (a number steps into a list).</summary>

@@ -5,7 +5,8 @@ namespace MelonChain.Platform.Tests.Kubernetes;
 /// <summary>
 /// Renders a kustomization the way <c>kubectl kustomize</c> does, for the subset deploy/k8s uses, without kubectl:
 /// <c>resources</c> (files, or folders with their own kustomization), <c>patches</c> given by <c>path</c> (strategic
-/// merge: maps merged key by key, lists and scalars replaced, matched to a resource by kind and name) and
+/// merge: maps merged key by key, lists and scalars replaced, matched to a resource by kind and name; a patch of
+/// <c>$patch: delete</c> removes its resource) and
 /// <c>namespace</c>. Any other field is refused, so a manifest never relies on something this renderer would skip.
 /// The result stays a YAML node tree: quoted and plain scalars keep their style, so typed loading sees them as written.
 /// </summary>
@@ -33,7 +34,9 @@ public static class Kustomization
             {
                 var target = objects.SingleOrDefault(o => Kind(o) == Kind(patch) && Name(o) == Name(patch))
                     ?? throw new InvalidOperationException($"{file}: the patch for {Kind(patch)} {Name(patch)} matches no resource");
-                Merge(target, patch);
+                // A strategic merge patch of "$patch: delete" removes the resource it names.
+                if (patch.Children.TryGetValue("$patch", out var directive) && directive.ToString() == "delete") objects.Remove(target);
+                else Merge(target, patch);
             }
         }
 

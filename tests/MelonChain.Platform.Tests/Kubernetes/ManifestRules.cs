@@ -48,7 +48,8 @@ public static class ManifestRules
     }
 
     /// <summary>Everything wrong with the rendered objects; empty when they hold.</summary>
-    public static List<string> Check(IReadOnlyList<YamlMappingNode> rendered)
+    /// <param name="development">The dev overlay: development tokens are on, so it must route from no public host (no Ingress).</param>
+    public static List<string> Check(IReadOnlyList<YamlMappingNode> rendered, bool development = false)
     {
         var problems = new List<string>();
         List<object> objects;
@@ -124,9 +125,65 @@ public static class ManifestRules
             foreach (var backend in ingress.Spec.Rules.SelectMany(r => r.Http.Paths).Select(p => p.Backend.Service.Name))
                 if (backend != "gateway" || !services.Contains(backend))
                     problems.Add($"Ingress {ingress.Metadata.Name}: routes to {backend}; everything from outside goes to the gateway Service");
-        if (!objects.OfType<V1Ingress>().Any()) problems.Add("no Ingress to the gateway");
+        if (development)
+            problems.AddRange(objects.OfType<V1Ingress>().Select(i =>
+                $"Ingress {i.Metadata.Name}: the development overlay routes from no public host (port-forward only)"));
+        else if (!objects.OfType<V1Ingress>().Any()) problems.Add("no Ingress to the gateway");
+        CheckForwardedTrust(objects, problems);
         return problems;
     }
+
+    /// <summary>The pods allowed to reach a service's pods, besides the Gateway: development's carrier simulator pushes to Dispatch.</summary>
+    private static readonly string[] MayReachServices = ["gateway", "carrier-simulator"];
+
+    /// <summary>
+    /// S15: each hop believes X-Forwarded-For only from the hop before it. The Gateway names whom it trusts
+    /// (Edge__TrustedProxies) and a NetworkPolicy admits only the ingress controller to it; the services' trusted
+    /// networks are never a whole private range, and a NetworkPolicy admits only the Gateway's pods to each of them.
+    /// </summary>
+    private static void CheckForwardedTrust(List<object> objects, List<string> problems)
+    {
+        var configs = objects.OfType<V1ConfigMap>().ToDictionary(c => c.Metadata.Name, c => new Dictionary<string, string>(c.Data ?? new Dictionary<string, string>()));
+        if (configs.GetValueOrDefault("melon-gateway")?.GetValueOrDefault("Edge__TrustedProxies") is not { Length: > 0 })
+            problems.Add("ConfigMap melon-gateway: Edge__TrustedProxies (the ingress's addresses) is not set, so the Gateway sees every caller as the ingress");
+        foreach (var (name, data) in configs)
+            foreach (var key in new[] { "ForwardedHeaders__KnownNetworks", "Edge__TrustedProxies" })
+                foreach (var network in (data.GetValueOrDefault(key) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    if (System.Net.IPNetwork.TryParse(network, out var n) && n.PrefixLength <= 8)
+                        problems.Add($"ConfigMap {name}: {key} trusts {network}, a whole range: any pod or node in it could name any caller");
+
+        var policies = objects.OfType<V1NetworkPolicy>().ToList();
+        foreach (var d in objects.OfType<V1Deployment>().Where(d => d.Metadata.Name != "carrier-simulator"))
+        {
+            var labels = d.Spec.Template.Metadata.Labels ?? new Dictionary<string, string>();
+            var selecting = policies.Where(p => Selects(p.Spec.PodSelector, labels) && p.Spec.PolicyTypes?.Contains("Ingress") == true).ToList();
+            var peers = selecting.SelectMany(p => p.Spec.Ingress ?? []).SelectMany(r => r.FromProperty ?? [new V1NetworkPolicyPeer()]).ToList();
+            var gateway = d.Metadata.Name == "gateway";
+            if (selecting.Count == 0)
+                problems.Add($"Deployment {d.Metadata.Name}: no NetworkPolicy limits who connects to it ({(gateway ? "the ingress controller" : "the Gateway")} only)");
+            foreach (var peer in peers)
+            {
+                var allowed = gateway
+                    ? peer.NamespaceSelector?.MatchLabels is { Count: > 0 } && peer.IpBlock is null
+                    : peer.NamespaceSelector is null && peer.IpBlock is null
+                      && peer.PodSelector?.MatchLabels is { } podLabels && podLabels.TryGetValue("app.kubernetes.io/name", out var from) && MayReachServices.Contains(from);
+                if (!allowed)
+                    problems.Add($"Deployment {d.Metadata.Name}: a NetworkPolicy admits connections from beyond {(gateway ? "the ingress controller" : "the Gateway")}");
+            }
+        }
+    }
+
+    private static bool Selects(V1LabelSelector? selector, IDictionary<string, string> labels) =>
+        selector is not null
+        && (selector.MatchLabels ?? new Dictionary<string, string>()).All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value)
+        && (selector.MatchExpressions ?? []).All(e => e.OperatorProperty switch
+        {
+            "In" => labels.TryGetValue(e.Key, out var v) && e.Values.Contains(v),
+            "NotIn" => !labels.TryGetValue(e.Key, out var v) || !e.Values.Contains(v),
+            "Exists" => labels.ContainsKey(e.Key),
+            "DoesNotExist" => !labels.ContainsKey(e.Key),
+            _ => false,
+        });
 
     /// <summary>
     /// The PostgreSQL cluster has a database and a role per service: the bootstrap owner plus managed roles whose
