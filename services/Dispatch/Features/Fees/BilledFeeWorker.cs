@@ -6,8 +6,8 @@ namespace MelonChain.Dispatch.Features.Fees;
 /// <summary>
 /// Asks the carriers for the bills of collected carrier orders that have none yet, every
 /// <c>Dispatch:Fees:IntervalSeconds</c>: of a carrier that does not push fees (JD's actual-fee query) from collection on;
-/// of one that pushes them (SF) only once no push has come <c>PushWaitMinutes</c> after collection
-/// (EXP_RECE_QUERY_SFWAYBILL). An order the carrier has not billed yet (not picked up) is asked again after
+/// of one that pushes them (SF) only once no push has come <c>PushWaitMinutes</c> after collection (SF's billed-freight
+/// query). Each adapter knows its carrier's call (<see cref="ICarrier.BilledFeesAsync"/>). An order the carrier has not billed yet (not picked up) is asked again after
 /// <c>RetryMinutes</c>. Each round claims its orders in a short transaction (SKIP LOCKED, their next question pushed back,
 /// so replicas never ask twice at once), asks with no transaction held, and records the fees through <see cref="FeeBook"/>
 /// in a second one — the same store and event as a push.
