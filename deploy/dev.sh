@@ -194,7 +194,7 @@ start_services() {
       local holder; holder="$(port_pid "$port")"
       [ -z "$holder" ] || die "port $port ($name) is taken by pid $holder: stop it first (deploy/dev.sh down stops ours)"
       [ "$svc" = Gateway ] && settings+=("${extra[@]}")
-      [ "$svc" = CarrierSimulator ] && [ "$REPLICAS" -gt 1 ] && settings+=("Simulator__RoutePushUrl=http://127.0.0.1:${PORTS[Gateway]}/api/v1/dispatch/carriers/sf/routes")
+      [ "$svc" = CarrierSimulator ] && [ "$REPLICAS" -gt 1 ] && settings+=("Simulator__RoutePushUrl=http://127.0.0.1:${PORTS[Gateway]}/api/v1/dispatch/carriers/sf/routes" "Simulator__FeePushUrl=http://127.0.0.1:${PORTS[Gateway]}/api/v1/dispatch/carriers/sf/fees")
       local out="$ROOT/services/$svc/bin/$CONFIGURATION/net10.0"
       ( cd "$out" && exec env ASPNETCORE_ENVIRONMENT=Development DataProtection__Path="$LOCAL/keys/$svc" \
           Urls="http://127.0.0.1:$port" Service__InstanceId="$name" "${settings[@]}" \

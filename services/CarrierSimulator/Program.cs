@@ -11,6 +11,7 @@ builder.Services.AddSingleton<FaultSwitch>();
 builder.Services.AddSingleton<ClaimDesk>();
 builder.Services.AddHttpClient(RoutePlayer.PushClient, c => c.Timeout = TimeSpan.FromSeconds(5));
 builder.Services.AddHostedService<RoutePlayer>();
+builder.Services.AddHostedService<SfFees>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

@@ -3,6 +3,7 @@ using MelonChain.Dispatch.Features.Accounts;
 using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Claims;
+using MelonChain.Dispatch.Features.Fees;
 using MelonChain.Dispatch.Features.Outcomes;
 using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Dispatch.Features.Rates;
@@ -37,6 +38,7 @@ builder.Services.AddSingleton<CarrierClaimDesk>();
 builder.Services.AddHostedService<CarrierClaimWorker>();
 builder.Services.AddSingleton<PersonalDataRetention>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataRetention>());
+builder.Services.AddHostedService<BilledFeeWorker>();
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -48,6 +50,7 @@ api.MapPickups();
 api.MapRoutes();
 OverdueParts.Map(api);
 api.MapCarrierClaims();
+api.MapFeesApi();
 
 app.Run();
 

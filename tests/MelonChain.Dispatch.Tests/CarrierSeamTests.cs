@@ -15,13 +15,14 @@ public class CarrierSeamTests
         "waybillNoInfoList", "waybillType", "contactInfoList", "contactType", "cargoDetails", "monthlyCard", "payMethod", "parcelQty",
         "sendStartTm", "isDocall", "mailno", "mailNo", "opCode", "acceptTime", "acceptAddress", "WaybillRoute", "return_code",
         "trackingType", "trackingNumber", "dealType", "filterResult", "EXP_RECE_", "routeResps", "deliverTmDto",
+        "feeList", "feeTypeCode", "feeAmt", "versionNo", "waybillFeeList", "trackingNum",
     ];
 
     private static readonly string[] JdNames =
     [
         "360buy_param_json", "routerjson", "app_key", "access_token", "jingdong.", "_responce", "resultInfo", "deliveryId",
         "packageCodes", "opeTitle", "opeTime", "customerCode", "vendorCode", "goodsType", "promiseTimeType", "salePlat",
-        "pickUpStartTime", "receiveName", "senderName",
+        "pickUpStartTime", "receiveName", "senderName", "actualfee",
     ];
 
     private static IEnumerable<(string File, string Text)> DispatchSources(string exceptAdapter) =>

@@ -30,14 +30,17 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
 {
     private readonly Func<HttpMessageHandler> _pushTarget;
     private readonly double _secondsPerDay;
+    private readonly IDictionary<string, string?> _settings;
 
     public int Port { get; }
     public HttpClient Admin { get; }
 
-    public SimulatorHost(Func<HttpMessageHandler> pushTarget, double secondsPerDay)
+    /// <param name="settings">Simulator settings over the tests' defaults (no re-weighed bills, fee pushes to the Dispatch test server).</param>
+    public SimulatorHost(Func<HttpMessageHandler> pushTarget, double secondsPerDay, IDictionary<string, string?>? settings = null)
     {
         _pushTarget = pushTarget;
         _secondsPerDay = secondsPerDay;
+        _settings = settings ?? new Dictionary<string, string?>();
         Port = Cli.FreePort();
         UseKestrel(Port);
         Admin = new HttpClient { BaseAddress = new Uri(BaseUrl) };
@@ -51,6 +54,10 @@ public sealed class SimulatorHost : WebApplicationFactory<simulator::Program>
         builder.UseSetting("Simulator:SecondsPerDay", _secondsPerDay.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Simulator:PushIntervalMs", "100");
         builder.UseSetting("Simulator:RoutePushUrl", "http://dispatch.test/api/v1/dispatch/carriers/sf/routes");
+        builder.UseSetting("Simulator:FeePushUrl", "http://dispatch.test/api/v1/dispatch/carriers/sf/fees");
+        // Bills are what a test asks for: no order is re-weighed by the simulator's own rule unless a test says so.
+        builder.UseSetting("Simulator:Fees:RevisedShare", "0");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.UseSetting("DataProtection:Path", Path.Combine(Path.GetTempPath(), "melontest-keys"));
         builder.ConfigureTestServices(services =>
         {
@@ -121,6 +128,9 @@ public class DispatchFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Settings of this fixture's simulator (over <see cref="SimulatorHost"/>'s test defaults).</summary>
+    protected virtual IDictionary<string, string?> SimulatorSettings => new Dictionary<string, string?>();
+
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
     public SimulatorHost Simulator { get; private set; } = null!;
@@ -135,7 +145,7 @@ public class DispatchFixture : IAsyncLifetime
         VirtualHost = await TestVirtualHost.CreateAsync("dispatch");
         Database = TestDatabase.Create("dispatch");
         Events = await EventCounter.CreateAsync(VirtualHost.Name);
-        Simulator = new SimulatorHost(() => Dispatch!.Server.CreateHandler(), SecondsPerDay);
+        Simulator = new SimulatorHost(() => Dispatch!.Server.CreateHandler(), SecondsPerDay, SimulatorSettings);
         Simulator.StartServer();
         var settings = new Dictionary<string, string?>
         {
@@ -294,7 +304,7 @@ public sealed class EventCounter
         DefaultRequestHeaders = { Authorization = new("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest"))) },
     };
 
-    public static readonly string[] Types = ["PickupScheduled", "ShipmentBooked", "ShipmentStatusChanged", "ShipmentDelivered", "CancellationAnswered", "ShipmentPartEnded", "CarrierCompensationPaid"];
+    public static readonly string[] Types = ["PickupScheduled", "ShipmentBooked", "ShipmentStatusChanged", "ShipmentDelivered", "CancellationAnswered", "ShipmentPartEnded", "CarrierCompensationPaid", "CarrierFeeBilled"];
 
     private readonly string _vhost;
 

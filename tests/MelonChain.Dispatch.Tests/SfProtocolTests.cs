@@ -9,11 +9,36 @@ public class SfProtocolTests
 {
     private const string CheckWord = "fjcg5PGKaNpPSHFAZ4QsCOkV71R3zVci";
 
+    private const string FeeSignVector = "S7GBat96d96ImbgsfY4PVQ==";
+
     [Theory]
     [InlineData("""{"language":"zh-CN","orderId":"QIAO-20200618-004"}""", "IIKJtuLVzoFTu4kHI8M8vA==")]
     [InlineData("""{"remark":"杜阮凉瓜 (鲜) *易碎* ~!'","orderId":"DR-001"}""", "TSOYBaQc3+inqlTbScwgzg==")]
     public void Message_digest_matches_the_published_test_vectors(string msgData, string expected) =>
         Assert.Equal(expected, SfProtocol.Digest(msgData, "12312334453453", CheckWord));
+
+    [Theory]
+    [InlineData("""[{"orderId":"F-1","filterType":1}]""", "F-1")]
+    [InlineData("""{"orderId":"F-1","filterType":1}""", "F-1")]
+    public void MsgData_written_as_an_array_of_one_object_is_that_object(string msgData, string orderId)
+    {
+        using var doc = JsonDocument.Parse(msgData);
+
+        Assert.Equal(orderId, SfProtocol.OneObject(doc.RootElement).GetProperty("orderId").GetString());
+    }
+
+    [Fact]
+    public void An_array_of_several_objects_stays_an_array()
+    {
+        using var doc = JsonDocument.Parse("""[{"a":1},{"a":2}]""");
+
+        Assert.Equal(JsonValueKind.Array, SfProtocol.OneObject(doc.RootElement).ValueKind);
+    }
+
+    [Fact]
+    public void The_fee_push_sign_is_base64_md5_of_content_and_check_word_without_url_encoding() =>
+        // Computed apart from SfProtocol: printf '%s' '{"a":"杜阮 1"}fjcg5…' | md5sum | xxd -r -p | base64 (a URL-encoded sign would differ).
+        Assert.Equal(FeeSignVector, SfProtocol.FeeSign("""{"a":"杜阮 1"}""", CheckWord));
 
     [Theory]
     [InlineData("aZ09.-*_", "aZ09.-*_")]

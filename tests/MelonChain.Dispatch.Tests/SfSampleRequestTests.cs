@@ -152,7 +152,7 @@ public class SfSampleRequestTests(FastSimulator sim) : IClassFixture<FastSimulat
     }
 
     [Fact]
-    public async Task Billed_freight_is_the_list_price_after_pickup_and_20012_before()
+    public async Task Billed_freight_is_the_list_price_at_the_monthly_card_rate_after_pickup_and_20012_before()
     {
         var orderId = NewOrderId();
         // Pickup 6 simulated hours ahead: 5 real seconds.
@@ -166,9 +166,9 @@ public class SfSampleRequestTests(FastSimulator sim) : IClassFixture<FastSimulat
 
         Assert.Equal((false, "20012"), (before.Success, before.ErrorCode));
         Assert.True(after.Success, $"{after.ErrorCode} {after.ErrorMsg}");
-        // Express to Beijing, 6.6 kg: 22 + 5.6 × 12 = 89.2 → 89 yuan.
+        // Express to Beijing, 6.6 kg: 22 + 5.6 × 12 = 89.2 → 89 yuan list, billed at the monthly card's 7.5折: 66.75 yuan, version 1.
         var fee = Assert.Single(after.MsgData.GetProperty("waybillFeeList").EnumerateArray());
-        Assert.Equal(("1", 89m), (fee.GetProperty("type").GetString(), fee.GetProperty("value").GetDecimal()));
+        Assert.Equal(("1", 66.75m, 1), (fee.GetProperty("type").GetString(), fee.GetProperty("value").GetDecimal(), fee.GetProperty("versionNo").GetInt32()));
         Assert.Equal((6.6m, 1), (after.MsgData.GetProperty("meterageWeightQty").GetDecimal(), after.MsgData.GetProperty("quantity").GetInt32()));
         Assert.Equal((waybill, orderId), (byOrder.MsgData.GetProperty("waybillNo").GetString(), byOrder.MsgData.GetProperty("orderId").GetString()));
     }

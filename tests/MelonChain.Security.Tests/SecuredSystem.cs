@@ -234,7 +234,8 @@ public sealed class SecuredSystem : IAsyncLifetime
 public sealed record Operation(string Service, string Method, string Path, JsonElement Spec, JsonElement Document)
 {
     public bool IsPublic => Path.Contains("/public/");
-    public bool IsCarrierPush => Path.EndsWith("/carriers/{carrier}/routes");
+    /// <summary>A carrier's signed push (routes, billed fees): no token, the carrier's signature instead.</summary>
+    public bool IsCarrierPush => Path.EndsWith("/carriers/{carrier}/routes") || Path.EndsWith("/carriers/{carrier}/fees");
     public bool HasBody => Spec.TryGetProperty("requestBody", out _);
     public bool IsWrite => Method != "GET";
 

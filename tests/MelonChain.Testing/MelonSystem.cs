@@ -72,6 +72,10 @@ public sealed class MelonSystem : IAsyncDisposable
             system.Configure("Dispatch", "Dispatch:CarrierBaseUrl", system["CarrierSimulator"].BaseAddress.ToString());
             system["CarrierSimulator"].Configure("Simulator:RoutePushUrl", new Uri(replicas > 1 ? system.Gateway : system["Dispatch"].BaseAddress,
                 "/api/v1/dispatch/carriers/sf/routes").ToString());
+            system["CarrierSimulator"].Configure("Simulator:FeePushUrl", new Uri(replicas > 1 ? system.Gateway : system["Dispatch"].BaseAddress,
+                "/api/v1/dispatch/carriers/sf/fees").ToString());
+            // A bill differs from the quote only when a test asks for it (POST /admin/waybills/{waybillNo}/bill): no re-weighed share.
+            system["CarrierSimulator"].Configure("Simulator:Fees:RevisedShare", "0");
             foreach (var name in Services)
                 foreach (var replica in system.Replicas(name))
                     await replica.StartAsync();

@@ -22,7 +22,7 @@ public static class Admin
                 {
                     o.Carrier, o.OrderId, o.Waybills, o.Parcels, o.Product, senderCity = o.Booking.SenderCity, destinationCity = o.Booking.ReceiverCity,
                     o.BookedAt, pickupAt = o.BookedAt + o.PickupOffset, o.Cancelled, o.DuplicateCreates, subscribed = o.Subscribed.Order(),
-                    due = book.Due(o), request = o.Booking.Request,
+                    due = book.Due(o), bills = book.DueBills(o), request = o.Booking.Request,
                 })
                 : Results.NotFound());
         // How a carrier order ends, named by any of its waybills: delivered, returned (the return route is played) or lost
@@ -37,6 +37,15 @@ public static class Admin
                 ? Results.Ok(new { order.Carrier, order.OrderId, waybills = order.Waybills, fate = order.Fate })
                 : Results.Problem(statusCode: 409, title: "Conflict", detail: "The order's route has already ended.", extensions: new Dictionary<string, object?> { ["code"] = "already-ended" });
         });
+        // Bills the waybill's order again (a further version, due now or at pickup): SF pushes it, JD's actual fee answers it.
+        admin.MapPost("/waybills/{waybillNo}/bill", (string waybillNo, BillRequest request, OrderBook book) =>
+        {
+            if (request.AmountFen is not (> 0 and <= 100_000_000))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["amountFen"] = ["A positive amount in fen."] }, statusCode: 422);
+            if (book.ByWaybill(waybillNo) is not { } order) return Results.NotFound();
+            var bill = book.Rebill(order, request.AmountFen.Value);
+            return Results.Ok(new { order.Carrier, order.OrderId, masterWaybillNo = order.Waybills[0], bill.Version, bill.AmountFen });
+        });
         // Moves the simulated clock forward for every order booked so far: due records are pushed (SF) or answered (JD) at once.
         admin.MapPost("/clock", (ClockRequest request, OrderBook book) =>
             request.AdvanceHours is > 0 and <= 24 * 60
@@ -50,3 +59,5 @@ public static class Admin
 public sealed record FateRequest(string? Fate);
 
 public sealed record ClockRequest(double AdvanceHours);
+
+public sealed record BillRequest(long? AmountFen);

@@ -55,6 +55,17 @@ public sealed class SimOrder(Booking booking, IReadOnlyList<string> waybills, Da
     public int DuplicateCreates { get; set; }
 
     public void AddWaybills(IEnumerable<string> more) { lock (_waybills) _waybills.AddRange(more); }
+
+    private readonly List<BillVersion> _bills = [];
+
+    /// <summary>What the carrier bills for the order, version by version (<see cref="Billing"/>); each due at its offset.</summary>
+    public IReadOnlyList<BillVersion> Bills { get { lock (_bills) return [.. _bills]; } }
+
+    public void AddBill(BillVersion bill) { lock (_bills) _bills.Add(bill); }
+
+    /// <summary>SF bill versions the subscriber acknowledged.</summary>
+    public HashSet<int> BillsAcked { get; } = [];
+    public DateTimeOffset NextBillPushAt { get; set; }
 }
 
 /// <summary>
@@ -99,6 +110,7 @@ public sealed class OrderBook(IConfiguration config, TimeProvider clock)
                 : (RoutePlan.Jd(booking.SenderCity, booking.SenderAddress, booking.ReceiverCity, pickup, days, faults.Delivery),
                    [NextWaybill("JD")]);
             var order = new SimOrder(booking, waybills, now, pickup, plan, Advanced, days);
+            foreach (var bill in Billing.Plan(order, config.GetValue("Simulator:Fees:RevisedShare", 0.0))) order.AddBill(bill);
             _orders[(booking.Carrier, booking.OrderId)] = order;
             foreach (var w in waybills) _byWaybill[w] = order;
             return (order, true);
@@ -165,6 +177,25 @@ public sealed class OrderBook(IConfiguration config, TimeProvider clock)
     }
 
     public bool PickedUp(SimOrder order) => SimulatedElapsed(order) >= order.PickupOffset;
+
+    /// <summary>The bill versions whose simulated time has come, oldest first.</summary>
+    public IReadOnlyList<BillVersion> DueBills(SimOrder order)
+    {
+        var elapsed = SimulatedElapsed(order);
+        return order.Bills.Where(b => b.Offset <= elapsed).OrderBy(b => b.Version).ToList();
+    }
+
+    /// <summary>Bills a further version of the order at <paramref name="amountFen"/>, due now (or at pickup, if that is still ahead).</summary>
+    public BillVersion Rebill(SimOrder order, long amountFen)
+    {
+        lock (_gate)
+        {
+            var offset = SimulatedElapsed(order) > order.PickupOffset ? SimulatedElapsed(order) : order.PickupOffset;
+            var bill = new BillVersion(order.Bills.Select(b => b.Version).DefaultIfEmpty(0).Max() + 1, amountFen, offset, "admin");
+            order.AddBill(bill);
+            return bill;
+        }
+    }
 
     public static DateTimeOffset StampOf(SimOrder order, PlannedRoute route) => order.BookedAt + route.Offset;
 }

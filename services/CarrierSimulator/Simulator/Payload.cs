@@ -10,12 +10,17 @@ namespace MelonChain.CarrierSimulator.Simulator;
 /// </summary>
 public sealed record Payload(JsonElement Json)
 {
-    /// <summary>Throws <see cref="JsonException"/> when the payload is not a JSON object.</summary>
+    /// <summary>
+    /// Some of SF's own SDK sample files wrap msgData in a JSON array of one object (the serviceability filter sample
+    /// does): that array is read as its one object. Throws <see cref="JsonException"/> for anything else but an object.
+    /// </summary>
     public static Payload Parse(string text)
     {
         using var doc = JsonDocument.Parse(text);
-        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("a JSON object was expected");
-        return new Payload(doc.RootElement.Clone());
+        var root = doc.RootElement;
+        if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() == 1) root = root[0];
+        if (root.ValueKind != JsonValueKind.Object) throw new JsonException("a JSON object (or an array of one) was expected");
+        return new Payload(root.Clone());
     }
 
     private JsonElement? Get(string name)

@@ -2,8 +2,8 @@ namespace MelonChain.CarrierSimulator.Simulator.Sf;
 
 /// <summary>
 /// <c>EXP_RECE_QUERY_SFWAYBILL</c>: what SF bills for a waybill (<c>trackingType</c> 1) or an order (2), once picked up
-/// (before that, 20012 "运单未揽收"): chargeable kg, parcels and the list freight of the whole order from the
-/// simulator's tariff (no fee line when the tariff has no lane for it).
+/// (before that, 20012 "运单未揽收"): chargeable kg, parcels and the freight billed so far — the latest bill version due
+/// (<see cref="Billing"/>), the same amount and <c>versionNo</c> the fee push carries (no fee line off the tariff).
 /// </summary>
 public static class SfBilledFreight
 {
@@ -17,16 +17,16 @@ public static class SfBilledFreight
 
         var b = order.Booking;
         var line = Tariff.Find(b.Product, b.SenderCity, b.ReceiverCity);
-        var (listFen, chargeable) = line is null
-            ? (0L, b.TotalGrams)
-            : Tariff.Quote(line, Tariff.VolumetricDivisor(b.SenderCity, b.ReceiverCity), order.Parcels, b.TotalGrams, b.VolumeCm3);
+        var chargeable = line is null ? b.TotalGrams
+            : Tariff.Quote(line, Tariff.VolumetricDivisor(b.SenderCity, b.ReceiverCity), order.Parcels, b.TotalGrams, b.VolumeCm3).ChargeableGrams;
+        var latest = call.Book.DueBills(order).LastOrDefault();
         return SfEnvelope.Success(new
         {
             waybillNo = type == 1 ? number : order.Waybills[0],
             orderId = order.OrderId,
             meterageWeightQty = chargeable / 1000m,
             quantity = order.Parcels,
-            waybillFeeList = line is null ? [] : new[] { new { type = "1", name = "运费", value = listFen / 100m } },
+            waybillFeeList = latest is null ? [] : new[] { new { type = SfFees.FreightType, name = SfFees.FreightName, value = latest.AmountFen / 100m, versionNo = latest.Version } },
         });
     }
 }

@@ -38,6 +38,18 @@ public sealed record CarrierQuote(string Product, DateTimeOffset DeliverBy, long
 /// <summary>A parsed push: <c>Authentic</c> when its signature matches, <c>Stale</c> when it was signed too long ago (or in the future).</summary>
 public sealed record RoutePush(bool Authentic, IReadOnlyList<RouteEvent> Routes, bool Stale = false);
 
+/// <summary>
+/// One fee the carrier bills for a waybill (a fee type: freight, surcharge …), in fen, with the carrier's version of it:
+/// a higher version replaces a lower one of the same waybill and fee type.
+/// </summary>
+public sealed record CarrierFee(string WaybillNo, string FeeTypeCode, string FeeName, long AmountFen, int VersionNo);
+
+/// <summary>
+/// A parsed fee push: <c>Authentic</c> when its signature matches; <c>Invalid</c> names what could not be read (nothing of
+/// such a push is kept).
+/// </summary>
+public sealed record FeePush(bool Authentic, IReadOnlyList<CarrierFee> Fees, string? Invalid = null);
+
 public interface ICarrier
 {
     /// <summary>The carrier's name in <see cref="MelonChain.Messages.Carriers"/>.</summary>
@@ -71,6 +83,26 @@ public interface ICarrier
     RoutePush ParsePush(string body, IDictionary<string, string?> headers);
 
     object PushAcknowledgement { get; }
+
+    /// <summary>True when the carrier pushes its billed fees (Dispatch asks only when a push is missing); false when they are only asked for.</summary>
+    bool PushesFees { get; }
+
+    /// <summary>Checks a fee push's signature and reads its fees from the form the carrier posted. A carrier that does not push fees returns <c>Authentic = false</c>.</summary>
+    FeePush ParseFeePush(IReadOnlyDictionary<string, string> form);
+
+    /// <summary>What the carrier bills for the order so far, or null while it has billed nothing (not picked up yet).</summary>
+    Task<IReadOnlyList<CarrierFee>?> BilledFeesAsync(string carrierOrderId, string masterWaybillNo, string account, CancellationToken ct);
+}
+
+/// <summary>Carriers write fees in yuan with two decimals; MelonChain keeps fen, exactly.</summary>
+public static class Yuan
+{
+    /// <summary>The fen of an amount in yuan, or null when it has more than two decimals (or is negative): never rounded.</summary>
+    public static long? ToFen(decimal yuan)
+    {
+        var fen = yuan * 100m;
+        return fen == decimal.Truncate(fen) && fen >= 0 && fen <= long.MaxValue ? (long)fen : null;
+    }
 }
 
 /// <summary>

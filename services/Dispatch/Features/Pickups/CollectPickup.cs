@@ -1,6 +1,7 @@
 using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Rates;
 using MelonChain.Messages.Dispatch;
+using MelonChain.Dispatch.Features.Fees;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Security;
@@ -33,8 +34,15 @@ public static class CollectPickup
 
     public sealed record Waybill(string WaybillNo, string TraceCode);
 
-    /// <summary>One carrier order; <c>Outcome</c> (delivered, returned, lost) and <c>EndedAt</c> once its route has ended.</summary>
-    public sealed record CarrierOrder(int Part, string CarrierOrderId, string MasterWaybillNo, int Parcels, string? Outcome = null, DateTimeOffset? EndedAt = null);
+    /// <summary>
+    /// One carrier order; <c>Outcome</c> (delivered, returned, lost) and <c>EndedAt</c> once its route has ended; its share of
+    /// the negotiated quote (<c>QuotedFen</c>) and, once the carrier has billed it, <c>BilledFen</c> with its <c>BillVersion</c>.
+    /// </summary>
+    public sealed record CarrierOrder(int Part, string CarrierOrderId, string MasterWaybillNo, int Parcels, string? Outcome = null, DateTimeOffset? EndedAt = null,
+        long QuotedFen = 0, long? BilledFen = null, int BillVersion = 0, DateTimeOffset? BilledAt = null);
+
+    private sealed record PartRow(int Part, string CarrierOrderId, string MasterWaybillNo, int Parcels, string? Outcome, DateTimeOffset? EndedAt,
+        long? BilledFen, int BillVersion, DateTimeOffset? BilledAt, long NegotiatedFen);
 
     public sealed record Shipment(
         Guid Id, Guid OrderId, Guid PickupId, string Carrier, string CarrierOrderId, string Product, string MasterWaybillNo,
@@ -200,8 +208,18 @@ public static class CollectPickup
     public static Task<IReadOnlyList<Waybill>> WaybillsAsync(Db db, Guid shipmentId, CancellationToken ct) => db.QueryAsync<Waybill>(
         "select waybill_no, trace_code from waybills where shipment_id = @Id order by part, kind desc, waybill_no", new { Id = shipmentId }, ct);
 
-    public static Task<IReadOnlyList<CarrierOrder>> CarrierOrdersAsync(Db db, Guid shipmentId, CancellationToken ct) => db.QueryAsync<CarrierOrder>(
-        "select part, carrier_order_id, master_waybill_no, parcels, outcome, ended_at from carrier_orders where shipment_id = @Id order by part", new { Id = shipmentId }, ct);
+    public static async Task<IReadOnlyList<CarrierOrder>> CarrierOrdersAsync(Db db, Guid shipmentId, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<PartRow>(
+            """
+            select o.part, o.carrier_order_id, o.master_waybill_no, o.parcels, o.outcome, o.ended_at, o.billed_fen, o.bill_version, o.billed_at,
+                   s.negotiated_fen
+            from carrier_orders o join shipments s on s.id = o.shipment_id where o.shipment_id = @Id order by o.part
+            """, new { Id = shipmentId }, ct);
+        var parcels = rows.Select(r => r.Parcels).ToList();
+        return rows.Select(r => new CarrierOrder(r.Part, r.CarrierOrderId, r.MasterWaybillNo, r.Parcels, r.Outcome, r.EndedAt,
+            FeeBook.QuotedFen(r.NegotiatedFen, parcels, r.Part), r.BilledFen, r.BillVersion, r.BilledAt)).ToList();
+    }
 
     private static string Province(string city) => RateCalculator.NormalizeDestination(city) switch
     {

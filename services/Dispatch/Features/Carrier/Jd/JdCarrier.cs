@@ -107,6 +107,22 @@ public sealed class JdCarrier(HttpClient http, JdSettings settings, TimeProvider
     /// <summary>JD does not push; anything posted as a JD push is refused.</summary>
     public RoutePush ParsePush(string body, IDictionary<string, string?> headers) => new(false, []);
 
+    public bool PushesFees => false;
+
+    /// <summary>JD does not push fees: they are asked for (<see cref="BilledFeesAsync"/>).</summary>
+    public FeePush ParseFeePush(IReadOnlyDictionary<string, string> form) => new(false, []);
+
+    /// <summary>JD's actual-fee query by the order id: one freight fee on the order's waybill, or null until collected.</summary>
+    public async Task<IReadOnlyList<CarrierFee>?> BilledFeesAsync(string carrierOrderId, string masterWaybillNo, string account, CancellationToken ct)
+    {
+        var fee = await CallAsync<JdActualFee>(JdProtocol.ActualFee, new JdGetOrder(account, carrierOrderId), idempotent: true, ct);
+        if (fee.ResultCode is JdProtocol.NotCollected or JdProtocol.NoSuchOrder) return null;
+        if (fee.ResultCode != JdProtocol.Success) throw new CarrierRejectedException(fee.ResultCode.ToString(), fee.ResultMessage ?? "actual fee refused");
+        if (fee.ActualFee is not { } yuan || Yuan.ToFen(yuan) is not { } fen)
+            throw new CarrierRejectedException("fee", $"JD's actual fee of {carrierOrderId} is not an amount in yuan: {fee.ActualFee}");
+        return [new CarrierFee(fee.DeliveryId ?? masterWaybillNo, JdProtocol.FreightFeeType, "运费", fen, fee.Version ?? 1)];
+    }
+
     private async Task<CarrierBooking?> FindAsync(string customerCode, string carrierOrderId, CancellationToken ct)
     {
         var info = await CallAsync<JdOrderInfo>(JdProtocol.GetOrder, new JdGetOrder(customerCode, carrierOrderId), idempotent: true, ct);

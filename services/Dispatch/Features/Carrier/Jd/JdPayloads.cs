@@ -22,3 +22,6 @@ public sealed record JdIntercept(string VendorCode, string DeliveryId, string In
 
 public sealed record JdInterceptResult(int StateCode, string? StateMessage);
 
+
+/// <summary>actualfee's answer: the order's freight in yuan (two decimals) and JD's version of it, when collected.</summary>
+public sealed record JdActualFee(int ResultCode, string? ResultMessage, string? DeliveryId, decimal? ActualFee, int? Version);

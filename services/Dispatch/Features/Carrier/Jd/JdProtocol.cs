@@ -20,6 +20,15 @@ public static class JdProtocol
     public const string Intercept = "jingdong.ldop.receive.order.intercept";
     public const string RangeCheck = "jingdong.etms.range.check";
 
+    /// <summary>The actual fee JD bills for an order, once collected (by the customer's orderId).</summary>
+    public const string ActualFee = "jingdong.ldop.order.actualfee.query";
+
+    /// <summary>actualfee: the order is not collected yet, so nothing is billed (未揽收).</summary>
+    public const int NotCollected = 102;
+
+    /// <summary>JD bills one freight amount per order; kept as this fee type.</summary>
+    public const string FreightFeeType = "actualFee";
+
     /// <summary>Platform errors worth retrying: system busy, rate limited.</summary>
     public static readonly IReadOnlySet<string> RetryableErrors = new HashSet<string> { "1", "7" };
 

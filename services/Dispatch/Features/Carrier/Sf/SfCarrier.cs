@@ -140,7 +140,11 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
             || Math.Abs(clock.GetUtcNow().ToUnixTimeMilliseconds() - (signed < 100_000_000_000 ? signed * 1000 : signed)) > PushFreshness.TotalMilliseconds)
             return new RoutePush(true, [], Stale: true);
         SfPush? push;
-        try { push = JsonSerializer.Deserialize<SfPush>(body, SfProtocol.Json); }
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            push = SfProtocol.OneObject(doc.RootElement).Deserialize<SfPush>(SfProtocol.Json);
+        }
         catch (JsonException) { return new RoutePush(true, []); }
         var routes = new List<RouteEvent>();
         foreach (var r in push?.Body?.WaybillRoute ?? [])
@@ -149,6 +153,86 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
                     JsonSerializer.Serialize(r, SfProtocol.Json)));
         return new RoutePush(true, routes);
     }
+
+    public bool PushesFees => true;
+
+    /// <summary>
+    /// SF's billed-fee push (清单运费推送): form fields <c>content</c> (the JSON, an object or an array of them) and <c>sign</c>
+    /// = Base64(MD5(content + checkWord)). Each object names its <c>waybillNo</c> and <c>feeList[{feeTypeCode, feeName,
+    /// feeAmt, versionNo, …}]</c>; amounts in yuan with at most two decimals (numbers or strings), never rounded.
+    /// </summary>
+    public FeePush ParseFeePush(IReadOnlyDictionary<string, string> form)
+    {
+        var content = form.GetValueOrDefault("content");
+        if (string.IsNullOrEmpty(content) || !SfProtocol.DigestMatches(SfProtocol.FeeSign(content, settings.CheckWord), form.GetValueOrDefault("sign")))
+            return new FeePush(false, []);
+        try
+        {
+            using var doc = JsonDocument.Parse(content);
+            var root = SfProtocol.OneObject(doc.RootElement);
+            var bills = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
+            var fees = new List<CarrierFee>();
+            foreach (var (bill, i) in bills.Select((b, i) => (b, i)))
+            {
+                if (bill.ValueKind != JsonValueKind.Object || Text(bill, "waybillNo") is not { Length: > 0 and <= 40 } waybillNo)
+                    return new FeePush(true, [], $"content[{i}].waybillNo is required");
+                if (!bill.TryGetProperty("feeList", out var list) || list.ValueKind != JsonValueKind.Array)
+                    return new FeePush(true, [], $"content[{i}].feeList is required");
+                foreach (var (fee, j) in list.EnumerateArray().Select((f, j) => (f, j)))
+                {
+                    var at = $"content[{i}].feeList[{j}]";
+                    if (fee.ValueKind != JsonValueKind.Object || Text(fee, "feeTypeCode") is not { Length: > 0 and <= 20 } type)
+                        return new FeePush(true, [], $"{at}.feeTypeCode is required");
+                    if (Number(fee, "feeAmt") is not { } yuan || Yuan.ToFen(yuan) is not { } fen)
+                        return new FeePush(true, [], $"{at}.feeAmt must be an amount in yuan with at most two decimals");
+                    if (Number(fee, "versionNo") is not { } version || version != decimal.Truncate(version) || version is < 0 or > int.MaxValue)
+                        return new FeePush(true, [], $"{at}.versionNo must be a whole number");
+                    fees.Add(new CarrierFee(waybillNo, type, Text(fee, "feeName") ?? type, fen, (int)version));
+                }
+            }
+            return new FeePush(true, fees);
+        }
+        catch (JsonException) { return new FeePush(true, [], "content is not JSON"); }
+    }
+
+    /// <summary>EXP_RECE_QUERY_SFWAYBILL by the master waybill: the fees billed so far, or null before pickup (20012) or while none is listed.</summary>
+    public async Task<IReadOnlyList<CarrierFee>?> BilledFeesAsync(string carrierOrderId, string masterWaybillNo, string account, CancellationToken ct)
+    {
+        var result = await CallAsync<JsonElement>(SfProtocol.QueryBilledFreight, new SfBilledFreightQuery(1, masterWaybillNo), idempotent: true, ct);
+        if (!result.Success && result.ErrorCode == SfProtocol.NotPickedUp) return null;
+        if (!result.Success) throw new CarrierRejectedException(result.ErrorCode ?? "?", result.ErrorMsg ?? "billed freight refused");
+        var data = result.MsgData;
+        if (data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("waybillFeeList", out var list) || list.ValueKind != JsonValueKind.Array)
+            return null;
+        var waybillNo = Text(data, "waybillNo") ?? masterWaybillNo;
+        var fees = new List<CarrierFee>();
+        foreach (var fee in list.EnumerateArray())
+        {
+            if (Text(fee, "type") is not { } type || Number(fee, "value") is not { } yuan || Yuan.ToFen(yuan) is not { } fen)
+                throw new CarrierRejectedException("fee", $"SF listed a fee of {waybillNo} that is not an amount in yuan: {fee.GetRawText()}");
+            // The query's versionNo is that of the push; a query without one never outranks a pushed version.
+            fees.Add(new CarrierFee(waybillNo, type, Text(fee, "name") ?? type, fen, (int)(Number(fee, "versionNo") ?? 0)));
+        }
+        return fees.Count == 0 ? null : fees;
+    }
+
+    /// <summary>A field as text, whether SF wrote it as a string or a number.</summary>
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) ? v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString()!.Trim() is { Length: > 0 } text ? text : null,
+            JsonValueKind.Number => v.GetRawText(),
+            _ => null,
+        } : null;
+
+    /// <summary>A field as a decimal, whether SF wrote it as a number or a string (never through double).</summary>
+    private static decimal? Number(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) ? v.ValueKind switch
+        {
+            JsonValueKind.Number when v.TryGetDecimal(out var d) => d,
+            JsonValueKind.String when decimal.TryParse(v.GetString(), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+            _ => null,
+        } : null;
 
     private async Task<CarrierBooking?> FindOrderCoreAsync(string carrierOrderId, CancellationToken ct)
     {
@@ -219,8 +303,16 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
                 default:
                     throw new CarrierRejectedException(envelope.ApiResultCode, envelope.ApiErrorMsg ?? "refused by the gateway");
             }
-            return JsonSerializer.Deserialize<SfResult<T>>(envelope.ApiResultData ?? "{}", SfProtocol.Json)
-                ?? throw new CarrierUnavailableException($"SF {serviceCode} answered no result");
+            try
+            {
+                // msgData may come as a JSON array of one object, as some of SF's own samples write it: that object.
+                var result = JsonSerializer.Deserialize<SfResult<JsonElement>>(envelope.ApiResultData ?? "{}", SfProtocol.Json)
+                    ?? throw new CarrierUnavailableException($"SF {serviceCode} answered no result");
+                var business = SfProtocol.OneObject(result.MsgData);
+                return new SfResult<T>(result.Success, result.ErrorCode, result.ErrorMsg,
+                    business.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? default : business.Deserialize<T>(SfProtocol.Json));
+            }
+            catch (JsonException e) { throw new CarrierUnavailableException($"SF {serviceCode} answered a malformed result", e); }
         }
     }
 }

@@ -63,3 +63,6 @@ public sealed record SfPushRoute(
 public sealed record SfPushAck(
     [property: JsonPropertyName("return_code")] string ReturnCode,
     [property: JsonPropertyName("return_msg")] string ReturnMsg);
+
+/// <summary>EXP_RECE_QUERY_SFWAYBILL: trackingType 1 = by waybill number, 2 = by the customer's order id.</summary>
+public sealed record SfBilledFreightQuery(int TrackingType, string TrackingNum);

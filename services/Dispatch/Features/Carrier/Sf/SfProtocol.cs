@@ -19,6 +19,7 @@ public static class SfProtocol
     public const string UpdateOrder = "EXP_RECE_UPDATE_ORDER";
     public const string SearchRoutes = "EXP_RECE_SEARCH_ROUTES";
     public const string QueryDeliverTime = "EXP_RECE_QUERY_DELIVERTM";
+    public const string QueryBilledFreight = "EXP_RECE_QUERY_SFWAYBILL";
 
     public const string Ok = "A1000";
     public const string MissingParameters = "A1001";
@@ -32,6 +33,9 @@ public static class SfProtocol
 
     /// <summary>The order cannot be cancelled: the courier has picked it up (已揽收，不可取消).</summary>
     public const string AlreadyPickedUp = "8037";
+
+    /// <summary>The waybill has not been picked up, so nothing is billed yet (运单未揽收).</summary>
+    public const string NotPickedUp = "20012";
 
     /// <summary>Route pushes carry their digest and timestamp in these headers.</summary>
     public const string PushDigestHeader = "X-Sf-Digest";
@@ -80,6 +84,20 @@ public static class SfProtocol
     /// <summary>msgDigest = Base64(MD5(JavaUrlEncode(msgData + timestamp + checkWord))), over the exact string sent.</summary>
     public static string Digest(string msgData, string timestamp, string checkWord) =>
         Convert.ToBase64String(MD5.HashData(Encoding.UTF8.GetBytes(JavaUrlEncode(msgData + timestamp + checkWord))));
+
+    /// <summary>
+    /// The sign of SF's billed-fee push (清单运费推送): Base64(MD5(content + checkWord)) over the UTF-8 bytes — unlike the
+    /// call digest, no URL-encoding and no timestamp.
+    /// </summary>
+    public static string FeeSign(string content, string checkWord) =>
+        Convert.ToBase64String(MD5.HashData(Encoding.UTF8.GetBytes(content + checkWord)));
+
+    /// <summary>
+    /// Some of SF's own SDK samples send msgData as a JSON array of one object (the serviceability filter sample does): such
+    /// an array is that object. Anything else is left as it is.
+    /// </summary>
+    public static JsonElement OneObject(JsonElement json) =>
+        json.ValueKind == JsonValueKind.Array && json.GetArrayLength() == 1 && json[0].ValueKind == JsonValueKind.Object ? json[0] : json;
 
     /// <summary>Compares digests in constant time.</summary>
     public static bool DigestMatches(string expected, string? given) =>
