@@ -3,6 +3,7 @@ using MelonChain.Dispatch.Features.Accounts;
 using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Claims;
+using MelonChain.Dispatch.Features.Labels;
 using MelonChain.Dispatch.Features.Outcomes;
 using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Dispatch.Features.Rates;
@@ -34,6 +35,8 @@ builder.Services.AddHostedService<DisplacedAccounts>();
 builder.Services.AddHttpClient(CarrierClaimDesk.Client, c => c.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddSingleton<CarrierClaimDesk>();
 builder.Services.AddHostedService<CarrierClaimWorker>();
+builder.Services.AddSingleton<WaybillLabelSignal>();
+builder.Services.AddHostedService<WaybillLabelWorker>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

@@ -17,6 +17,7 @@ public static class JdEnvelope
     public const string Intercept = "jingdong.ldop.receive.order.intercept";
     public const string RangeCheck = "jingdong.etms.range.check";
     public const string OrderGet = "jingdong.ldop.order.get";
+    public const string CloudPrintRender = "jingdong.cloud.print.render";
 
     // Platform error codes.
     public const string SystemBusy = "1";

@@ -53,6 +53,7 @@ public static class JdGateway
             JdEnvelope.TraceGet => JdTraces.Handle(call),
             JdEnvelope.Intercept => JdIntercept.Handle(call),
             JdEnvelope.RangeCheck => JdRangeCheck.Handle(call),
+            JdEnvelope.CloudPrintRender => JdCloudPrint.Handle(call),
             var other => JdEnvelope.Error(JdEnvelope.NoPermission, $"无权调用 {other}", $"no permission for {other}"),
         };
         await FaultSwitch.AfterCallAsync(f, ct);

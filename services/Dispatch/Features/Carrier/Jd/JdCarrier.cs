@@ -107,6 +107,17 @@ public sealed class JdCarrier(HttpClient http, JdSettings settings, TimeProvider
     /// <summary>JD does not push; anything posted as a JD push is refused.</summary>
     public RoutePush ParsePush(string body, IDictionary<string, string?> headers) => new(false, []);
 
+    /// <summary>JD's cloud print renders one carrier order's packages from its template, the PDF in the answer.</summary>
+    public async Task<IReadOnlyList<byte[]>> LabelsAsync(LabelRequest request, CancellationToken ct)
+    {
+        var result = await CallAsync<JdPrintResult>(JdProtocol.CloudPrintRender, new JdPrintRender(request.Account, request.MasterWaybillNo,
+            request.Paper == WaybillLabelPaper.Large ? "jd_100150" : "jd_76130", "pdf",
+            request.Parcels.Select(p => new JdPrintPackage(p.WaybillNo, WaybillLabelPaper.CustomArea(p.TraceCode))).ToList()), idempotent: true, ct);
+        if (result.ResultCode != JdProtocol.Success || result.Pdf is not { Length: > 0 } pdf)
+            throw new CarrierRejectedException(result.ResultCode.ToString(), result.ResultMessage ?? "cloud print refused");
+        return [Convert.FromBase64String(pdf)];
+    }
+
     private async Task<CarrierBooking?> FindAsync(string customerCode, string carrierOrderId, CancellationToken ct)
     {
         var info = await CallAsync<JdOrderInfo>(JdProtocol.GetOrder, new JdGetOrder(customerCode, carrierOrderId), idempotent: true, ct);

@@ -22,3 +22,10 @@ public sealed record JdIntercept(string VendorCode, string DeliveryId, string In
 
 public sealed record JdInterceptResult(int StateCode, string? StateMessage);
 
+
+public sealed record JdPrintPackage(string PackageCode, IReadOnlyDictionary<string, string> CustomData);
+
+/// <summary>Cloud print: one order's packages from JD's template (jd_76130, jd_100150).</summary>
+public sealed record JdPrintRender(string CustomerCode, string DeliveryId, string TemplateCode, string FileType, IReadOnlyList<JdPrintPackage> Packages);
+
+public sealed record JdPrintResult(int ResultCode, string? ResultMessage, int? Pages, string? Pdf);

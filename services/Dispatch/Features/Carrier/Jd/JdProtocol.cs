@@ -19,6 +19,7 @@ public static class JdProtocol
     public const string Traces = "jingdong.ldop.receive.trace.get";
     public const string Intercept = "jingdong.ldop.receive.order.intercept";
     public const string RangeCheck = "jingdong.etms.range.check";
+    public const string CloudPrintRender = "jingdong.cloud.print.render";
 
     /// <summary>Platform errors worth retrying: system busy, rate limited.</summary>
     public static readonly IReadOnlySet<string> RetryableErrors = new HashSet<string> { "1", "7" };
