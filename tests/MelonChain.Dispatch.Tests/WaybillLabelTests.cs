@@ -208,6 +208,11 @@ public class WaybillLabelTests : IClassFixture<WaybillLabelFixture>
             using var pending = await f.CourierA.GetAsync($"/api/v1/dispatch/shipments/{id}/waybills.pdf");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, pending.StatusCode);
             Assert.Equal("waybill-labels-pending", (await pending.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+            // Printing's failures open no circuit: bookings go on while the carrier cannot print.
+            await Eventually.Until(() => f.ScalarAsync<int>("select max(labels_tries) from carrier_orders where shipment_id = @id", new { id }),
+                tries => tries >= 4, TimeSpan.FromSeconds(60), "the label worker to keep failing");
+            var (_, another) = await CollectAsync(1);
+            Assert.Equal("pending", another.GetProperty("status").GetString());
 
             f.PrintingDown = false;
             var pdf = await WaybillsPdfAsync(f.CourierA, id);

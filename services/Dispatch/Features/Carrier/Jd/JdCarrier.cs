@@ -148,6 +148,7 @@ public sealed class JdCarrier(HttpClient http, JdSettings settings, TimeProvider
         var form = JdProtocol.Envelope(method, settings.AppKey, settings.AccessToken, json, clock.GetUtcNow(), settings.AppSecret);
         using var request = new HttpRequestMessage(HttpMethod.Post, "routerjson") { Content = new FormUrlEncodedContent(form) };
         request.Options.Set(CarrierSetup.Idempotent, idempotent);
+        request.Options.Set(CarrierSetup.Printing, method == JdProtocol.CloudPrintRender);
         HttpResponseMessage response;
         try { response = await http.SendAsync(request, ct); }
         catch (BrokenCircuitException e) { throw new CarrierUnavailableException($"JD {method}: {e.Message}", e, circuitOpen: true); }

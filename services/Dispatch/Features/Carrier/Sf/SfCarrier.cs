@@ -190,6 +190,7 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         using var request = new HttpRequestMessage(HttpMethod.Get, file.Url);
         request.Headers.Add("X-Auth-token", file.Token);
         request.Options.Set(CarrierSetup.Idempotent, true);
+        request.Options.Set(CarrierSetup.Printing, true);
         try
         {
             using var response = await http.SendAsync(request, ct);
@@ -249,6 +250,7 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
         var form = SfProtocol.Envelope(settings.PartnerId, serviceCode, msgData, clock.GetUtcNow().ToUnixTimeMilliseconds(), settings.CheckWord, Guid.NewGuid());
         using var request = new HttpRequestMessage(HttpMethod.Post, "std/service") { Content = new FormUrlEncodedContent(form) };
         request.Options.Set(CarrierSetup.Idempotent, idempotent);
+        request.Options.Set(CarrierSetup.Printing, serviceCode == SfProtocol.CloudPrintWaybills);
         HttpResponseMessage response;
         try
         {
