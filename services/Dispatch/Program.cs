@@ -4,6 +4,7 @@ using MelonChain.Dispatch.Features.Cancellation;
 using MelonChain.Dispatch.Features.Carrier;
 using MelonChain.Dispatch.Features.Claims;
 using MelonChain.Dispatch.Features.Fees;
+using MelonChain.Dispatch.Features.Labels;
 using MelonChain.Dispatch.Features.Outcomes;
 using MelonChain.Dispatch.Features.Pickups;
 using MelonChain.Dispatch.Features.Rates;
@@ -39,6 +40,8 @@ builder.Services.AddHostedService<CarrierClaimWorker>();
 builder.Services.AddSingleton<PersonalDataRetention>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataRetention>());
 builder.Services.AddHostedService<BilledFeeWorker>();
+builder.Services.AddSingleton<WaybillLabelSignal>();
+builder.Services.AddHostedService<WaybillLabelWorker>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

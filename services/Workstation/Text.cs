@@ -333,6 +333,8 @@ public static class Text
     public const string Courier = "快递员";
     public const string PickupWindow = "揽收时段";
     public const string WhereIsIt = "到哪了";
+    public const string WaybillsPdf = "电子面单 PDF";
+    public const string ManifestPdf = "交接单 PDF";
     public const string Shipment = "运单";
     public const string PromisedBy = "承诺送达";
     public const string OnTime = "准时";

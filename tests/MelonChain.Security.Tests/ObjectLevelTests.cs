@@ -202,6 +202,8 @@ public class ObjectLevelTests(SecuredSystem f)
             })),
             ["collect"] = await Send(other, "POST", $"/api/v1/dispatch/pickups/{pickup}/collect", ValidRequests.Obj(new { traceCodes = new[] { f.TraceCode } })),
             ["GET shipment"] = (await other.GetAsync($"/api/v1/dispatch/shipments/{shipment}")).StatusCode,
+            ["GET waybill labels"] = (await other.GetAsync($"/api/v1/dispatch/shipments/{shipment}/waybills.pdf")).StatusCode,
+            ["GET manifest"] = (await other.GetAsync($"/api/v1/dispatch/pickups/{pickup}/manifest.pdf")).StatusCode,
         };
 
         // A collected pickup answers 409 to its own courier, so "not found" here is the object check, not the state.

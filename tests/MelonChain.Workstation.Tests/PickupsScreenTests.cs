@@ -52,6 +52,27 @@ public sealed class PickupsScreenTests : WorkstationContext
         Assert.Contains("广州转运中心", screen.Find("#timeline").TextContent);
     }
 
+    [Theory]
+    [InlineData("waybills", "/api/v1/dispatch/shipments/0199a000-0000-7000-8000-0000000000f2/waybills.pdf")]
+    [InlineData("manifest", "/api/v1/dispatch/pickups/0199a000-0000-7000-8000-0000000000f1/manifest.pdf")]
+    public void A_collected_pickup_links_its_waybill_labels_and_its_manifest_fetched_with_the_token(string document, string path)
+    {
+        StubPickups();
+        Api.On(HttpMethod.Get, path, _ => new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent("%PDF-1.7"u8.ToArray()) });
+        var documents = JSInterop.SetupModule("./js/documents.js");
+        var open = documents.Setup<string?>("open", _ => true).SetResult("blob:http://127.0.0.1:8080/2");
+        SignedInAs("clerk");
+        var screen = Render<Pickups>();
+        screen.WaitForElement($"tr[data-pickup-id='{PickupId}']");
+
+        Assert.Equal(document == "waybills" ? "电子面单 PDF" : "交接单 PDF", screen.Find($"#{document}-{PickupId}").TextContent);
+        screen.Find($"#{document}-{PickupId}").Click();
+
+        screen.WaitForAssertion(() => Assert.Equal("blob:http://127.0.0.1:8080/2", screen.Find($"#{document}-{PickupId}Link").GetAttribute("href")));
+        Assert.StartsWith("Bearer ", Assert.Single(Api.To(HttpMethod.Get, path)).Authorization);
+        Assert.Equal("application/pdf", Assert.Single(open.Invocations).Arguments[1]);
+    }
+
     [Fact]
     public void The_filter_asks_Dispatch_for_the_status_and_dates()
     {

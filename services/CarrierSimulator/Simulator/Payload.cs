@@ -45,6 +45,22 @@ public sealed record Payload(JsonElement Json)
         _ => null,
     };
 
+    /// <summary><c>true</c>/<c>false</c>, as JSON or as a string.</summary>
+    public bool? Bool(string name) => Get(name) switch
+    {
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        { ValueKind: JsonValueKind.String } v when bool.TryParse(v.GetString(), out var b) => b,
+        _ => null,
+    };
+
+    /// <summary>An object's members as text, in the order sent (a custom area's fields).</summary>
+    public IReadOnlyList<string> Texts(string name) =>
+        Get(name) is { ValueKind: JsonValueKind.Object } v
+            ? v.EnumerateObject().Select(p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())
+                .Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).ToList()
+            : [];
+
     public int? Int(string name) => Dec(name) is { } d && d == decimal.Truncate(d) && d is >= int.MinValue and <= int.MaxValue ? (int)d : null;
 
     public Payload? Obj(string name) => Get(name) is { ValueKind: JsonValueKind.Object } v ? new Payload(v) : null;

@@ -43,6 +43,12 @@ public sealed class DispatchApi(HttpClient http)
         http.GetAsync<Page<Pickup>>($"{Prefix}/pickups" + ApiCalls.Query(("status", status), ("from", ApiCalls.Date(from)), ("to", ApiCalls.Date(to)),
             ("limit", "200"), ("after", after)), ct);
 
+    /// <summary>The carrier's waybill labels (电子面单) of a shipment, one per parcel (services/Dispatch Labels/GetWaybillLabels).</summary>
+    public static string WaybillsUrl(Guid shipmentId) => $"{Prefix}/shipments/{shipmentId}/waybills.pdf";
+
+    /// <summary>The collection's handover list (交接单) for the courier's and the clerk's signatures (Labels/GetPickupManifest).</summary>
+    public static string ManifestUrl(Guid pickupId) => $"{Prefix}/pickups/{pickupId}/manifest.pdf";
+
     public Task<Shipment> ShipmentAsync(Guid id, CancellationToken ct = default) => http.GetAsync<Shipment>($"{Prefix}/shipments/{id}", ct);
 
     /// <summary>The shipment of an order: its pickup (the clerk's pickups, collected ones, every page) names it; null if none.</summary>

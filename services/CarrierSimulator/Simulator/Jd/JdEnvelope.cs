@@ -18,6 +18,7 @@ public static class JdEnvelope
     public const string RangeCheck = "jingdong.etms.range.check";
     public const string OrderGet = "jingdong.ldop.order.get";
     public const string ActualFee = "jingdong.ldop.order.actualfee.query";
+    public const string CloudPrintRender = "jingdong.cloud.print.render";
 
     // Platform error codes.
     public const string SystemBusy = "1";

@@ -54,6 +54,7 @@ public static class JdGateway
             JdEnvelope.Intercept => JdIntercept.Handle(call),
             JdEnvelope.RangeCheck => JdRangeCheck.Handle(call),
             JdEnvelope.ActualFee => JdActualFee.Handle(call),
+            JdEnvelope.CloudPrintRender => JdCloudPrint.Handle(call),
             var other => JdEnvelope.Error(JdEnvelope.NoPermission, $"无权调用 {other}", $"no permission for {other}"),
         };
         await FaultSwitch.AfterCallAsync(f, ct);

@@ -22,6 +22,7 @@ public static class SfEnvelope
     public const string GetSubMailNo = "EXP_RECE_GET_SUB_MAILNO";
     public const string QuerySfWaybill = "EXP_RECE_QUERY_SFWAYBILL";
     public const string RegisterRoute = "EXP_RECE_REGISTER_ROUTE";
+    public const string CloudPrintWaybills = "COM_RECE_CLOUD_PRINT_WAYBILLS";
 
     public const string Ok = "A1000";
     public const string MissingParameters = "A1001";
@@ -78,6 +79,20 @@ public static class SfEnvelope
         {
             apiResultCode = Ok, apiErrorMsg = "", apiResponseID = Guid.NewGuid().ToString("N"),
             apiResultData = JsonSerializer.Serialize(new { success, errorCode, errorMsg, msgData }, Json),
+        }, Json);
+
+    /// <summary>
+    /// The cloud print's own answer inside <c>apiResultData</c>: <c>{success, requestId, errorCode, errorMessage, obj}</c>
+    /// (not the <c>msgData</c> of the express services).
+    /// </summary>
+    public static IResult CloudPrint(object? obj, string? errorCode = null, string? errorMessage = null) =>
+        Results.Json(new
+        {
+            apiResultCode = Ok, apiErrorMsg = "", apiResponseID = Guid.NewGuid().ToString("N"),
+            apiResultData = JsonSerializer.Serialize(new
+            {
+                success = errorCode is null, requestId = Guid.NewGuid().ToString("N"), errorCode, errorMessage, obj,
+            }, Json),
         }, Json);
 
     /// <summary><c>waybillNoInfoList</c>: the master (type 1) first, then the children (type 2).</summary>

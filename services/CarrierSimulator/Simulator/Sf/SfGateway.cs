@@ -5,6 +5,9 @@ namespace MelonChain.CarrierSimulator.Simulator.Sf;
 /// <summary>One accepted call: its msgData as read and as sent, the orders and the faults in force.</summary>
 public sealed record SfCall(Payload Msg, string MsgData, OrderBook Book, Faults Faults);
 
+/// <summary>What a cloud-print call needs beyond the call: the partner (its templates' suffix), the files, where they are fetched.</summary>
+public sealed record SfPrintDesk(string PartnerId, CloudPrint.PrintFiles Files, string BaseUrl);
+
 /// <summary>
 /// <c>POST /std/service</c>: SF's open-platform gateway. Checks the form fields (A1001), the partner (A1004) and the
 /// digest (A1006), then answers the business result inside <c>apiResultData</c>. Injected faults apply before or
@@ -15,7 +18,8 @@ public static class SfGateway
     public static void MapSfGateway(this IEndpointRouteBuilder app) =>
         app.MapPost("/std/service", Handle).DisableAntiforgery().WithTags("SF open platform");
 
-    private static async Task<IResult> Handle(HttpRequest http, OrderBook book, FaultSwitch faults, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> Handle(
+        HttpRequest http, OrderBook book, FaultSwitch faults, CloudPrint.PrintFiles files, IConfiguration config, CancellationToken ct)
     {
         var f = faults.Current;
         var (before, failAfter) = await FaultSwitch.BeforeCallAsync(f, ct);
@@ -56,6 +60,7 @@ public static class SfGateway
             SfEnvelope.GetSubMailNo => SfSubWaybills.Handle(call),
             SfEnvelope.QuerySfWaybill => SfBilledFreight.Handle(call),
             SfEnvelope.RegisterRoute => SfRegisterRoute.Handle(call),
+            SfEnvelope.CloudPrintWaybills => SfCloudPrint.Handle(call, new SfPrintDesk(partner, files, $"{http.Scheme}://{http.Host}/")),
             _ => SfEnvelope.Gateway(SfEnvelope.NoPermission, $"no permission for {service}"),
         };
         await FaultSwitch.AfterCallAsync(f, ct);

@@ -89,7 +89,7 @@ public static class GetStatement
 
     private static IResult Pdf(GrowerStatement s, string cooperative, IConfiguration config)
     {
-        Compliance.CjkFont.Register(config["Documents:CjkFont"]);
+        CjkFont.Register(config["Documents:CjkFont"]);
         var pdf = StatementPdf.Render(new StatementPdf.Document(cooperative, s.From, s.To, s.MemberNo, s.Name, s.Receipts.Count, s.Receipts.GrossKg,
             s.Receipts.GradedKg, s.Lines.Select(l => new StatementPdf.Line(l.Grade, l.Kg, l.PoolPricePerKgFen, l.PayoutFen, l.TopUpFen)).ToList(),
             s.Deductions.Select(d => new StatementPdf.Deduction(d.Name, d.Basis, d.AmountFen)).ToList(), s.PoolSharesFen, s.DeductionsFen, s.PayoutFen,

@@ -49,7 +49,7 @@ public static class SeasonReport
             order by g.member_no
             """, args, ct);
 
-        Compliance.CjkFont.Register(config["Documents:CjkFont"]);
+        CjkFont.Register(config["Documents:CjkFont"]);
         var pdf = Render(new Report(name, first, last,
             intake.Select(i => new DayIntake(i.Day, i.Grade, Weight.ToKg(i.Grams))).ToList(),
             pools.Select(p => new PoolPrice(p.Grade, Weight.ToKg(p.Grams), p.NetFen, Settlements.PricePerKg(p.NetFen, p.Grams))).ToList(),

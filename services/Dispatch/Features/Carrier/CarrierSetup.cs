@@ -19,6 +19,12 @@ public static class CarrierSetup
     /// <summary>Marks a request the pipeline may send again (reads, cancels): creating an order is retried by its adapter.</summary>
     public static readonly HttpRequestOptionsKey<bool> Idempotent = new("melonchain.idempotent");
 
+    /// <summary>
+    /// Marks a cloud-print request (labels): its failures do not count towards the circuit breaker, so a carrier whose
+    /// printing is down never pauses bookings, cancellations or route queries.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> Printing = new("melonchain.printing");
+
     public static WebApplicationBuilder AddCarrier(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
@@ -58,8 +64,8 @@ public static class CarrierSetup
                     SamplingDuration = TimeSpan.FromSeconds(r.GetValue("SamplingSeconds", 10.0)),
                     BreakDuration = TimeSpan.FromSeconds(r.GetValue("BreakSeconds", 15.0)),
                     ShouldHandle = args => ValueTask.FromResult(
-                        HttpClientResiliencePredicates.IsTransient(args.Outcome)
-                        || args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests),
+                        !(args.Context.GetRequestMessage()?.Options.TryGetValue(Printing, out var printing) == true && printing)
+                        && (HttpClientResiliencePredicates.IsTransient(args.Outcome) || args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests)),
                 });
                 pipeline.AddTimeout(TimeSpan.FromSeconds(r.GetValue("AttemptTimeoutSeconds", 5.0)));
             });

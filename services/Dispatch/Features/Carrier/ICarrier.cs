@@ -38,6 +38,14 @@ public sealed record CarrierQuote(string Product, DateTimeOffset DeliverBy, long
 /// <summary>A parsed push: <c>Authentic</c> when its signature matches, <c>Stale</c> when it was signed too long ago (or in the future).</summary>
 public sealed record RoutePush(bool Authentic, IReadOnlyList<RouteEvent> Routes, bool Stale = false);
 
+/// <summary>One parcel's label: its tracking number (SF's waybill, JD's package code) and the trace code its custom area carries.</summary>
+public sealed record LabelParcel(string WaybillNo, string TraceCode);
+
+/// <summary>
+/// The waybill labels (电子面单) of one carrier order, for its parcels in the order given, on paper of
+/// <see cref="WaybillLabelPaper"/> size; each label's custom area carries <see cref="WaybillLabelPaper.CustomArea"/>.
+/// </summary>
+public sealed record LabelRequest(string CarrierOrderId, string Account, string MasterWaybillNo, IReadOnlyList<LabelParcel> Parcels, string Paper);
 /// <summary>
 /// One fee the carrier bills for a waybill (a fee type: freight, surcharge …), in fen, with the carrier's version of it:
 /// a higher version replaces a lower one of the same waybill and fee type.
@@ -83,6 +91,12 @@ public interface ICarrier
     RoutePush ParsePush(string body, IDictionary<string, string?> headers);
 
     object PushAcknowledgement { get; }
+
+    /// <summary>
+    /// The carrier's own waybill labels from its cloud print: PDFs whose pages are the parcels' labels in the order asked
+    /// (one or several files, in order). Safe to ask again: the carrier prints the same waybills.
+    /// </summary>
+    Task<IReadOnlyList<byte[]>> LabelsAsync(LabelRequest request, CancellationToken ct);
 
     /// <summary>True when the carrier pushes its billed fees (Dispatch asks only when a push is missing); false when they are only asked for.</summary>
     bool PushesFees { get; }

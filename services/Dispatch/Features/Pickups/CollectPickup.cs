@@ -62,7 +62,7 @@ public static class CollectPickup
 
     private static async Task<Ok<Shipment>> Handle(
         Guid id, Request request, Db db, ClaimsPrincipal user, CarrierRegistry carriers, TimeProvider clock,
-        IServiceScopeFactory scopes, IConfiguration config, ILogger<BookingLease> logger, CancellationToken ct)
+        IServiceScopeFactory scopes, IConfiguration config, ILogger<BookingLease> logger, Labels.WaybillLabelSignal labels, CancellationToken ct)
     {
         var scanned = request.TraceCodes ?? [];
         new Validation()
@@ -173,6 +173,8 @@ public static class CollectPickup
         await Routes.RouteIngest.AdoptAsync(db, pickup.ShipmentId, clock, ct);
         var shipment = await LoadAsync(db, pickup.ShipmentId, ct);
         await db.CommitAsync(ct);
+        // The carrier's waybill labels are fetched after the booking, never as part of it (a booking never fails by printing).
+        labels.Wake();
         return TypedResults.Ok(shipment);
     }
 

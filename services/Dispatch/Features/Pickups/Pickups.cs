@@ -19,8 +19,10 @@ public static class Pickups
         SchedulePickup.Map(pickups);
         CollectPickup.Map(pickups);
         ChooseCarrier.Map(pickups);
+        Labels.GetPickupManifest.Map(pickups);
         var shipments = api.MapGroup("/shipments").RequireRoles(Roles.Dispatcher, Roles.Courier, Roles.Clerk).WithTags("Shipments");
         GetShipment.Map(shipments);
+        Labels.GetWaybillLabels.Map(shipments);
         return api;
     }
 

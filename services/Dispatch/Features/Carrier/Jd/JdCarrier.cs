@@ -107,6 +107,17 @@ public sealed class JdCarrier(HttpClient http, JdSettings settings, TimeProvider
     /// <summary>JD does not push; anything posted as a JD push is refused.</summary>
     public RoutePush ParsePush(string body, IDictionary<string, string?> headers) => new(false, []);
 
+    /// <summary>JD's cloud print renders one carrier order's packages from its template, the PDF in the answer.</summary>
+    public async Task<IReadOnlyList<byte[]>> LabelsAsync(LabelRequest request, CancellationToken ct)
+    {
+        var result = await CallAsync<JdPrintResult>(JdProtocol.CloudPrintRender, new JdPrintRender(request.Account, request.MasterWaybillNo,
+            request.Paper == WaybillLabelPaper.Large ? "jd_100150" : "jd_76130", "pdf",
+            request.Parcels.Select(p => new JdPrintPackage(p.WaybillNo, WaybillLabelPaper.CustomArea(p.TraceCode))).ToList()), idempotent: true, ct);
+        if (result.ResultCode != JdProtocol.Success || result.Pdf is not { Length: > 0 } pdf)
+            throw new CarrierRejectedException(result.ResultCode.ToString(), result.ResultMessage ?? "cloud print refused");
+        return [Convert.FromBase64String(pdf)];
+    }
+
     public bool PushesFees => false;
 
     /// <summary>JD does not push fees: they are asked for (<see cref="BilledFeesAsync"/>).</summary>
@@ -153,6 +164,7 @@ public sealed class JdCarrier(HttpClient http, JdSettings settings, TimeProvider
         var form = JdProtocol.Envelope(method, settings.AppKey, settings.AccessToken, json, clock.GetUtcNow(), settings.AppSecret);
         using var request = new HttpRequestMessage(HttpMethod.Post, "routerjson") { Content = new FormUrlEncodedContent(form) };
         request.Options.Set(CarrierSetup.Idempotent, idempotent);
+        request.Options.Set(CarrierSetup.Printing, method == JdProtocol.CloudPrintRender);
         HttpResponseMessage response;
         try { response = await http.SendAsync(request, ct); }
         catch (BrokenCircuitException e) { throw new CarrierUnavailableException($"JD {method}: {e.Message}", e, circuitOpen: true); }

@@ -25,3 +25,9 @@ public sealed record JdInterceptResult(int StateCode, string? StateMessage);
 
 /// <summary>actualfee's answer: the order's freight in yuan (two decimals) and JD's version of it, when collected.</summary>
 public sealed record JdActualFee(int ResultCode, string? ResultMessage, string? DeliveryId, decimal? ActualFee, int? Version);
+public sealed record JdPrintPackage(string PackageCode, IReadOnlyDictionary<string, string> CustomData);
+
+/// <summary>Cloud print: one order's packages from JD's template (jd_76130, jd_100150).</summary>
+public sealed record JdPrintRender(string CustomerCode, string DeliveryId, string TemplateCode, string FileType, IReadOnlyList<JdPrintPackage> Packages);
+
+public sealed record JdPrintResult(int ResultCode, string? ResultMessage, int? Pages, string? Pdf);

@@ -19,6 +19,7 @@ public static class JdProtocol
     public const string Traces = "jingdong.ldop.receive.trace.get";
     public const string Intercept = "jingdong.ldop.receive.order.intercept";
     public const string RangeCheck = "jingdong.etms.range.check";
+    public const string CloudPrintRender = "jingdong.cloud.print.render";
 
     /// <summary>The actual fee JD bills for an order, once collected (by the customer's orderId).</summary>
     public const string ActualFee = "jingdong.ldop.order.actualfee.query";

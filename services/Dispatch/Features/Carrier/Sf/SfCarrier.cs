@@ -11,7 +11,11 @@ namespace MelonChain.Dispatch.Features.Carrier.Sf;
 /// The installation's open-platform credentials (one partner id and check word for MelonChain); each cooperative's
 /// monthly card is its carrier account (Dispatch's carrier-accounts), sent with every order it books.
 /// </summary>
-public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWord, string Language)
+/// <remarks>
+/// <see cref="CustomTemplateCode"/>: the cooperative-wide custom template (with the custom area) set up in SF's console,
+/// <c>Carrier:Sf:CustomTemplateCode</c>; by default <c>{templateCode}_custom</c>.
+/// </remarks>
+public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWord, string Language, string? CustomTemplateCode = null)
 {
     public static SfSettings From(IConfiguration config)
     {
@@ -21,7 +25,8 @@ public sealed record SfSettings(string BaseUrl, string PartnerId, string CheckWo
             config["Dispatch:CarrierBaseUrl"] ?? s["BaseUrl"] ?? "http://127.0.0.1:8089/",
             Required(s, "PartnerId"),
             Required(s, "CheckWord"),
-            s["Language"] ?? "zh-CN");
+            s["Language"] ?? "zh-CN",
+            s["CustomTemplateCode"] is { Length: > 0 } custom ? custom : null);
     }
 
     /// <summary>Credentials come from the environment's configuration only (development values in appsettings.Development.json).</summary>
@@ -234,6 +239,57 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
             _ => null,
         } : null;
 
+    /// <summary>The most documents SF's cloud print takes in one call.</summary>
+    public const int MaxDocumentsPerPrint = 20;
+
+    /// <summary>
+    /// SF's cloud print (<c>COM_RECE_CLOUD_PRINT_WAYBILLS</c>): the parcels in calls of at most 20 documents — the master
+    /// as <c>masterWaybillNo</c>, a child as <c>branchWaybillNo</c> of it — each answering a file per document, fetched from
+    /// its url with its token in <c>X-Auth-token</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>> LabelsAsync(LabelRequest request, CancellationToken ct)
+    {
+        var template = request.Paper == WaybillLabelPaper.Large ? $"fm_150_standard_{settings.PartnerId}" : $"fm_76130_standard_{settings.PartnerId}";
+        var pdfs = new List<byte[]>(request.Parcels.Count);
+        foreach (var batch in request.Parcels.Chunk(MaxDocumentsPerPrint))
+        {
+            var documents = batch.Select(p => new SfPrintDocument(request.MasterWaybillNo, p.WaybillNo == request.MasterWaybillNo ? null : p.WaybillNo,
+                WaybillLabelPaper.CustomArea(p.TraceCode))).ToList();
+            var answer = JsonSerializer.Deserialize<SfPrintResult>(await CallRawAsync(SfProtocol.CloudPrintWaybills,
+                new SfCloudPrint(template, settings.CustomTemplateCode ?? template + "_custom", "2.0", "pdf", true, documents), idempotent: true, ct), SfProtocol.Json);
+            if (answer is not { Success: true, Obj.Files: { } files })
+                throw new CarrierRejectedException(answer?.ErrorCode ?? "?", answer?.ErrorMessage ?? "cloud print refused");
+            foreach (var parcel in batch)
+            {
+                var file = files.FirstOrDefault(f => f.WaybillNo == parcel.WaybillNo)
+                    ?? throw new CarrierUnavailableException($"SF cloud print answered no file for {parcel.WaybillNo}");
+                pdfs.Add(await FetchFileAsync(file, ct));
+            }
+        }
+        return pdfs;
+    }
+
+    private async Task<byte[]> FetchFileAsync(SfPrintFile file, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, file.Url);
+        request.Headers.Add("X-Auth-token", file.Token);
+        request.Options.Set(CarrierSetup.Idempotent, true);
+        request.Options.Set(CarrierSetup.Printing, true);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if ((int)response.StatusCode >= 500 || (int)response.StatusCode == 429)
+                throw new CarrierUnavailableException($"SF print file {file.WaybillNo} answered HTTP {(int)response.StatusCode}");
+            if (!response.IsSuccessStatusCode)
+                throw new CarrierRejectedException(((int)response.StatusCode).ToString(), $"SF print file {file.WaybillNo} answered HTTP {(int)response.StatusCode}");
+            return await response.Content.ReadAsByteArrayAsync(ct);
+        }
+        catch (BrokenCircuitException e) { throw new CarrierUnavailableException($"SF print file: {e.Message}", e, circuitOpen: true); }
+        catch (HttpRequestException e) { throw new CarrierUnavailableException($"SF print file: {e.Message}", e); }
+        catch (TimeoutRejectedException e) { throw new CarrierUnavailableException("SF print file timed out", e); }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested) { throw new CarrierUnavailableException("SF print file timed out", e); }
+    }
+
     private async Task<CarrierBooking?> FindOrderCoreAsync(string carrierOrderId, CancellationToken ct)
     {
         var result = await CallAsync<SfOrderResult>(SfProtocol.SearchOrder, new SfSearchOrder(carrierOrderId, settings.Language), idempotent: true, ct);
@@ -269,10 +325,27 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
     /// <summary>One signed call; gateway errors worth retrying become <see cref="CarrierUnavailableException"/>.</summary>
     private async Task<SfResult<T>> CallAsync<T>(string serviceCode, object payload, bool idempotent, CancellationToken ct)
     {
+        var apiResultData = await CallRawAsync(serviceCode, payload, idempotent, ct);
+        try
+        {
+            // msgData may come as a JSON array of one object, as some of SF's own samples write it: that object.
+            var result = JsonSerializer.Deserialize<SfResult<JsonElement>>(apiResultData, SfProtocol.Json)
+                ?? throw new CarrierUnavailableException($"SF {serviceCode} answered no result");
+            var business = SfProtocol.OneObject(result.MsgData);
+            return new SfResult<T>(result.Success, result.ErrorCode, result.ErrorMsg,
+                business.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? default : business.Deserialize<T>(SfProtocol.Json));
+        }
+        catch (JsonException e) { throw new CarrierUnavailableException($"SF {serviceCode} answered a malformed result", e); }
+    }
+
+    /// <summary>One signed call answering its <c>apiResultData</c> (the express services' result, or the cloud print's own).</summary>
+    private async Task<string> CallRawAsync(string serviceCode, object payload, bool idempotent, CancellationToken ct)
+    {
         var msgData = JsonSerializer.Serialize(payload, payload.GetType(), SfProtocol.Json);
         var form = SfProtocol.Envelope(settings.PartnerId, serviceCode, msgData, clock.GetUtcNow().ToUnixTimeMilliseconds(), settings.CheckWord, Guid.NewGuid());
         using var request = new HttpRequestMessage(HttpMethod.Post, "std/service") { Content = new FormUrlEncodedContent(form) };
         request.Options.Set(CarrierSetup.Idempotent, idempotent);
+        request.Options.Set(CarrierSetup.Printing, serviceCode == SfProtocol.CloudPrintWaybills);
         HttpResponseMessage response;
         try
         {
@@ -303,16 +376,7 @@ public sealed class SfCarrier(HttpClient http, SfSettings settings, TimeProvider
                 default:
                     throw new CarrierRejectedException(envelope.ApiResultCode, envelope.ApiErrorMsg ?? "refused by the gateway");
             }
-            try
-            {
-                // msgData may come as a JSON array of one object, as some of SF's own samples write it: that object.
-                var result = JsonSerializer.Deserialize<SfResult<JsonElement>>(envelope.ApiResultData ?? "{}", SfProtocol.Json)
-                    ?? throw new CarrierUnavailableException($"SF {serviceCode} answered no result");
-                var business = SfProtocol.OneObject(result.MsgData);
-                return new SfResult<T>(result.Success, result.ErrorCode, result.ErrorMsg,
-                    business.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? default : business.Deserialize<T>(SfProtocol.Json));
-            }
-            catch (JsonException e) { throw new CarrierUnavailableException($"SF {serviceCode} answered a malformed result", e); }
+            return envelope.ApiResultData ?? "{}";
         }
     }
 }

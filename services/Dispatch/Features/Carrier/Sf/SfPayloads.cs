@@ -66,3 +66,16 @@ public sealed record SfPushAck(
 
 /// <summary>EXP_RECE_QUERY_SFWAYBILL: trackingType 1 = by waybill number, 2 = by the customer's order id.</summary>
 public sealed record SfBilledFreightQuery(int TrackingType, string TrackingNum);
+/// <summary>A label to print: the order's master, a child as <c>branchWaybillNo</c>, and the custom area's fields.</summary>
+public sealed record SfPrintDocument(string MasterWaybillNo, string? BranchWaybillNo, IReadOnlyDictionary<string, string> CustomData);
+
+/// <summary>COM_RECE_CLOUD_PRINT_WAYBILLS: at most 20 documents.</summary>
+public sealed record SfCloudPrint(string TemplateCode, string CustomTemplateCode, string Version, string FileType, bool Sync,
+    IReadOnlyList<SfPrintDocument> Documents);
+
+public sealed record SfPrintFile(string Url, string Token, string WaybillNo, int SeqNo, int AreaNo, int PageNo);
+
+public sealed record SfPrintObj(IReadOnlyList<SfPrintFile>? Files);
+
+/// <summary>The cloud print's answer inside apiResultData (its own shape, not the express services' msgData).</summary>
+public sealed record SfPrintResult(bool Success, string? ErrorCode, string? ErrorMessage, SfPrintObj? Obj);

@@ -20,6 +20,7 @@ public static class SfProtocol
     public const string SearchRoutes = "EXP_RECE_SEARCH_ROUTES";
     public const string QueryDeliverTime = "EXP_RECE_QUERY_DELIVERTM";
     public const string QueryBilledFreight = "EXP_RECE_QUERY_SFWAYBILL";
+    public const string CloudPrintWaybills = "COM_RECE_CLOUD_PRINT_WAYBILLS";
 
     public const string Ok = "A1000";
     public const string MissingParameters = "A1001";

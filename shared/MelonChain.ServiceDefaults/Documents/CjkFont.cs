@@ -1,10 +1,12 @@
 using PdfSharp.Fonts;
 
-namespace MelonChain.Cooperative.Features.Compliance;
+namespace MelonChain.ServiceDefaults.Documents;
 
 /// <summary>
-/// The CJK font every Chinese document embeds: WenQuanYi Zen Hei from Debian's <c>fonts-wqy-zenhei</c> (the dev script
-/// installs it), or the file <c>Documents:CjkFont</c> names. PDFsharp embeds a subset of the glyphs a document uses.
+/// The CJK font every Chinese document embeds (box labels, statements, the simulator's waybills, pickup manifests):
+/// WenQuanYi Zen Hei from Debian's <c>fonts-wqy-zenhei</c> (the dev script installs it), or the file
+/// <c>Documents:CjkFont</c> names. PDFsharp embeds a subset of the glyphs a document uses. PDFsharp's resolver is one
+/// per process, so it lives here, shared by every service (several are hosted in one test process).
 /// The Debian file is a TrueType collection; its first face is cut out as a standalone font.
 /// </summary>
 public sealed class CjkFont : IFontResolver
