@@ -22,7 +22,8 @@ public sealed partial class WorkstationJourneys
         var buyerId = (await OrderAsync(orderId)).GetProperty("buyerId").GetGuid();
         var buyer = await f.System.AsAsync("buyer", "buyer-jingwei", buyerId: buyerId);
         var filed = await f.Scenario.PostAsync(buyer, $"/api/v1/cooperative/orders/{orderId}/claims",
-            new { kind = "spoiled", traceCodes = new[] { traceCodes[0] }, kg = 3.5m, creditFen = 4_000, note = "开箱见烂瓜，已拍照" });
+            new { kind = "spoiled", traceCodes = new[] { traceCodes[0] }, kg = 3.5m, creditFen = 4_000, note = "开箱见烂瓜，已拍照" },
+            key: $"claim-{orderId}");
         var claimId = filed.GetProperty("id").GetGuid();
         using var browser = f.Browser("exceptions-claim");
         browser.SignIn();
