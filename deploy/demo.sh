@@ -11,7 +11,8 @@
 # each onboarded by its admin first (profile, carrier account) and each seeing only its own rows.
 # Changqiao's week goes wrong three ways (异常 · 理赔): its Beijing buyer claims for spoiled boxes after settlement (the
 # credit accepted), one box of a 301-box order is refused and comes back (restocked), a parcel is lost (claimed from
-# the carrier); its next settlement pays all three out. The carrier's fates and clock are decided through the
+# the carrier); and SF bills its settled Beijing order 70 yuan above the quote (re-weighed): its next settlement pays
+# the three out and takes the freight difference (对账). The carrier's fates, clock and re-bill are decided through the
 # simulator's admin API (SIMULATOR), the one thing not done through the Gateway, as a tester would.
 # Every POST carries an Idempotency-Key: with DEMO_REPLAY=1 the same season can be played again the same day and
 # changes nothing. Without it, a cooperative that already has members is left alone (only the summary is skipped).
@@ -242,6 +243,20 @@ until_true "Changqiao to see its Beijing order delivered" settled_order "$CQ_ORD
 CQ_DELIVERY="$(get "$CQ_CLERK" "/api/v1/cooperative/orders/$CQ_ORDER" | jq -r .deliveredAt | xargs -I{} env TZ=Asia/Shanghai date -d {} +%F)"
 CQ_SETTLEMENT="$(post "$CQ_CLERK" /api/v1/cooperative/settlements cq-settlement "{\"from\":\"$(ago 1)\",\"to\":\"$CQ_DELIVERY\"}")"
 
+echo "demo: SF's bill for that order comes after its settlement, re-weighed at the hub above the quote (运费账单 · 对账)"
+# The simulator bills at pickup what Dispatch quoted; here SF bills the order again, higher, once it is settled:
+# the Cooperative takes the difference from the same growers on the next settlement.
+CQ_BILLED_FEN=112000
+CQ_BILLED_PART="$(get "$CQ_CLERK" "/api/v1/dispatch/shipments/$CQ_SHIPMENT" | jq -c '.carrierOrders | sort_by(.part) | .[0]')"
+CQ_WAYBILL="$(echo "$CQ_BILLED_PART" | jq -r .masterWaybillNo)"
+if [ "$(echo "$CQ_BILLED_PART" | jq '.billedFen // 0')" != "$CQ_BILLED_FEN" ]; then
+  curl "${RETRY[@]}" -fsS -X POST "$SIMULATOR/admin/waybills/$CQ_WAYBILL/bill" -H 'Content-Type: application/json' -d "{\"amountFen\":$CQ_BILLED_FEN}" >/dev/null
+fi
+CQ_MONTH="$(get "$CQ_CLERK" "/api/v1/dispatch/shipments/$CQ_SHIPMENT" | jq -r .bookedAt | xargs -I{} env TZ=Asia/Shanghai date -d {} +%Y-%m)"
+billed() { get "$CQ_CLERK" "/api/v1/cooperative/freight-reconciliation?month=$CQ_MONTH" \
+  | jq -e --arg w "$CQ_WAYBILL" --argjson b "$CQ_BILLED_FEN" 'any(.waybills[]; .waybillNo == $w and .billedFen == $b)'; }
+until_true "SF's bill to reach the cooperative" billed
+
 echo "demo: Changqiao's week goes wrong three ways (异常 · 理赔) — a spoiled claim, a box sent back, a parcel lost"
 # 1. The Beijing buyer opens two spoiled boxes of its order, already settled: the clerk accepts a smaller credit, which
 #    the next settlement pays back as adjustment lines over the same growers.
@@ -381,7 +396,15 @@ CQ_CLAIM_V="$(get "$CQ_CLERK" "/api/v1/cooperative/claims/$CQ_CLAIM")"
 CQ_T2="$(echo "$CQ_SETTLEMENT2" | jq .totals)"
 printf 'Claim      新发地 opened %s spoiled boxes of its settled order: asked %s yuan, accepted %s yuan, paid back as %s adjustment lines on the next settlement\n' \
   "$(echo "$CQ_CLAIM_V" | jq '.traceCodes | length')" "$(yuan "$(echo "$CQ_CLAIM_V" | jq .creditAskedFen)")" "$(yuan "$(echo "$CQ_CLAIM_V" | jq .creditFen)")" \
-  "$(echo "$CQ_SETTLEMENT2" | jq '[.statements[].adjustments // [] | .[]] | length')"
+  "$(echo "$CQ_SETTLEMENT2" | jq '[.statements[].adjustments // [] | .[] | select(.kind == "credit")] | length')"
+CQ_QUOTE="$(echo "$CQ_SHIP" | jq .negotiatedFen)"
+printf 'Billed     SF billed waybill %s (the Beijing order) %s yuan against its %s yuan quote after its settlement: %s yuan more freight, taken as %s adjustment lines on the next settlement\n' \
+  "$CQ_WAYBILL" "$(yuan "$CQ_BILLED_FEN")" "$(yuan "$CQ_QUOTE")" "$(yuan "$((CQ_BILLED_FEN - CQ_QUOTE))")" \
+  "$(echo "$CQ_SETTLEMENT2" | jq '[.statements[].adjustments // [] | .[] | select(.kind == "freight")] | length')"
+CQ_RECON="$(get "$CQ_CLERK" "/api/v1/cooperative/freight-reconciliation?month=$CQ_MONTH")"
+printf 'Reconciled %s (对账): %s waybills, quoted %s yuan, billed %s yuan, difference %s yuan — /api/v1/cooperative/freight-reconciliation?month=%s (JSON or CSV)\n' \
+  "$CQ_MONTH" "$(echo "$CQ_RECON" | jq '.waybills | length')" "$(yuan "$(echo "$CQ_RECON" | jq '[.carriers[].quotedFen] | add')")" \
+  "$(yuan "$(echo "$CQ_RECON" | jq '[.carriers[].billedFen] | add')")" "$(yuan "$(echo "$CQ_RECON" | jq '[.carriers[].differenceFen] | add')")" "$CQ_MONTH"
 printf 'Settlement %s – %s: revenue %s − credits %s + compensation %s = growers %s + freight %s + boxes %s + commission %s yuan\n' \
   "$(echo "$CQ_SETTLEMENT2" | jq -r .from)" "$(echo "$CQ_SETTLEMENT2" | jq -r .to)" "$(yuan "$(echo "$CQ_T2" | jq .revenueFen)")" \
   "$(yuan "$(echo "$CQ_T2" | jq .creditsFen)")" "$(yuan "$(echo "$CQ_T2" | jq .compensationFen)")" "$(yuan "$(echo "$CQ_T2" | jq .payoutFen)")" \

@@ -194,6 +194,9 @@ start_services() {
       local holder; holder="$(port_pid "$port")"
       [ -z "$holder" ] || die "port $port ($name) is taken by pid $holder: stop it first (deploy/dev.sh down stops ours)"
       [ "$svc" = Gateway ] && settings+=("${extra[@]}")
+      # The demo decides its one re-bill itself (the simulator's POST /admin/waybills/{no}/bill), so no order is
+      # re-billed at random and the summary is the same every run.
+      [ "$svc" = CarrierSimulator ] && settings+=("Simulator__Fees__RevisedShare=0")
       [ "$svc" = CarrierSimulator ] && [ "$REPLICAS" -gt 1 ] && settings+=("Simulator__RoutePushUrl=http://127.0.0.1:${PORTS[Gateway]}/api/v1/dispatch/carriers/sf/routes" "Simulator__FeePushUrl=http://127.0.0.1:${PORTS[Gateway]}/api/v1/dispatch/carriers/sf/fees")
       local out="$ROOT/services/$svc/bin/$CONFIGURATION/net10.0"
       ( cd "$out" && exec env ASPNETCORE_ENVIRONMENT=Development DataProtection__Path="$LOCAL/keys/$svc" \

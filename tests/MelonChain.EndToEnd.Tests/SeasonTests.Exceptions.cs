@@ -45,6 +45,8 @@ public partial class SeasonTests
         Assert.Matches(@"Lost       Beijing, 4 boxes of grade 2: SF declared waybill SF\d{13} lost; claimed 410 yuan from SF, paid 410 yuan into the grade 2 pool", f.FirstPlay);
         Assert.Matches(@"Claim      新发地 opened 2 spoiled boxes of its settled order: asked 170 yuan, accepted 150 yuan, paid back as [1-9]\d* adjustment lines on the next settlement", f.FirstPlay);
         Assert.Matches(@"Settlement \S+ – \S+: revenue [\d,.]+ − credits 150 \+ compensation 410 = growers [\d,.]+ \+ freight [\d,.]+ \+ boxes [\d,.]+ \+ commission [\d,.]+ yuan", f.FirstPlay);
+        Assert.Matches(@"Billed     SF billed waybill SF\d{13} \(the Beijing order\) 1,120 yuan against its 1,050 yuan quote after its settlement: 70 yuan more freight, taken as [1-9]\d* adjustment lines on the next settlement", f.FirstPlay);
+        Assert.Matches(@"Reconciled \d{4}-\d{2} \(对账\): [1-9]\d* waybills, quoted [\d,.]+ yuan, billed [\d,.]+ yuan, difference 70 yuan", f.FirstPlay);
     }
 
     [Fact]
@@ -70,7 +72,10 @@ public partial class SeasonTests
             .Sum(b => (long)(b.GetProperty("netKg").GetDecimal() * price[b.GetProperty("grade").GetString()!]));
         var lost = t.Lost;
         Assert.Equal(sold, t.Next.GetProperty("totals").GetProperty("revenueFen").GetInt64());
-        Assert.Equal(order.GetProperty("freightFen").GetInt64() + lost.GetProperty("freightFen").GetInt64(), t.Next.GetProperty("totals").GetProperty("freightFen").GetInt64());
+        // …and what SF billed above its quote for the order settled before (the demo's re-bill), taken on this settlement.
+        var bill = await BilledAfterSettlementAsync(t);
+        Assert.Equal(order.GetProperty("freightFen").GetInt64() + lost.GetProperty("freightFen").GetInt64() + (bill.BilledFen - bill.QuotedFen),
+            t.Next.GetProperty("totals").GetProperty("freightFen").GetInt64());
         Assert.Equal(booked.GetProperty("negotiatedFen").GetInt64(), order.GetProperty("freightFen").GetInt64());
 
         // Restocked: its kilograms are in stock again, on the lots it was packed from, with their harvest dates.
@@ -143,17 +148,110 @@ public partial class SeasonTests
             parts[i]++;
         var expected = shares.Select((s, i) => (s.Member, Fen: -parts[i])).Where(x => x.Fen != 0).ToList();
 
-        var lines = t.Next.GetProperty("statements").EnumerateArray()
-            .SelectMany(s => (s.TryGetProperty("adjustments", out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [])
-                .Select(a => (Member: s.GetProperty("memberNo").GetString()!, Line: a))).ToList();
+        var all = AdjustmentLines(t.Next);
+        // The claim's lines are its credits; the only others are SF's bill for the same order, come after its settlement.
+        var lines = all.Where(l => l.Line.GetProperty("kind").GetString() == "credit").ToList();
+        Assert.All(all.Except(lines), l => Assert.Equal(("freight", t.Claimed.GetProperty("id").GetGuid()),
+            (l.Line.GetProperty("kind").GetString(), l.Line.GetProperty("orderId").GetGuid())));
         Assert.All(lines, l => Assert.Equal((claimId, t.Claimed.GetProperty("id").GetGuid(), "credit", "grade1"),
             (l.Line.GetProperty("claimId").GetGuid(), l.Line.GetProperty("orderId").GetGuid(), l.Line.GetProperty("kind").GetString(), l.Line.GetProperty("grade").GetString())));
         Assert.Equal(expected, lines.Select(l => (l.Member, Fen: l.Line.GetProperty("amountFen").GetInt64())).OrderBy(l => l.Member, StringComparer.Ordinal).ToList());
         Assert.Equal(-15_000, lines.Sum(l => l.Line.GetProperty("amountFen").GetInt64()));
         foreach (var s in t.Next.GetProperty("statements").EnumerateArray())
-            Assert.Equal(lines.Where(l => l.Member == s.GetProperty("memberNo").GetString()).Sum(l => l.Line.GetProperty("amountFen").GetInt64()),
+            Assert.Equal(all.Where(l => l.Member == s.GetProperty("memberNo").GetString()).Sum(l => l.Line.GetProperty("amountFen").GetInt64()),
                 s.GetProperty("adjustmentsFen").GetInt64());
     }
+
+    /// <summary>Every adjustment line of a settlement with its member number.</summary>
+    private static List<(string Member, JsonElement Line)> AdjustmentLines(JsonElement settlement) => settlement.GetProperty("statements").EnumerateArray()
+        .SelectMany(s => (s.TryGetProperty("adjustments", out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [])
+            .Select(a => (Member: s.GetProperty("memberNo").GetString()!, Line: a))).ToList();
+
+    /// <summary>The demo's re-bill: the carrier order of Changqiao's first (claimed) order, as Dispatch has it.</summary>
+    private static async Task<(string WaybillNo, long QuotedFen, long BilledFen, int Version)> BilledAfterSettlementAsync(Troubles t)
+    {
+        var shipment = (await SeasonFixture.AllAsync(t.Clerk, "/api/v1/tracking/shipments"))
+            .Single(s => s.GetProperty("orderId").GetGuid() == t.Claimed.GetProperty("id").GetGuid());
+        var booked = await t.Clerk.GetFromJsonAsync<JsonElement>($"/api/v1/dispatch/shipments/{shipment.GetProperty("shipmentId").GetGuid()}");
+        var part = Assert.Single(booked.GetProperty("carrierOrders").EnumerateArray());
+        return (part.GetProperty("masterWaybillNo").GetString()!, part.GetProperty("quotedFen").GetInt64(), part.GetProperty("billedFen").GetInt64(),
+            part.GetProperty("billVersion").GetInt32());
+    }
+
+    [Fact]
+    public async Task SFs_bill_above_the_quote_after_settlement_is_taken_from_the_same_growers_on_the_next_settlement_split_to_the_fen_by_hand()
+    {
+        var t = await ChangqiaoAsync();
+        var bill = await BilledAfterSettlementAsync(t);
+        // The demo's re-bill: 1,120 yuan against the 1,050 yuan quote, a second version after the one billed at pickup.
+        Assert.Equal((105_000L, 112_000L), (bill.QuotedFen, bill.BilledFen));
+        Assert.True(bill.Version >= 2, $"bill version {bill.Version}");
+        // The first settlement charged the quote (the bill came after it).
+        Assert.Equal(t.Claimed.GetProperty("freightFen").GetInt64(), t.First.GetProperty("totals").GetProperty("freightFen").GetInt64());
+        Assert.Equal(105_000, t.First.GetProperty("totals").GetProperty("freightFen").GetInt64());
+
+        // By hand: 70 yuan more freight over the first settlement's grade 1 pool by each grower's grams, largest remainder,
+        // ties to the lower member number; each line a charge (negative) naming the order and the waybill.
+        var shares = t.First.GetProperty("statements").EnumerateArray()
+            .SelectMany(s => s.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("grade").GetString() == "grade1")
+                .Select(l => (Member: s.GetProperty("memberNo").GetString()!, Grams: (long)(l.GetProperty("kg").GetDecimal() * 1000))))
+            .OrderBy(s => s.Member, StringComparer.Ordinal).ToList();
+        const long more = 7_000;
+        var total = shares.Sum(s => s.Grams);
+        var parts = shares.Select(s => more * s.Grams / total).ToArray();
+        foreach (var i in Enumerable.Range(0, shares.Count).OrderByDescending(i => more * shares[i].Grams % total).ThenBy(i => i).Take((int)(more - parts.Sum())))
+            parts[i]++;
+        var expected = shares.Select((s, i) => (s.Member, Fen: -parts[i])).Where(x => x.Fen != 0).ToList();
+
+        var freight = AdjustmentLines(t.Next).Where(l => l.Line.GetProperty("kind").GetString() == "freight").ToList();
+        Assert.All(freight, l => Assert.Equal((t.Claimed.GetProperty("id").GetGuid(), bill.WaybillNo, "grade1"),
+            (l.Line.GetProperty("orderId").GetGuid(), l.Line.GetProperty("waybillNo").GetString(), l.Line.GetProperty("grade").GetString())));
+        Assert.Equal(expected, freight.Select(l => (l.Member, Fen: l.Line.GetProperty("amountFen").GetInt64())).OrderBy(l => l.Member, StringComparer.Ordinal).ToList());
+        Assert.Equal(-more, freight.Sum(l => l.Line.GetProperty("amountFen").GetInt64()));
+    }
+
+    [Fact]
+    public async Task The_reconciliation_CSV_of_the_demo_month_lists_every_waybill_of_the_demo_with_its_quote_and_bill()
+    {
+        var t = await ChangqiaoAsync();
+        foreach (var clerk in new[] { f.Clerk, t.Clerk })
+        {
+            // Every carrier order the demo booked for this cooperative, as Dispatch has it, once every bill is in
+            // (SF pushes at pickup; JD's is asked for by Dispatch's fee worker).
+            var parts = new List<(string Month, string WaybillNo, long QuotedFen, long BilledFen)>();
+            foreach (var s in await SeasonFixture.AllAsync(clerk, "/api/v1/tracking/shipments"))
+            {
+                var booked = await Eventually.Until(
+                    () => clerk.GetFromJsonAsync<JsonElement>($"/api/v1/dispatch/shipments/{s.GetProperty("shipmentId").GetGuid()}"),
+                    b => b.GetProperty("carrierOrders").EnumerateArray().All(p => p.TryGetProperty("billedFen", out var fen) && fen.ValueKind == JsonValueKind.Number),
+                    TimeSpan.FromSeconds(90), "every carrier order billed");
+                var month = ChinaMonth(booked.GetProperty("bookedAt").GetDateTimeOffset());
+                parts.AddRange(booked.GetProperty("carrierOrders").EnumerateArray().Select(p =>
+                    (month, p.GetProperty("masterWaybillNo").GetString()!, p.GetProperty("quotedFen").GetInt64(), p.GetProperty("billedFen").GetInt64())));
+            }
+            Assert.NotEmpty(parts);
+
+            foreach (var month in parts.Select(p => p.Month).Distinct())
+            {
+                var expected = parts.Where(p => p.Month == month).Select(p => $"{p.WaybillNo} {p.QuotedFen} {p.BilledFen}").Order().ToList();
+                var rows = await Eventually.Until(async () =>
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"{Cooperative}/freight-reconciliation?month={month}");
+                    request.Headers.Accept.ParseAdd("text/csv");
+                    using var response = await clerk.SendAsync(request);
+                    Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+                    var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var header = lines[0].Split(',');
+                    int At(string column) => Array.IndexOf(header, column);
+                    return lines.Skip(1).Select(l => l.Split(',')).Where(c => c[At("waybill_no")] != "total")
+                        .Select(c => $"{c[At("waybill_no")]} {c[At("quoted_fen")]} {c[At("billed_fen")]}").Order().ToList();
+                }, rows => rows.SequenceEqual(expected), TimeSpan.FromSeconds(60), $"the {month} reconciliation to list every waybill with its bill");
+                Assert.Equal(expected, rows);
+            }
+        }
+    }
+
+    private static string ChinaMonth(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Every_settlement_of_the_season_holds_the_invariant_with_credits_and_compensation_to_the_fen()
