@@ -252,7 +252,7 @@ CQ_WAYBILL="$(echo "$CQ_BILLED_PART" | jq -r .masterWaybillNo)"
 if [ "$(echo "$CQ_BILLED_PART" | jq '.billedFen // 0')" != "$CQ_BILLED_FEN" ]; then
   curl "${RETRY[@]}" -fsS -X POST "$SIMULATOR/admin/waybills/$CQ_WAYBILL/bill" -H 'Content-Type: application/json' -d "{\"amountFen\":$CQ_BILLED_FEN}" >/dev/null
 fi
-CQ_MONTH="$(get "$CQ_CLERK" "/api/v1/dispatch/shipments/$CQ_SHIPMENT" | jq -r .bookedAt | xargs -I{} env TZ=Asia/Shanghai date -d {} +%Y-%m)"
+CQ_MONTH="$(get "$CQ_CLERK" "/api/v1/dispatch/shipments/$CQ_SHIPMENT" | jq -r .collectedAt | xargs -I{} env TZ=Asia/Shanghai date -d {} +%Y-%m)"
 billed() { get "$CQ_CLERK" "/api/v1/cooperative/freight-reconciliation?month=$CQ_MONTH" \
   | jq -e --arg w "$CQ_WAYBILL" --argjson b "$CQ_BILLED_FEN" 'any(.waybills[]; .waybillNo == $w and .billedFen == $b)'; }
 until_true "SF's bill to reach the cooperative" billed

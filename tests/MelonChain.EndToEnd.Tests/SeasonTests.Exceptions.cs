@@ -1,3 +1,4 @@
+using MelonChain.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -225,7 +226,8 @@ public partial class SeasonTests
                     () => clerk.GetFromJsonAsync<JsonElement>($"/api/v1/dispatch/shipments/{s.GetProperty("shipmentId").GetGuid()}"),
                     b => b.GetProperty("carrierOrders").EnumerateArray().All(p => p.TryGetProperty("billedFen", out var fen) && fen.ValueKind == JsonValueKind.Number),
                     TimeSpan.FromSeconds(90), "every carrier order billed");
-                var month = ChinaMonth(booked.GetProperty("bookedAt").GetDateTimeOffset());
+                // Booked at collection: the month the reconciliation files it under.
+                var month = ChinaMonth(booked.GetProperty("collectedAt").GetDateTimeOffset());
                 parts.AddRange(booked.GetProperty("carrierOrders").EnumerateArray().Select(p =>
                     (month, p.GetProperty("masterWaybillNo").GetString()!, p.GetProperty("quotedFen").GetInt64(), p.GetProperty("billedFen").GetInt64())));
             }
