@@ -1,4 +1,5 @@
 using Dapper;
+using MelonChain.ServiceDefaults.Data;
 using Npgsql;
 
 namespace MelonChain.Cooperative.Features.PersonalData;
@@ -12,51 +13,22 @@ namespace MelonChain.Cooperative.Features.PersonalData;
 /// order's and stays. In batches, each in its own transaction; idempotent (an order is marked once done).
 /// </summary>
 public sealed class PersonalDataRetention(NpgsqlDataSource source, IConfiguration config, TimeProvider clock, ILogger<PersonalDataRetention> logger)
-    : BackgroundService
+    : PersonalDataRetentionJob(source, config, clock, logger, "Cooperative")
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-    private const int Batch = 500;
+    protected override IReadOnlyList<PersonalDataPass> Passes { get; } = [new("orders", DropOrdersAsync)];
 
-    public TimeSpan KeptFor => TimeSpan.FromDays(config.GetValue("Cooperative:Retention:PersonalDataDays", 90));
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        do
-        {
-            try { await MaskAsync(stoppingToken); }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Personal data retention could not run; trying again in {Interval}", Interval);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
-    /// <summary>One pass; returns how many orders it dropped personal data from.</summary>
-    public async Task<int> MaskAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var done = 0;
-        int batch;
-        do
-        {
-            await using var connection = await source.OpenConnectionAsync(ct);
-            batch = await connection.ExecuteAsync(new CommandDefinition(
-                $"""
-                update orders set dest_address = '', dest_contact = '', dest_phone = '', personal_data_dropped_at = @Now
-                where id = any(array(
-                    select o.id from orders o left join settlements s on s.id = o.settlement_id
-                    where o.personal_data_dropped_at is null
-                      and not exists (select 1 from claims c where c.order_id = o.id
-                                      and (c.status = 'open' or (c.status = 'accepted' and c.settlement_id is null)))
-                      and (case when o.cancelled_at is not null then o.cancelled_at
-                                when s.id is not null then greatest(s.settled_at, (select max(c.decided_at) from claims c where c.order_id = o.id))
-                           end) < @Before
-                    order by o.id limit {Batch} for update of o skip locked))
-                """, new { Now = now, Before = now - KeptFor }, cancellationToken: ct));
-            done += batch;
-        } while (batch == Batch);
-        if (done > 0) logger.LogInformation("Personal data dropped from {Count} orders past {Days} days", done, KeptFor.TotalDays);
-        return done;
-    }
+    private static Task<int> DropOrdersAsync(NpgsqlConnection connection, PersonalDataCut cut, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            update orders set dest_address = '', dest_contact = '', dest_phone = '', personal_data_dropped_at = @Now
+            where id = any(array(
+                select o.id from orders o left join settlements s on s.id = o.settlement_id
+                where o.personal_data_dropped_at is null
+                  and not exists (select 1 from claims c where c.order_id = o.id
+                                  and (c.status = 'open' or (c.status = 'accepted' and c.settlement_id is null)))
+                  and (case when o.cancelled_at is not null then o.cancelled_at
+                            when s.id is not null then greatest(s.settled_at, (select max(c.decided_at) from claims c where c.order_id = o.id))
+                       end) < @Before
+                order by o.id limit @Batch for update of o skip locked))
+            """, cut, cancellationToken: ct));
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using MelonChain.ServiceDefaults.Data;
 using Npgsql;
 
 namespace MelonChain.Tracking.Features.PersonalData;
@@ -12,78 +13,48 @@ namespace MelonChain.Tracking.Features.PersonalData;
 /// need. In batches, each in its own transaction; idempotent (a dropped field is empty and a shipment is marked done).
 /// </summary>
 public sealed class PersonalDataRetention(NpgsqlDataSource source, IConfiguration config, TimeProvider clock, ILogger<PersonalDataRetention> logger)
-    : BackgroundService
+    : PersonalDataRetentionJob(source, config, clock, logger, "Tracking")
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-    private const int Batch = 500;
+    protected override IReadOnlyList<PersonalDataPass> Passes { get; } =
+        [new("shipments", DropShipmentsAsync), new("contract events", DropContractGrowersAsync)];
 
-    public TimeSpan KeptFor => TimeSpan.FromDays(config.GetValue("Tracking:Retention:PersonalDataDays", 90));
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private static async Task<int> DropShipmentsAsync(NpgsqlConnection connection, PersonalDataCut cut, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Interval);
-        do
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var orders = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            select s.order_id from shipments s
+            where s.personal_data_dropped_at is null
+              and greatest(s.delivered_at, s.cancelled_at, (select max(o.ended_at) from box_outcomes o where o.order_id = s.order_id)) < @Before
+            order by s.order_id limit @Batch for update skip locked
+            """, cut, tx, cancellationToken: ct))).ToArray();
+        if (orders.Length > 0)
         {
-            try { await MaskAsync(stoppingToken); }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Personal data retention could not run; trying again in {Interval}", Interval);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+            var ids = orders.Select(o => o.ToString()).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                update event_log set body = jsonb_set(body, '{destination}', jsonb_build_object(
+                    'city', body -> 'destination' -> 'city', 'address', '', 'contactName', '', 'phone', ''))
+                where event_type = 'shipment-requested' and body ->> 'orderId' = any(@Ids)
+                  and (body -> 'destination' ->> 'address' <> '' or body -> 'destination' ->> 'contactName' <> '' or body -> 'destination' ->> 'phone' <> '');
+                update event_log set body = jsonb_set(body, '{remark}', '""')
+                where event_type = 'shipment-status-changed' and body ->> 'orderId' = any(@Ids) and body ->> 'remark' <> '';
+                update timeline set remark = '' where order_id = any(@Orders) and remark <> '';
+                update shipments set phone_last4 = null, personal_data_dropped_at = @Now where order_id = any(@Orders);
+                """, new { Ids = ids, Orders = orders, cut.Now }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return orders.Length;
     }
 
-    /// <summary>One pass; returns how many shipments and contract events it dropped personal data from.</summary>
-    public async Task<int> MaskAsync(CancellationToken ct)
-    {
-        var before = clock.GetUtcNow() - KeptFor;
-        var done = 0;
-        int batch;
-        do
-        {
-            await using var connection = await source.OpenConnectionAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var orders = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                """
-                select s.order_id from shipments s
-                where s.personal_data_dropped_at is null
-                  and greatest(s.delivered_at, s.cancelled_at, (select max(o.ended_at) from box_outcomes o where o.order_id = s.order_id)) < @Before
-                order by s.order_id limit @Batch for update skip locked
-                """, new { Before = before, Batch }, tx, cancellationToken: ct))).ToArray();
-            batch = orders.Length;
-            if (batch > 0)
-            {
-                var ids = orders.Select(o => o.ToString()).ToArray();
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    update event_log set body = jsonb_set(body, '{destination}', jsonb_build_object(
-                        'city', body -> 'destination' -> 'city', 'address', '', 'contactName', '', 'phone', ''))
-                    where event_type = 'shipment-requested' and body ->> 'orderId' = any(@Ids)
-                      and (body -> 'destination' ->> 'address' <> '' or body -> 'destination' ->> 'contactName' <> '' or body -> 'destination' ->> 'phone' <> '');
-                    update event_log set body = jsonb_set(body, '{remark}', '""')
-                    where event_type = 'shipment-status-changed' and body ->> 'orderId' = any(@Ids) and body ->> 'remark' <> '';
-                    update timeline set remark = '' where order_id = any(@Orders) and remark <> '';
-                    update shipments set phone_last4 = null, personal_data_dropped_at = @Now where order_id = any(@Orders);
-                    """, new { Ids = ids, Orders = orders, Now = clock.GetUtcNow() }, tx, cancellationToken: ct));
-            }
-            await tx.CommitAsync(ct);
-            done += batch;
-        } while (batch == Batch);
-
-        do
-        {
-            await using var connection = await source.OpenConnectionAsync(ct);
-            batch = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                update event_log set body = jsonb_set(jsonb_set(body, '{grower,name}', '""'), '{grower,phone}', '""')
-                where seq = any(array(
-                    select seq from event_log
-                    where event_type in ('contract-signed', 'contract-amended') and occurred_at < @Before
-                      and jsonb_typeof(body -> 'grower') = 'object' and (body -> 'grower' ->> 'name' <> '' or body -> 'grower' ->> 'phone' <> '')
-                    limit @Batch))
-                """, new { Before = before, Batch }, cancellationToken: ct));
-            done += batch;
-        } while (batch == Batch);
-        if (done > 0) logger.LogInformation("Personal data dropped from {Count} shipments and contract events past {Days} days", done, KeptFor.TotalDays);
-        return done;
-    }
+    private static Task<int> DropContractGrowersAsync(NpgsqlConnection connection, PersonalDataCut cut, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            update event_log set body = jsonb_set(jsonb_set(body, '{grower,name}', '""'), '{grower,phone}', '""')
+            where seq = any(array(
+                select seq from event_log
+                where event_type in ('contract-signed', 'contract-amended') and occurred_at < @Before
+                  and jsonb_typeof(body -> 'grower') = 'object' and (body -> 'grower' ->> 'name' <> '' or body -> 'grower' ->> 'phone' <> '')
+                limit @Batch))
+            """, cut, cancellationToken: ct));
 }
