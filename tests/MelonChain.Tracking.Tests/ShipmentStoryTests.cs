@@ -115,25 +115,68 @@ public class ShipmentStoryTests(TrackingFixture f) : IClassFixture<TrackingFixtu
     }
 
     [Fact]
-    public async Task A_rebuild_neither_waits_for_readers_nor_locks_them_out()
+    public async Task A_rebuild_neither_waits_for_readers_nor_locks_them_out_and_reads_during_it_see_the_whole_old_answer()
     {
         var story = ShipmentStory.Create(DateTimeOffset.UtcNow.AddDays(-2));
         await f.PublishAsync(story.Events);
         await Settled(story);
+        var contract = story.Events.OfType<MelonChain.Messages.ContractGrowing.SeedlingsIssued>().Single().ContractId;
         // A reader in the middle of a long report holds the read-model tables (a truncate would wait for it to finish).
         await using var reader = f.Db.Open();
         await using var report = await reader.BeginTransactionAsync();
         foreach (var table in new[] { "shipments", "boxes", "waybills", "timeline", "contracts", "seedling_issues" })
             await Dapper.SqlMapper.ExecuteScalarAsync<long>(reader, $"select count(*) from {table}", transaction: report);
+        // Another report holds our seedling issue rows FOR SHARE, so the rebuild stops half-way: it deletes shipments,
+        // boxes, waybills, timeline and contracts (in that order), then its delete of seedling issues waits for this one lock.
+        await using var holder = f.Db.Open();
+        await using var held = await holder.BeginTransactionAsync();
+        Assert.True(await Dapper.SqlMapper.ExecuteScalarAsync<long>(holder,
+            "select count(*) from (select 1 from seedling_issues where contract_id = @contract for share) s", new { contract }, held) > 0);
 
         using var admin = f.Tracking.As(Roles.Admin, "admin-1");
-        admin.Timeout = TimeSpan.FromSeconds(20);
-        var rebuilt = await admin.PostAsync("/api/v1/tracking/admin/rebuild", null);
+        admin.Timeout = TimeSpan.FromSeconds(60);
+        var rebuild = admin.PostAsync("/api/v1/tracking/admin/rebuild", null);
 
+        // The rebuild is half-way: waiting on the seedling issues, having deleted the tables before them.
+        await Eventually.Until(() => Scalar(
+                "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'delete from seedling_issues%'"),
+            n => n == 1, TimeSpan.FromSeconds(20), "the rebuild to wait half-way");
+
+        // Reads served during the rebuild: not blocked, never partial or empty, never another's.
+        using var buyer = f.Buyer(story.BuyerId);
+        buyer.Timeout = TimeSpan.FromSeconds(5);
+        for (var read = 0; read < 5; read++)
+        {
+            using var answer = await buyer.GetAsync($"/api/v1/tracking/shipments/{story.MasterWaybill}");
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"read {read} during the rebuild: {(int)answer.StatusCode}");
+            var during = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("delivered", during.GetProperty("shipment").GetProperty("status").GetString());
+            Assert.Equal("北京", during.GetProperty("shipment").GetProperty("destinationCity").GetString());
+            Assert.Equal(5, during.GetProperty("timeline").GetArrayLength());
+            Assert.Equal(story.TraceCodes.Order(), during.GetProperty("boxes").EnumerateArray().Select(b => b.GetProperty("traceCode").GetString()!).Order());
+            var mine = await buyer.GetFromJsonAsync<JsonElement>("/api/v1/tracking/my/shipments");
+            Assert.Equal([story.OrderId], mine.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("orderId").GetGuid()));
+            using var stranger = f.Buyer(Guid.NewGuid());
+            stranger.Timeout = TimeSpan.FromSeconds(5);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/v1/tracking/shipments/{story.MasterWaybill}")).StatusCode);
+            Assert.True(await Dapper.SqlMapper.ExecuteScalarAsync<long>(reader, "select count(*) from shipments where order_id = @OrderId",
+                new { story.OrderId }, report) == 1);
+        }
+        // Those reads were served with our shipment's row deleted by the rebuild and not committed: its delete holds the row.
+        await using (var probe = f.Db.Open())
+        {
+            var locked = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => Dapper.SqlMapper.ExecuteScalarAsync<long>(probe,
+                "select count(*) from (select 1 from shipments where order_id = @OrderId for update nowait) s", new { story.OrderId }));
+            Assert.Equal("55P03", locked.SqlState);   // lock_not_available
+        }
+        Assert.False(rebuild.IsCompleted);
+
+        await held.CommitAsync();
+        var rebuilt = await rebuild;
         Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
-        // And the reader still reads, inside the same transaction, with the rebuild committed.
+        // And the reader still reads, inside the same transaction, with the rebuild committed; the buyer reads the rebuilt rows.
         Assert.True(await Dapper.SqlMapper.ExecuteScalarAsync<long>(reader, "select count(*) from shipments", transaction: report) > 0);
-        await f.WaitForStatusAsync(f.Buyer(story.BuyerId), story.MasterWaybill, "delivered");
+        await Settled(story);
     }
 
     [Fact]
