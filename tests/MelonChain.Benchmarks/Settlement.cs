@@ -15,7 +15,7 @@ namespace MelonChain.Benchmarks;
 /// </summary>
 public static class Settlement
 {
-    public static async Task RunAsync(BenchContext context, Bar bar, Bar recall)
+    public static async Task RunAsync(BenchContext context, Bar bar, Bar recall, Bar exports)
     {
         await using var database = TestDatabase.Create("bench_settle");
         await using var cooperative = new ServiceProcess("Cooperative", new Dictionary<string, string>
@@ -66,6 +66,11 @@ public static class Settlement
         {
             try { await RecallAsync(cooperative, database.ConnectionString, context.Options.SettlementSizes[^1], recall); }
             catch (Exception ex) { recall.Error = ex.GetType().Name + ": " + ex.Message; }
+        }
+        if (context.Options.Runs(exports.Id))
+        {
+            try { await Exports.RunAsync(cooperative, context.Options.SettlementSizes, exports); }
+            catch (Exception ex) { exports.Error = ex.GetType().Name + ": " + ex.Message; }
         }
         var largest = times[^1];
         bar.Checks.Add(new Check($"time at {largest.Receipts:N0} receipts", largest.Seconds, " s", "<", 5));

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using MelonChain.Messages;
@@ -86,6 +87,18 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         (await (await ConnectionAsync(ct)).QueryAsync<T>(Command(sql, param, ct))).AsList();
+
+    /// <summary>
+    /// The rows one at a time as the database sends them, none kept (Dapper unbuffered): for an answer written while
+    /// it is read, whatever its size. The connection is busy until the rows are read or the enumeration is left.
+    /// </summary>
+    public async IAsyncEnumerable<T> QueryUnbufferedAsync<T>(
+        string sql, object? param = null, int? commandTimeoutSeconds = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var connection = await ConnectionAsync(ct);
+        await foreach (var row in connection.QueryUnbufferedAsync<T>(sql, param, _transaction, commandTimeoutSeconds).WithCancellation(ct))
+            yield return row;
+    }
 
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         await (await ConnectionAsync(ct)).QuerySingleOrDefaultAsync<T>(Command(sql, param, ct));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
@@ -42,48 +43,68 @@ public static class EpcisDocument
         Guid Id, Guid BuyerId, string DestinationCity, string Product, DateTimeOffset PackedAt, DateTimeOffset? CollectedAt, DateTimeOffset? CancelledAt,
         string? CertificateNo, IReadOnlyList<Box> Boxes);
 
-    /// <summary>What happened in the cooperative in [<paramref name="start"/>, <paramref name="end"/>); each event is kept if its own time falls there.</summary>
-    public sealed record Chain(
-        string CooperativeId, string TraceBaseUrl, DateTimeOffset Start, DateTimeOffset End,
-        IReadOnlyList<Receipt> Receipts, IReadOnlyList<Grading> Gradings, IReadOnlyList<PackedOrder> Orders);
+    /// <summary>One step of the chain, as the export reads it: the event it becomes and the eventID it is ordered by.</summary>
+    public abstract record Step(DateTimeOffset At, string EventId);
+    public sealed record Received(DateTimeOffset At, string EventId, Receipt Receipt) : Step(At, EventId);
+    public sealed record Graded(DateTimeOffset At, string EventId, Grading Grading) : Step(At, EventId);
+    /// <summary>A grading reversed: the grading again, declared in error at its reversal.</summary>
+    public sealed record GradingReversed(DateTimeOffset At, string EventId, Grading Grading) : Step(At, EventId);
+    public sealed record Packed(DateTimeOffset At, string EventId, PackedOrder Order) : Step(At, EventId);
+    /// <summary>One box of a packed order (its <see cref="PackedOrder.Boxes"/> need hold only that box).</summary>
+    public sealed record Boxed(DateTimeOffset At, string EventId, PackedOrder Order, Box Box) : Step(At, EventId);
+    public sealed record Collected(DateTimeOffset At, string EventId, PackedOrder Order) : Step(At, EventId);
+    /// <summary>A packed order cancelled before collection.</summary>
+    public sealed record Unpacked(DateTimeOffset At, string EventId, PackedOrder Order) : Step(At, EventId);
 
-    public static JsonObject Build(Chain chain, DateTimeOffset createdAt)
+    /// <summary>
+    /// Writes the document as the steps arrive, each event as soon as it is read, flushing every
+    /// <paramref name="flushBytes"/>: nothing but one step is held, whatever the period. The steps must come in the
+    /// document's order, by time and then eventID (ordinal); each step's eventID is checked against the event's own.
+    /// </summary>
+    public static async Task WriteAsync(
+        Stream body, string cooperativeId, string traceBaseUrl, DateTimeOffset createdAt, IAsyncEnumerable<Step> steps,
+        CancellationToken ct, int flushBytes = 32 * 1024)
     {
-        var ids = new Names(chain.CooperativeId, chain.TraceBaseUrl);
-        bool Within(DateTimeOffset? t) => t is { } at && at >= chain.Start && at < chain.End;
-        var events = new List<(DateTimeOffset At, JsonObject Event)>();
-
-        foreach (var r in chain.Receipts.Where(r => Within(r.ReceivedAt)))
-            events.Add((r.ReceivedAt, Receiving(ids, r)));
-        foreach (var g in chain.Gradings)
+        var ids = new Names(cooperativeId, traceBaseUrl);
+        await using var json = new Utf8JsonWriter(body);
+        json.WriteStartObject();
+        json.WritePropertyName("@context");
+        new JsonArray(Gs1Context, new JsonObject { ["mc"] = Namespace }).WriteTo(json);
+        json.WriteString("type", "EPCISDocument");
+        json.WriteString("schemaVersion", "2.0");
+        json.WriteString("creationDate", Time(createdAt));
+        json.WriteString("sender", ids.Cooperative);
+        json.WritePropertyName("epcisBody");
+        json.WriteStartObject();
+        json.WritePropertyName("eventList");
+        json.WriteStartArray();
+        (DateTimeOffset At, string Id)? previous = null;
+        await foreach (var step in steps.WithCancellation(ct))
         {
-            if (Within(g.GradedAt)) events.Add((g.GradedAt, Grade(ids, g)));
-            if (Within(g.ReversedAt)) events.Add((g.ReversedAt!.Value, DeclaredInError(ids, g)));
-        }
-        foreach (var o in chain.Orders)
-        {
-            if (Within(o.PackedAt))
+            var e = step switch
             {
-                events.Add((o.PackedAt, Packing(ids, o)));
-                events.AddRange(o.Boxes.Select(b => (o.PackedAt, Boxing(ids, o, b))));
-            }
-            if (Within(o.CollectedAt)) events.Add((o.CollectedAt!.Value, Shipping(ids, o)));
-            if (o.CollectedAt is null && Within(o.CancelledAt)) events.Add((o.CancelledAt!.Value, Unpacked(ids, o)));
+                Received r => Receiving(ids, r.Receipt),
+                Graded g => Grade(ids, g.Grading),
+                GradingReversed g => DeclaredInError(ids, g.Grading),
+                Packed p => Packing(ids, p.Order),
+                Boxed b => Boxing(ids, b.Order, b.Box),
+                Collected c => Shipping(ids, c.Order),
+                Unpacked u => Unpacking(ids, u.Order),
+                _ => throw new InvalidOperationException($"Unknown step {step.GetType().Name}"),
+            };
+            var id = (string)e["eventID"]!;
+            if (id != step.EventId)
+                throw new InvalidOperationException($"The step was ordered by eventID {step.EventId}, its event is {id}.");
+            if (previous is { } last && (step.At < last.At || step.At == last.At && string.CompareOrdinal(id, last.Id) < 0))
+                throw new InvalidOperationException($"Steps out of order: {id} at {step.At:O} after {last.Id} at {last.At:O}.");
+            previous = (step.At, id);
+            e.WriteTo(json);
+            if (json.BytesPending >= flushBytes) await json.FlushAsync(ct);
         }
-
-        return new JsonObject
-        {
-            ["@context"] = new JsonArray(Gs1Context, new JsonObject { ["mc"] = Namespace }),
-            ["type"] = "EPCISDocument",
-            ["schemaVersion"] = "2.0",
-            ["creationDate"] = Time(createdAt),
-            ["sender"] = ids.Cooperative,
-            ["epcisBody"] = new JsonObject
-            {
-                ["eventList"] = new JsonArray(events.OrderBy(e => e.At).ThenBy(e => (string?)e.Event["eventID"], StringComparer.Ordinal)
-                    .Select(e => (JsonNode)e.Event).ToArray()),
-            },
-        };
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(ct);
     }
 
     private static JsonObject Receiving(Names ids, Receipt r)
@@ -189,7 +210,7 @@ public static class EpcisDocument
         return e;
     }
 
-    private static JsonObject Unpacked(Names ids, PackedOrder o)
+    private static JsonObject Unpacking(Names ids, PackedOrder o)
     {
         var e = Event("ObjectEvent", ids.EventId("unpacking", o.Id), o.CancelledAt!.Value);
         e["action"] = "DELETE";
@@ -222,10 +243,24 @@ public static class EpcisDocument
     /// <summary>An instant as EPCIS writes it: China time with its offset, to the millisecond.</summary>
     public static string Time(DateTimeOffset at) => ChinaTime.ToChina(at).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>What every name of the cooperative's own objects and events begins with.</summary>
+    public static string Prefix(string cooperative) => "urn:melonchain:" + Uri.EscapeDataString(cooperative) + ":";
+
+    /// <summary>
+    /// <see cref="Names.EventId"/> in SQL, as the 16 bytes of the UUID (ordered as the eventID's text is, ordinally), from
+    /// the columns <c>step</c> and <c>what</c> of <c>c</c> and the parameter <c>@Prefix</c> (<see cref="Prefix"/>): the
+    /// export has the database order the events, so none is held to be sorted.
+    /// </summary>
+    public const string EventKeySql =
+        """
+        (select set_byte(set_byte(substring(h from 1 for 16), 6, (get_byte(h, 6) & 15) | 128), 8, (get_byte(h, 8) & 63) | 128)
+         from (select sha256(convert_to(@Prefix || c.step || ':' || c.what, 'UTF8')) as h) hashed)
+        """;
+
     /// <summary>The names of the cooperative's objects, parties and events.</summary>
     private sealed class Names(string cooperative, string traceBaseUrl)
     {
-        private readonly string _prefix = "urn:melonchain:" + Uri.EscapeDataString(cooperative) + ":";
+        private readonly string _prefix = Prefix(cooperative);
 
         public string Cooperative => "urn:melonchain:cooperative:" + Uri.EscapeDataString(cooperative);
         public string Receipt(string receiptNo) => _prefix + "receipt:" + Uri.EscapeDataString(receiptNo);

@@ -1,4 +1,8 @@
+using System.IO.Pipelines;
+using System.Text.Json;
 using MelonChain.Cooperative.Features.Sales;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Security;
@@ -9,7 +13,9 @@ namespace MelonChain.Cooperative.Features.Recall;
 /// <c>GET /recall?growerId=|receiptId=|lotId=|contractId=|seedlingBatch=|harvestedFrom=&amp;harvestedTo=</c>: exactly one
 /// selector (the two harvest dates together, at most a year apart). The selected lots, then through
 /// <c>box_sources</c> every box holding any of their melons, with its order, buyer, waybill and status; and what of
-/// those lots is still in stock. JSON, or one CSV row per box with <c>Accept: text/csv</c>.
+/// those lots is still in stock. JSON, or one CSV row per box with <c>Accept: text/csv</c>. Both are written as they
+/// are read (a recall by harvest dates may cover a year's boxes): the database groups the orders, buyers and waybills,
+/// and no list of boxes is held in memory.
 /// </summary>
 public static class TraceForward
 {
@@ -35,18 +41,88 @@ public static class TraceForward
     public sealed record Result(Selector Selector, Summary Summary, IReadOnlyList<Box> Boxes, IReadOnlyList<Order> Orders,
         IReadOnlyList<Buyer> Buyers, IReadOnlyList<string> Waybills);
 
-    private sealed record BoxRow(
-        string TraceCode, string Grade, decimal NetKg, decimal RecalledKg, Guid OrderId, string OrderStatus, Guid BuyerId, string DestCity,
-        string? WaybillNo, Guid? ShipmentId, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt);
+    /// <summary>
+    /// One row of the answer, in the answer's order: <c>part</c> 1 a box, 2 an order (its boxes counted), 3 a buyer, 4 a
+    /// waybill; <c>pos</c> orders each part (an order and a waybill by where their first box is).
+    /// </summary>
+    private sealed record AnswerRow(
+        int Part, long Pos, string? TraceCode, string? Grade, decimal? NetKg, decimal? RecalledKg, Guid? OrderId, string? OrderStatus, Guid? BuyerId,
+        string? DestCity, string? WaybillNo, Guid? ShipmentId, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt, int? Boxes,
+        string? Name, string? ContactName, string? Phone, string? Address);
 
-    private sealed record BuyerRow(Guid Id, string Name, string City, string ContactName, string Phone, string Address);
+    private sealed record CsvRow(
+        string TraceCode, string Grade, decimal NetKg, decimal RecalledKg, Guid OrderId, string OrderStatus, string BuyerName, string BuyerCity,
+        string BuyerContact, string BuyerPhone, string? WaybillNo, Guid? ShipmentId, DateTimeOffset? PackedAt, DateTimeOffset? DeliveredAt);
+
+    /// <summary>Every box holding melons of the selected lots, its order and buyer, numbered in the answer's order.</summary>
+    private static string RecalledSql(string lotsWhere) =>
+        $"""
+        select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, sum(s.grams) / 1000.0 as recalled_kg, o.id as order_id,
+               {Orders.StatusSql} as order_status, o.buyer_id, o.dest_city, b.waybill_no, o.shipment_id, o.packed_at, o.delivered_at,
+               row_number() over (order by o.placed_at, o.id, b.seq) as pos
+        from lots l
+        join box_sources s on s.lot_id = l.id
+        join boxes b on b.trace_code = s.trace_code
+        join orders o on o.id = b.order_id
+        where l.cooperative_id = @Coop and {lotsWhere}
+        group by b.trace_code, o.id
+        """;
+
+    /// <summary>
+    /// The whole answer after its summary as one statement, read once and written as it is read: the recalled boxes
+    /// (computed once), then their orders, buyers and waybills, each part grouped in the database, not in memory.
+    /// </summary>
+    private static string AnswerSql(string lotsWhere) =>
+        $"""
+        with recalled as materialized ({RecalledSql(lotsWhere)})
+        select 1 as part, pos, trace_code, grade, net_kg, recalled_kg, order_id, order_status, buyer_id, dest_city, waybill_no, shipment_id,
+               packed_at, delivered_at, null::int as boxes, null::text as name, null::text as contact_name, null::text as phone, null::text as address
+        from recalled
+        union all
+        select 2, min(pos), null, null, null, null, order_id, order_status, buyer_id, dest_city, null, shipment_id, null, delivered_at, count(*)::int,
+               null, null, null, null
+        from recalled group by order_id, order_status, buyer_id, dest_city, shipment_id, delivered_at
+        union all
+        select 3, row_number() over (order by y.name, y.id), null, null, null, null, null, null, y.id, y.city, null, null, null, null, null,
+               y.name, y.contact_name, y.phone, y.address
+        from buyers y where y.id in (select buyer_id from recalled)
+        union all
+        select 4, min(pos), null, null, null, null, null, null, null, null, waybill_no, null, null, null, null, null, null, null, null
+        from recalled where waybill_no is not null group by waybill_no
+        order by part, pos
+        """;
+
+    /// <summary>The CSV: one row per box with its buyer, in the answer's order.</summary>
+    private static string CsvSql(string lotsWhere) =>
+        $"""
+        select r.trace_code, r.grade, r.net_kg, r.recalled_kg, r.order_id, r.order_status, y.name as buyer_name, y.city as buyer_city,
+               y.contact_name as buyer_contact, y.phone as buyer_phone, r.waybill_no, r.shipment_id, r.packed_at, r.delivered_at
+        from ({RecalledSql(lotsWhere)}) r join buyers y on y.id = r.buyer_id
+        order by r.pos
+        """;
+
+    /// <summary>A recall of a year's harvest may cover a whole season's boxes: more than the default 30 s to read.</summary>
+    private const int CommandTimeoutSeconds = 600;
 
     private static async Task<IResult> Handle(
         Guid? growerId, Guid? receiptId, Guid? lotId, Guid? contractId, string? seedlingBatch, DateOnly? harvestedFrom, DateOnly? harvestedTo,
-        HttpRequest http, Db db, ClaimsPrincipal user, CancellationToken ct)
+        HttpRequest http, Db db, ClaimsPrincipal user, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var (selector, lotsWhere, value) = Choose(growerId, receiptId, lotId, contractId, seedlingBatch, harvestedFrom, harvestedTo);
         var args = new { Coop = user.CooperativeId(), Value = value, From = harvestedFrom, To = harvestedTo };
+        var staff = Recall.IsStaff(user);
+        if (Csv.Wanted(http))
+            return Csv.Streamed(async csv =>
+            {
+                csv.Row("trace_code", "grade", "net_kg", "recalled_kg", "order_id", "order_status", "buyer", "buyer_city",
+                    "buyer_contact", "buyer_phone", "waybill_no", "shipment_id", "packed_at", "delivered_at");
+                await foreach (var b in db.QueryUnbufferedAsync<CsvRow>(CsvSql(lotsWhere), args, CommandTimeoutSeconds, ct))
+                {
+                    csv.Row(b.TraceCode, b.Grade, b.NetKg, b.RecalledKg, b.OrderId, b.OrderStatus, b.BuyerName, b.BuyerCity,
+                        staff ? b.BuyerContact : null, staff ? b.BuyerPhone : null, b.WaybillNo, b.ShipmentId, b.PackedAt?.ToString("O"), b.DeliveredAt?.ToString("O"));
+                    await csv.FlushAsync(atLeastChars: 32 * 1024, ct);
+                }
+            }, ct);
 
         var summary = await db.QuerySingleAsync<Summary>(
             $"""
@@ -54,33 +130,61 @@ public static class TraceForward
                    coalesce(sum(l.grams), 0) / 1000.0 as graded_kg, coalesce(sum(l.grams - l.allocated_grams), 0) / 1000.0 as in_stock_kg
             from lots l where l.cooperative_id = @Coop and l.withdrawn_at is null and {lotsWhere}
             """, args, ct);
-        var rows = await db.QueryAsync<BoxRow>(
-            $"""
-            select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, sum(s.grams) / 1000.0 as recalled_kg, o.id as order_id,
-                   {Orders.StatusSql} as order_status, o.buyer_id, o.dest_city, b.waybill_no, o.shipment_id, o.packed_at, o.delivered_at
-            from lots l
-            join box_sources s on s.lot_id = l.id
-            join boxes b on b.trace_code = s.trace_code
-            join orders o on o.id = b.order_id
-            where l.cooperative_id = @Coop and {lotsWhere}
-            group by b.trace_code, o.id
-            order by o.placed_at, o.id, b.seq
-            """, args, ct);
-        var boxes = rows.Select(b => new Box(b.TraceCode, b.Grade, b.NetKg, b.RecalledKg, b.OrderId, b.OrderStatus, b.BuyerId, b.WaybillNo,
-            b.ShipmentId, b.PackedAt, b.DeliveredAt)).ToList();
-        // Rows come ordered by order: each order's first row carries the order, the group's size is its box count.
-        var orders = rows.GroupBy(b => b.OrderId)
-            .Select(g => new Order(g.Key, g.First().OrderStatus, g.First().BuyerId, g.First().DestCity, g.Count(), g.First().ShipmentId, g.First().DeliveredAt))
-            .ToList();
-        var buyers = await db.QueryAsync<BuyerRow>(
-            "select id, name, city, contact_name, phone, address from buyers where id = any(@Ids) order by name",
-            new { Ids = orders.Select(o => o.BuyerId).Distinct().ToArray() }, ct);
-
-        var staff = Recall.IsStaff(user);
-        var result = new Result(selector, summary, boxes, orders,
-            buyers.Select(b => new Buyer(b.Id, b.Name, b.City, staff ? b.ContactName : null, staff ? b.Phone : null, staff ? b.Address : null)).ToList(),
-            boxes.Where(b => b.WaybillNo is not null).Select(b => b.WaybillNo!).Distinct().ToList());
-        return Csv.Wanted(http) ? AsCsv(result) : TypedResults.Ok(result);
+        var options = json.Value.SerializerOptions;
+        return Results.Stream(async body =>
+        {
+            // The answer is a Result, written a part at a time as its rows arrive.
+            string Name(string property) => options.PropertyNamingPolicy?.ConvertName(property) ?? property;
+            // The serializer flushes its writer synchronously: it writes into a pipe, which the answer is sent from asynchronously.
+            var pipe = PipeWriter.Create(body, new StreamPipeWriterOptions(leaveOpen: true));
+            using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented });
+            writer.WriteStartObject();
+            writer.WritePropertyName(Name(nameof(Result.Selector)));
+            JsonSerializer.Serialize(writer, selector, options);
+            writer.WritePropertyName(Name(nameof(Result.Summary)));
+            JsonSerializer.Serialize(writer, summary, options);
+            var parts = new[] { nameof(Result.Boxes), nameof(Result.Orders), nameof(Result.Buyers), nameof(Result.Waybills) };
+            var part = 0;
+            await foreach (var row in db.QueryUnbufferedAsync<AnswerRow>(AnswerSql(lotsWhere), args, CommandTimeoutSeconds, ct))
+            {
+                for (; part < row.Part; part++)
+                {
+                    if (part > 0) writer.WriteEndArray();
+                    writer.WritePropertyName(Name(parts[part]));
+                    writer.WriteStartArray();
+                }
+                switch (row.Part)
+                {
+                    case 1:
+                        JsonSerializer.Serialize(writer, new Box(row.TraceCode!, row.Grade!, row.NetKg!.Value, row.RecalledKg!.Value, row.OrderId!.Value,
+                            row.OrderStatus!, row.BuyerId!.Value, row.WaybillNo, row.ShipmentId, row.PackedAt, row.DeliveredAt), options);
+                        break;
+                    case 2:
+                        JsonSerializer.Serialize(writer, new Order(row.OrderId!.Value, row.OrderStatus!, row.BuyerId!.Value, row.DestCity!, row.Boxes!.Value,
+                            row.ShipmentId, row.DeliveredAt), options);
+                        break;
+                    case 3:
+                        JsonSerializer.Serialize(writer, new Buyer(row.BuyerId!.Value, row.Name!, row.DestCity!,
+                            staff ? row.ContactName : null, staff ? row.Phone : null, staff ? row.Address : null), options);
+                        break;
+                    default:
+                        writer.WriteStringValue(row.WaybillNo);
+                        break;
+                }
+                writer.Flush();
+                if (pipe.UnflushedBytes >= 32 * 1024) await pipe.FlushAsync(ct);
+            }
+            for (; part < parts.Length; part++)
+            {
+                if (part > 0) writer.WriteEndArray();
+                writer.WritePropertyName(Name(parts[part]));
+                writer.WriteStartArray();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.Flush();
+            await pipe.CompleteAsync();
+        }, "application/json; charset=utf-8");
     }
 
     /// <summary>Which lots the recall starts from: the selector, the condition on lots <c>l</c> (constant SQL) and its value.</summary>
@@ -114,19 +218,5 @@ public static class TraceForward
                 "l.contract_id in (select contract_id from contract_seedlings where cooperative_id = @Coop and batch_no = @Value)", seedlingBatch),
             _ => (new Selector("harvested", $"{from:yyyy-MM-dd}..{to:yyyy-MM-dd}"), "l.harvested_on between @From and @To", null),
         };
-    }
-
-    private static IResult AsCsv(Result r)
-    {
-        var buyers = r.Buyers.ToDictionary(b => b.BuyerId);
-        var csv = new Csv().Row("trace_code", "grade", "net_kg", "recalled_kg", "order_id", "order_status", "buyer", "buyer_city",
-            "buyer_contact", "buyer_phone", "waybill_no", "shipment_id", "packed_at", "delivered_at");
-        foreach (var b in r.Boxes)
-        {
-            var buyer = buyers[b.BuyerId];
-            csv.Row(b.TraceCode, b.Grade, b.NetKg, b.RecalledKg, b.OrderId, b.OrderStatus, buyer.Name, buyer.City, buyer.ContactName, buyer.Phone,
-                b.WaybillNo, b.ShipmentId, b.PackedAt?.ToString("O"), b.DeliveredAt?.ToString("O"));
-        }
-        return csv.ToResult();
     }
 }
