@@ -9,6 +9,7 @@
 #   deploy/dev.sh test     start the servers and run the whole test suite against them
 #   deploy/dev.sh infra    only install and start PostgreSQL and RabbitMQ
 #   deploy/dev.sh bench    the speed benchmarks (tests/MelonChain.Benchmarks/BARS.md) -> deploy/.local/bench/bench-report.{md,json}; --smoke: tiny
+#   deploy/dev.sh chaos [minutes] [--seed N]   R16: a generated season under random faults (own servers), invariants checked
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -278,6 +279,25 @@ bench() {
   log "reports: $LOCAL/bench/bench-report.md and bench-report.json"
 }
 
+# R16, the chaos season (tests/RELIABILITY.md): a generated season of both cooperatives played for MINUTES (20 by
+# default) while replicas, PostgreSQL and RabbitMQ are killed and restarted and the carrier simulator slowed, at random
+# from a seed (printed; --seed N replays the same schedule); then every invariant is checked and printed. It runs its own
+# PostgreSQL server and RabbitMQ node on free ports (never the ones `up` and `test` use) and two replicas of every
+# service. Not part of CI. Exits 1 when an invariant is broken.
+chaos() {
+  install_missing
+  export MELON_PG_BIN="$PG_BIN"
+  log "building the chaos season and the services ($CONFIGURATION)"
+  dotnet build "$ROOT/tests/MelonChain.Chaos" -c "$CONFIGURATION" -nologo -v q -clp:ErrorsOnly
+  mkdir -p "$LOCAL/chaos"
+  set +e
+  dotnet "$ROOT/tests/MelonChain.Chaos/bin/$CONFIGURATION/net10.0/MelonChain.Chaos.dll" "$@" | tee "$LOCAL/chaos/chaos.log"
+  local code=${PIPESTATUS[0]}
+  set -e
+  log "log: $LOCAL/chaos/chaos.log"
+  exit "$code"
+}
+
 # How many replicas the last `up` started (status and down look at all of them).
 [ -f "$LOCAL/replicas" ] && REPLICAS="$(cat "$LOCAL/replicas")"
 
@@ -307,6 +327,7 @@ MSG
   status) status ;;
   infra) infra ;;
   bench) bench "${@:2}" ;;
+  chaos) chaos "${@:2}" ;;
   test)
     infra
     install_browser
@@ -326,5 +347,5 @@ MSG
          END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' FS='[ ,]+' "$LOCAL/logs/test.log"
     exit "$code"
     ;;
-  *) echo "usage: deploy/dev.sh up [--replicas N]|down|status|test|infra|bench"; exit 2 ;;
+  *) echo "usage: deploy/dev.sh up [--replicas N]|down|status|test|infra|bench|chaos [minutes] [--seed N]"; exit 2 ;;
 esac
