@@ -64,7 +64,9 @@ public sealed class Report
     public Dictionary<string, string> Machine { get; } = [];
     public List<RawLimit> RawLimits { get; } = [];
     public List<Bar> Bars { get; } = [];
-    public bool Reliable => BusyBefore is null && RawLimits.All(r => double.IsNaN(r.Drift) || r.Drift <= 0.20);
+    public bool Reliable => BusyBefore is null && RawLimits.All(r => double.IsNaN(r.Drift) || r.Drift <= FigureTrust.MaxDrift);
+    /// <summary>Whether a bar's figure can be trusted in this run: soft when its ratio rests on a raw limit that drifted (BARS.md).</summary>
+    public Trust TrustOf(Bar bar) => FigureTrust.Of(bar.Id, RawLimits);
     /// <summary>Set when the machine was busy before the run: then no bar gets a verdict.</summary>
     public string? BusyBefore { get; set; }
 
@@ -85,7 +87,7 @@ public sealed class Report
             RawLimits = RawLimits.Select(r => new { r.Name, r.Unit, r.Before, r.After, r.Drift }),
             Bars = Bars.Select(b => new
             {
-                b.Id, b.What, b.Target, b.Verdict,
+                b.Id, b.What, b.Target, b.Verdict, Trust = TrustOf(b),
                 Checks = b.Checks.Select(c => new { c.What, c.Value, c.Unit, c.Comparison, c.Threshold, c.Met }),
                 b.Measurements, b.Correctness, b.Error, b.NotJudged, b.Notes,
             }),
@@ -102,12 +104,18 @@ public sealed class Report
         if (BusyBefore is not null) md.AppendLine($"**No verdicts**: {BusyBefore}.");
         else md.AppendLine(Reliable ? "Raw limits moved less than 20% between the start and the end of the run: **reliable**."
             : "**Unreliable run**: a raw limit moved more than 20% between the start and the end (the machine was busy).");
+        if (!Reliable && Bars.Count > 0)
+        {
+            var (firm, soft) = (Bars.Where(b => TrustOf(b).Firm).ToList(), Bars.Where(b => !TrustOf(b).Firm).ToList());
+            md.AppendLine($"Figures to trust: {(firm.Count > 0 ? string.Join(", ", firm.Select(b => b.Id)) : "none")}" +
+                (soft.Count > 0 ? $"; soft: {string.Join("; ", soft.Select(b => $"{b.Id} ({TrustOf(b).Why})"))}." : "."));
+        }
         if (Mode != "full") md.AppendLine("\n> Smoke mode: tiny sizes and durations, run by the test suite to prove the benchmark works. Its figures mean nothing.");
         md.AppendLine();
-        md.AppendLine("| bar | what | target | result | verdict |");
-        md.AppendLine("|---|---|---|---|---|");
+        md.AppendLine("| bar | what | target | result | verdict | figure |");
+        md.AppendLine("|---|---|---|---|---|---|");
         foreach (var b in Bars)
-            md.AppendLine($"| {b.Id} | {b.What} | {b.Target} | {string.Join("; ", b.Checks)} | **{b.Verdict}** |");
+            md.AppendLine($"| {b.Id} | {b.What} | {b.Target} | {string.Join("; ", b.Checks)} | **{b.Verdict}** | {TrustOf(b)} |");
         md.AppendLine();
         md.AppendLine("## Machine");
         foreach (var (k, v) in Machine) md.AppendLine($"- {k}: {v}");

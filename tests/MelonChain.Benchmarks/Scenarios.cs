@@ -184,10 +184,10 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             BenchContext.Log($"  {m.Name}: {m.PerSecond:F0}/s p50 {m.P50Ms:F1} ms p99 {m.P99Ms:F1} ms");
         return
         [
-            ("pgbench receipt transaction", "tx/s", pgbench.PerSecond),
-            ("pgbench shipment SELECTs", "tx/s", shipment.PerSecond),
-            ("bare Kestrel with JWT, quote JSON", "req/s", quote.PerSecond),
-            ("RabbitMQ.Client confirmed publish", "msg/s", rabbit.PerSecond),
+            (RawLimitNames.ReceiptTransaction, "tx/s", pgbench.PerSecond),
+            (RawLimitNames.ShipmentSelects, "tx/s", shipment.PerSecond),
+            (RawLimitNames.BareKestrelQuote, "req/s", quote.PerSecond),
+            (RawLimitNames.ConfirmedPublish, "msg/s", rabbit.PerSecond),
         ];
     }
 
@@ -374,7 +374,7 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         bar.Measurements.Add(effect with { PerSecond = post.PerSecond });
         bar.Verify(post.Errors == 0, $"{post.Count} receipts at {post.PerSecond:F0}/s, {post.Errors} errors");
 
-        var rawPublish = Mean(raw, "RabbitMQ.Client confirmed publish");
+        var rawPublish = Mean(raw, RawLimitNames.ConfirmedPublish);
         bar.Checks.Add(new Check("relay / raw confirmed publish", _relay.PerSecond / rawPublish, "", ">=", 0.8));
         bar.Checks.Add(new Check("commit → effect p50", effect.P50Ms, " ms", "<", 20));
         bar.Checks.Add(new Check("commit → effect p99", effect.P99Ms, " ms", "<", 100));
@@ -456,21 +456,21 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
             (m.Name.StartsWith("pgbench, receipt") ? p1 : m.Name.StartsWith("RabbitMQ") ? p2 : m.Name.Contains("shipment") ? p3 : p4).Measurements.Add(m);
         if (_p1 is not null)
         {
-            p1.Checks.Add(new Check("POST / pgbench", _p1.PerSecond / Limit("pgbench receipt transaction"), "", ">=", 0.6));
+            p1.Checks.Add(new Check("POST / pgbench", _p1.PerSecond / Limit(RawLimitNames.ReceiptTransaction), "", ">=", 0.6));
             p1.Checks.Add(new Check("p99", _p1.P99Ms, " ms", "<", 50));
         }
         if (_relay is not null)
         {
             var check = p2.Checks.FindIndex(c => c.What.StartsWith("relay"));
-            if (check >= 0) p2.Checks[check] = p2.Checks[check] with { Value = _relay.PerSecond / Limit("RabbitMQ.Client confirmed publish") };
+            if (check >= 0) p2.Checks[check] = p2.Checks[check] with { Value = _relay.PerSecond / Limit(RawLimitNames.ConfirmedPublish) };
         }
         if (_p3 is not null)
         {
-            p3.Checks.Add(new Check("GET / pgbench", _p3.PerSecond / Limit("pgbench shipment SELECTs"), "", ">=", 0.5));
+            p3.Checks.Add(new Check("GET / pgbench", _p3.PerSecond / Limit(RawLimitNames.ShipmentSelects), "", ">=", 0.5));
             p3.Checks.Add(new Check("p99", _p3.P99Ms, " ms", "<", 20));
         }
         if (_p4 is not null)
-            p4.Checks.Add(new Check("POST / bare Kestrel with JWT", _p4.PerSecond / Limit("bare Kestrel with JWT, quote JSON"), "", ">=", 0.5));
+            p4.Checks.Add(new Check("POST / bare Kestrel with JWT", _p4.PerSecond / Limit(RawLimitNames.BareKestrelQuote), "", ">=", 0.5));
     }
 
     private static async Task<string> Ok(HttpResponseMessage response)
