@@ -149,7 +149,8 @@ public static class Settlement
         bar.Checks.Add(new Check($"p99 at {receipts:N0} receipts", measured.P99Ms, " ms", "<", 500));
     }
 
-    private static async Task<(int Growers, int Boxes, int Orders)> SeedAsync(string connectionString, string coop, int receipts)
+    /// <summary>A season of <paramref name="receipts"/> for cooperative <paramref name="coop"/> (P11 seeds fourteen with it).</summary>
+    internal static async Task<(int Growers, int Boxes, int Orders)> SeedAsync(string connectionString, string coop, int receipts)
     {
         var growers = Math.Max(5, receipts / 200);
         var boxes = receipts / 5;
@@ -201,7 +202,8 @@ public static class Settlement
         return (growers, boxes, orders);
     }
 
-    private static async Task VerifyAsync(Bar bar, string connectionString, string coop, int receipts, int orders, JsonElement view)
+    /// <summary>The settlement balances to the fen: every order in it once, the statements' kilograms and payouts its totals, a credit per grower.</summary>
+    internal static async Task VerifyAsync(Bar bar, string connectionString, string coop, int receipts, int orders, JsonElement view)
     {
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();

@@ -16,7 +16,7 @@ public sealed class SmokeTests
             Assert.True(File.Exists(Path.Combine(dir, "bench-report.md")));
             var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "bench-report.json"))).RootElement;
             var bars = json.GetProperty("bars").EnumerateArray().ToDictionary(b => b.GetProperty("id").GetString()!);
-            Assert.Equal(["P1", "P10", "P12", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"], bars.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["P1", "P10", "P11", "P12", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"], bars.Keys.Order(StringComparer.Ordinal));
             foreach (var (id, bar) in bars)
             {
                 Assert.True(bar.GetProperty("error").ValueKind == JsonValueKind.Null, $"{id}: {bar.GetProperty("error")}");
