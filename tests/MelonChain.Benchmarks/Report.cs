@@ -67,6 +67,7 @@ public sealed class Report
     public bool Reliable => BusyBefore is null && RawLimits.All(r => double.IsNaN(r.Drift) || r.Drift <= FigureTrust.MaxDrift);
     /// <summary>Whether a bar's figure can be trusted in this run: soft when its ratio rests on a raw limit that drifted (BARS.md).</summary>
     public Trust TrustOf(Bar bar) => FigureTrust.Of(bar.Id, RawLimits);
+    private static bool HasFigures(Bar bar) => bar.Checks.Count > 0 || bar.Measurements.Count > 0;
     /// <summary>Set when the machine was busy before the run: then no bar gets a verdict.</summary>
     public string? BusyBefore { get; set; }
 
@@ -106,7 +107,9 @@ public sealed class Report
             : "**Unreliable run**: a raw limit moved more than 20% between the start and the end (the machine was busy).");
         if (!Reliable && Bars.Count > 0)
         {
-            var (firm, soft) = (Bars.Where(b => TrustOf(b).Firm).ToList(), Bars.Where(b => !TrustOf(b).Firm).ToList());
+            // Only bars with figures (a run of some bars with --only leaves the others empty).
+            var measured = Bars.Where(HasFigures).ToList();
+            var (firm, soft) = (measured.Where(b => TrustOf(b).Firm).ToList(), measured.Where(b => !TrustOf(b).Firm).ToList());
             md.AppendLine($"Figures to trust: {(firm.Count > 0 ? string.Join(", ", firm.Select(b => b.Id)) : "none")}" +
                 (soft.Count > 0 ? $"; soft: {string.Join("; ", soft.Select(b => $"{b.Id} ({TrustOf(b).Why})"))}." : "."));
         }
@@ -115,7 +118,7 @@ public sealed class Report
         md.AppendLine("| bar | what | target | result | verdict | figure |");
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var b in Bars)
-            md.AppendLine($"| {b.Id} | {b.What} | {b.Target} | {string.Join("; ", b.Checks)} | **{b.Verdict}** | {TrustOf(b)} |");
+            md.AppendLine($"| {b.Id} | {b.What} | {b.Target} | {string.Join("; ", b.Checks)} | **{b.Verdict}** | {(HasFigures(b) ? TrustOf(b) : "—")} |");
         md.AppendLine();
         md.AppendLine("## Machine");
         foreach (var (k, v) in Machine) md.AppendLine($"- {k}: {v}");

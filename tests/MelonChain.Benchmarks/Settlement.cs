@@ -203,7 +203,7 @@ public static class Settlement
     }
 
     /// <summary>The settlement balances to the fen: every order in it once, the statements' kilograms and payouts its totals, a credit per grower.</summary>
-    internal static async Task VerifyAsync(Bar bar, string connectionString, string coop, int receipts, int orders, JsonElement view)
+    internal static async Task VerifyAsync(Bar bar, string connectionString, string coop, int receipts, int orders, JsonElement view, string? label = null)
     {
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();
@@ -216,7 +216,7 @@ public static class Settlement
         var entries = await db.ExecuteScalarAsync<long>("select count(*) from account_entries where settlement_id = @Id and kind = 'settlement'", new { Id = id });
         var ok = settled == orders && lines.Grams == (long)receipts / 5 * 5 * 2000 && lines.Payout == totals.Payout && lines.TopUp == totals.TopUp
             && totals.Revenue == totals.Payout + totals.Freight + totals.Packaging + totals.Commission && entries == lines.Growers;
-        bar.Verify(ok, $"{receipts:N0}: {settled}/{orders} orders settled once, {lines.Grams / 1000:N0} kg on statements, payouts {lines.Payout} = total {totals.Payout}, " +
+        bar.Verify(ok, $"{label ?? receipts.ToString("N0")}: {settled}/{orders} orders settled once, {lines.Grams / 1000:N0} kg on statements, payouts {lines.Payout} = total {totals.Payout}, " +
             $"revenue balances to the fen, {entries} account credits for {lines.Growers} growers");
     }
 }

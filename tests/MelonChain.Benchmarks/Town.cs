@@ -96,7 +96,8 @@ public static class Town
             if (s.Status != HttpStatusCode.Created)
                 bar.Verify(false, $"{s.Season.Coop}: {(int)s.Status} {s.Body[..Math.Min(300, s.Body.Length)]}");
             else
-                await Settlement.VerifyAsync(bar, database.ConnectionString, s.Season.Coop, s.Season.Receipts, s.Season.Orders, JsonDocument.Parse(s.Body).RootElement);
+                await Settlement.VerifyAsync(bar, database.ConnectionString, s.Season.Coop, s.Season.Receipts, s.Season.Orders, JsonDocument.Parse(s.Body).RootElement,
+                    $"{s.Season.Coop}, {s.Season.Receipts:N0} receipts");
         }
         await VerifySettledOnceAsync(bar, database.ConnectionString, seasons);
         bar.Checks.Add(new Check($"the last of {Cooperatives} at once / one alone", slowest / alone.Seconds, "×", "<=", 2));

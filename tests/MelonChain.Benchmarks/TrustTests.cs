@@ -68,7 +68,11 @@ public sealed class TrustTests
     {
         var report = new Report { Mode = "full" };
         report.RawLimits.AddRange(SelectsDrifted);
-        report.Bars.AddRange([new Bar("P1", "POST receipt", "≥ 0.6"), new Bar("P3", "buyer GET shipment", "≥ 0.5"), new Bar("P5", "settlement of a season", "< 3 s")]);
+        report.Bars.AddRange([new Bar("P1", "POST receipt", "≥ 0.6"), new Bar("P3", "buyer GET shipment", "≥ 0.5"), new Bar("P5", "settlement of a season", "< 3 s"),
+            new Bar("P11", "the town at once", "≤ 2×")]);
+        report.Bars[0].Checks.Add(new Check("POST / pgbench", 0.62, "", ">=", 0.6));
+        report.Bars[1].Checks.Add(new Check("GET / pgbench", 0.41, "", ">=", 0.5));
+        report.Bars[2].Checks.Add(new Check("time at 1,000,000 receipts", 2.8, " s", "<", 3));
         var dir = Path.Combine(Path.GetTempPath(), "melon-bench-trust-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -84,7 +88,8 @@ public sealed class TrustTests
             var md = File.ReadAllText(Path.Combine(dir, "bench-report.md"));
             Assert.Contains("Figures to trust: P1, P5", md);
             Assert.Contains("soft: P3", md);
-            Assert.Contains("| P3 | buyer GET shipment | ≥ 0.5 |  | **missed** | soft", md);
+            Assert.Contains("| P3 | buyer GET shipment | ≥ 0.5 | GET / pgbench 0.41 >= 0.50 ✗ | **missed** | soft: pgbench shipment SELECTs moved 194%", md);
+            Assert.Contains("| P11 | the town at once | ≤ 2× |  | **missed** | — |", md); // not run (--only): no figure to trust or doubt
         }
         finally
         {
