@@ -9,18 +9,23 @@ namespace MelonChain.Benchmarks;
 /// document of the whole season (every receipt received and graded, every order packed and every box aggregated) and
 /// the recall by harvest dates of all of it (every box), as JSON and CSV. Each answer is read as a stream and thrown
 /// away; the Cooperative process's peak resident memory is reset before each export (<c>/proc/PID/clear_refs</c>) and
-/// read after it, so the figure is that export's own peak, against the pod's limit of 768 Mi.
+/// read after it. The process has just settled those seasons (P5), whose heap the runtime keeps, so two figures are
+/// judged: what the export itself added to the resident memory (peak − resident before: streaming keeps it flat
+/// whatever the season's size), and the process's peak against the pod's limit of 768 Mi.
 /// </summary>
 public static class Exports
 {
-    /// <summary>Half the Cooperative pod's memory limit (768 Mi in deploy/k8s/base/cooperative.yaml).</summary>
-    public const double PeakLimitMb = 384;
+    /// <summary>The Cooperative pod's memory limit (768 Mi in deploy/k8s/base/cooperative.yaml), in MiB as /proc reports it.</summary>
+    public const double PodLimitMb = 768;
+
+    /// <summary>What one export may add to the process's resident memory: a year's document built in memory would add gigabytes.</summary>
+    public const double ExportGrowthLimitMb = 64;
 
     public static async Task RunAsync(ServiceProcess cooperative, IReadOnlyList<int> sizes, Bar bar)
     {
         BenchContext.Log($"P12: {bar.What}");
         var pid = cooperative.ProcessId!.Value;
-        var peaks = new List<(string What, int Receipts, double PeakMb)>();
+        var peaks = new List<(string What, int Receipts, double PeakMb, double GrowthMb)>();
         foreach (var receipts in sizes)
         {
             using var http = new HttpClient { BaseAddress = cooperative.BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
@@ -42,7 +47,7 @@ public static class Exports
                 var seconds = clock.Elapsed.TotalSeconds;
                 var (_, peak) = Machine.Memory(pid);
                 BenchContext.Log($"  P12 {what} of {receipts:N0} receipts: {bytes / 1048576.0:F0} MB in {seconds:F1} s, peak RSS {peak:F0} MB (before {before:F0} MB)");
-                peaks.Add((what, receipts, peak));
+                peaks.Add((what, receipts, peak, peak - before));
                 bar.Measurements.Add(new Measurement($"{what}, {receipts:N0} receipts", found / Math.Max(seconds, 1e-9), seconds * 1000, seconds * 1000, found,
                     response.IsSuccessStatusCode ? 0 : 1,
                     $"{bytes / 1048576.0:N0} MB written in {seconds:F1} s; process peak RSS {peak:F0} MB (resident before {before:F0} MB)"));
@@ -55,7 +60,8 @@ public static class Exports
         foreach (var what in peaks.Select(p => p.What).Distinct())
         {
             var of = peaks.Where(p => p.What == what).ToList();
-            bar.Checks.Add(new Check($"{what}: peak resident memory at {of[^1].Receipts:N0} receipts", of[^1].PeakMb, " MB", "<", PeakLimitMb));
+            bar.Checks.Add(new Check($"{what}: resident memory the export added at {of[^1].Receipts:N0} receipts", of[^1].GrowthMb, " MB", "<", ExportGrowthLimitMb));
+            bar.Checks.Add(new Check($"{what}: the process's peak resident memory at {of[^1].Receipts:N0} receipts", of[^1].PeakMb, " MB", "<", PodLimitMb));
         }
     }
 
