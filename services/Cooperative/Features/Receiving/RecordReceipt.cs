@@ -58,7 +58,7 @@ public static class RecordReceipt
 
         var coop = user.CooperativeId();
         var named = request.ContractId;
-        // What the receipt is checked against, and the day's next number, in one round trip (STYLE: the SQL beside it).
+        // What the receipt is checked against, and the day's next number, in one round trip.
         // The number is drawn in the request's own transaction, so a refused receipt gives its number back; the day's
         // counter row stays locked only until the receipt's commit, one round trip later.
         Rules? rules = null;
