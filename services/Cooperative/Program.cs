@@ -32,7 +32,6 @@ builder.AddMessaging("cooperative", bus =>
     bus.AddConsumer<CarrierFeeBilledConsumer>();
     bus.AddConsumer<CancellationAnsweredConsumer>();
 }).AddBrokerHealth();
-builder.Services.AddSingleton<ReceiptNumbers>();
 builder.Services.AddSingleton<PersonalDataRetention>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PersonalDataRetention>());
 builder.Services.AddSingleton(GrowerLinks.From(builder.Configuration));

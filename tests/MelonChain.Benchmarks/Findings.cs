@@ -25,6 +25,11 @@ public static class Findings
             request path (0.21 → 0.40–0.44 of pgbench). Next: send the receipt, its outbox row and its stored
             response as one `NpgsqlBatch` (one round trip instead of three), and take the number from the same
             connection.
+
+            **Taken since (issue 33).** Three round trips on one connection instead of nine on two: the key's lock and
+            stored response with the BEGIN; the profile, grower, contract and the day's number (now in the receipt's
+            own transaction, its row locked until the commit one round trip later); the receipt, outbox row, stored
+            response and COMMIT (`ReceiptRoundTripTests`). pgbench's script runs the same three pipelines.
             """,
         ["P2"] = """
             **What limits it.** The consumers, on the same two cores. Profile `profiles/P2-Cooperative.perf.txt`
@@ -54,6 +59,10 @@ public static class Findings
             quiet; then 27–57 methods compile while measuring (`profiles/P3-Tracking.jit.txt`) and the GET costs
             Tracking 0.21–0.25 ms of CPU (0.51 ms before). Next: positional parameters for the four SELECTs and one
             batch instead of Dapper's multi-mapping.
+
+            **Taken since (issue 33).** The four SELECTs are one `NpgsqlBatch` with positional parameters, read
+            without Dapper (no `ParseRawQuery`, no SQL text hashed for Dapper's cache); the answer is the same bytes
+            (`ShipmentAnswerTests`).
             """,
         ["P4"] = """
             **What limits it.** Reading 60 parcels of JSON into positional records and Kestrel's own work, against a

@@ -202,9 +202,9 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
     }
 
     /// <summary>
-    /// The receipt endpoint's statements, in its order, in one transaction: the Idempotency-Key lock and lookup,
-    /// the grower, the receipt, the outbox row, the stored response; the day's counter in a short transaction of its
-    /// own (the endpoint takes it on a second connection between the grower and the receipt).
+    /// The receipt endpoint's statements, in its order and its round trips, in one transaction: the Idempotency-Key
+    /// lock and lookup (one pipeline, with the BEGIN); the profile, the grower and the day's counter (one pipeline);
+    /// the receipt, the outbox row, the stored response and the COMMIT (one pipeline).
     /// </summary>
     private string PgbenchScript()
     {
@@ -221,16 +221,22 @@ public sealed class Scenarios(BenchContext context) : IAsyncDisposable
         return $"""
             \set g random(1, {Growers})
             \set k random(1, 1000000000000)
-            WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)) INSERT INTO receipt_counters (cooperative_id, day, last_no) SELECT 'pgbench', current_date, 1 FROM async_commit ON CONFLICT (cooperative_id, day) DO UPDATE SET last_no = receipt_counters.last_no + 1 RETURNING last_no \gset
+            \startpipeline
             BEGIN;
             SELECT pg_try_advisory_xact_lock(467, hashtext('pgbench|clerk-1' || '|' || {key}));
             SELECT request_hash, status_code, body FROM idempotency_keys WHERE scope = 'pgbench|clerk-1' AND key = {key} AND created_at > now() - interval '8 days';
+            \endpipeline
+            \startpipeline
             SELECT receipt_prefix, commission_bps, box_fee_fen, max_shrink_bps, max_lot_age_days FROM cooperative_profiles WHERE cooperative_id = 'pgbench';
             SELECT member_no, kind, contract_id FROM growers WHERE id = md5('bench-grower-pgbench-' || :g::text)::uuid AND cooperative_id = 'pgbench';
-            INSERT INTO receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by) VALUES (gen_random_uuid(), 'pgbench', 'PB-' || :last_no::text, md5('bench-grower-pgbench-' || :g::text)::uuid, NULL, current_date, 12500, 2, NULL, now(), 'clerk-1');
+            INSERT INTO receipt_counters (cooperative_id, day, last_no) VALUES ('pgbench', current_date, 1) ON CONFLICT (cooperative_id, day) DO UPDATE SET last_no = receipt_counters.last_no + 1 RETURNING last_no;
+            \endpipeline
+            \startpipeline
+            INSERT INTO receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by) VALUES (gen_random_uuid(), 'pgbench', 'PB-' || (SELECT last_no FROM receipt_counters WHERE cooperative_id = 'pgbench' AND day = current_date)::text, md5('bench-grower-pgbench-' || :g::text)::uuid, NULL, current_date, 12500, 2, NULL, now(), 'clerk-1');
             INSERT INTO outbox (message_id, message_type, body, occurred_at) VALUES (gen_random_uuid(), 'harvest-received', '{outbox}'::jsonb, now());
             INSERT INTO idempotency_keys (scope, key, request_hash, status_code, body) VALUES ('pgbench|clerk-1', {key}, sha256(convert_to({key}, 'UTF8')), 201, '{response}') ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, status_code = excluded.status_code, body = excluded.body, created_at = now();
             END;
+            \endpipeline
 
             """;
     }

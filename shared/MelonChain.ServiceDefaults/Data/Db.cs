@@ -12,16 +12,27 @@ namespace MelonChain.ServiceDefaults.Data;
 /// The database session of one request or one consumed message (scoped). It opens its connection lazily; a
 /// write endpoint or a consumer runs inside one transaction (begun by the platform, committed only when the
 /// whole unit succeeded), and <see cref="Publish"/> puts events in the outbox inside that same transaction.
+/// Writes whose result nobody reads (the outbox row, a stored response) wait (<see cref="Later"/>) and go with the
+/// next round trip: the next statement sent, or the commit, which sends them and COMMIT as one batch.
 /// </summary>
 public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAsyncDisposable
 {
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private bool _wroteOutbox;
+    private List<NpgsqlBatchCommand>? _later;
 
     public bool InTransaction => _transaction is not null;
 
+    /// <summary>The session's connection, with the writes waiting for a round trip sent first (so statements keep their order).</summary>
     public async ValueTask<NpgsqlConnection> ConnectionAsync(CancellationToken ct = default)
+    {
+        var connection = await OpenAsync(ct);
+        if (_later is not null) await SendLaterAsync(ct);
+        return connection;
+    }
+
+    private async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
         if (_connection is null)
         {
@@ -30,17 +41,69 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
         return _connection;
     }
 
+    /// <summary>
+    /// One statement of a batch with positional parameters (<c>$1</c>, <c>$2</c>, … in the order given; null is SQL
+    /// null, so give its type in the SQL, e.g. <c>$3::uuid</c>): Npgsql sends it as written, with no parsing or rewriting.
+    /// </summary>
+    public static NpgsqlBatchCommand Statement(string sql, params object?[] values)
+    {
+        var statement = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+            statement.Parameters.Add(new NpgsqlParameter { Value = value switch { null => DBNull.Value, DateTimeOffset at => at.ToUniversalTime(), _ => value } });
+        return statement;
+    }
+
+    /// <summary>
+    /// Statements in one round trip (the writes waiting first), in the current transaction: read each one's result in
+    /// order (<see cref="NpgsqlDataReader.NextResult"/>; statements without rows, like an INSERT, give none).
+    /// </summary>
+    public async Task<NpgsqlDataReader> BatchAsync(IEnumerable<NpgsqlBatchCommand> statements, CancellationToken ct = default)
+    {
+        var batch = new NpgsqlBatch(await OpenAsync(ct), _transaction);
+        if (_later is not null)
+        {
+            foreach (var waiting in _later) batch.BatchCommands.Add(waiting);
+            _later = null;
+        }
+        foreach (var statement in statements) batch.BatchCommands.Add(statement);
+        return await batch.ExecuteReaderAsync(ct);
+    }
+
+    private async Task SendLaterAsync(CancellationToken ct)
+    {
+        await using var reader = await BatchAsync([], ct);
+        while (await reader.NextResultAsync(ct)) { }
+    }
+
+    /// <summary>
+    /// A write whose result nobody reads, in the current transaction: sent with the next round trip (the next
+    /// statement or the commit) instead of one of its own. Its error, if any, comes from that round trip.
+    /// </summary>
+    public void Later(NpgsqlBatchCommand statement)
+    {
+        if (_transaction is null) throw new InvalidOperationException("Writes wait for a round trip only inside a transaction.");
+        (_later ??= []).Add(statement);
+    }
+
     public async ValueTask BeginAsync(CancellationToken ct = default, IsolationLevel isolation = IsolationLevel.ReadCommitted)
     {
         if (_transaction is not null) return;
-        var connection = await ConnectionAsync(ct);
+        var connection = await OpenAsync(ct);
         _transaction = await connection.BeginTransactionAsync(isolation, ct);
     }
 
     public async ValueTask CommitAsync(CancellationToken ct = default)
     {
         if (_transaction is null) return;
-        await _transaction.CommitAsync(ct);
+        if (_later is null)
+            await _transaction.CommitAsync(ct);
+        else
+        {
+            // The waiting writes and COMMIT in one round trip. Npgsql sees the transaction end from the server's
+            // answer; after a failure it is still open (or already ended) and RollbackAsync handles either.
+            _later.Add(new NpgsqlBatchCommand("commit"));
+            await SendLaterAsync(ct);
+        }
         await _transaction.DisposeAsync();
         _transaction = null;
         if (_wroteOutbox)
@@ -52,31 +115,28 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
 
     public async ValueTask RollbackAsync()
     {
+        _later = null;
         if (_transaction is null) return;
         try { await _transaction.RollbackAsync(); }
         catch (Exception) when (_connection?.State != ConnectionState.Open) { /* connection already gone */ }
+        catch (InvalidOperationException) { /* the server already ended it (a failed COMMIT sent in a batch) */ }
         await _transaction.DisposeAsync();
         _transaction = null;
         _wroteOutbox = false;
     }
 
-    /// <summary>Writes the event to the outbox in the current transaction; the relay publishes it after commit.</summary>
-    public async Task Publish<TEvent>(TEvent @event, CancellationToken ct = default) where TEvent : class, IEvent
+    /// <summary>
+    /// Writes the event to the outbox in the current transaction (with the next round trip, <see cref="Later"/>); the
+    /// relay publishes it after commit.
+    /// </summary>
+    public Task Publish<TEvent>(TEvent @event, CancellationToken ct = default) where TEvent : class, IEvent
     {
         if (_transaction is null) throw new InvalidOperationException("Events are published only inside a transaction.");
-        await ExecuteAsync(
-            """
-            insert into outbox (message_id, message_type, body, occurred_at)
-            values (@MessageId, @MessageType, @Body::jsonb, @OccurredAt)
-            """,
-            new
-            {
-                MessageId = @event.EventId,
-                MessageType = EventCatalogue.NameOf(typeof(TEvent)),
-                Body = JsonSerializer.Serialize(@event, MessageJson.Options),
-                @event.OccurredAt,
-            }, ct);
+        Later(Statement(
+            "insert into outbox (message_id, message_type, body, occurred_at) values ($1, $2, $3::jsonb, $4)",
+            @event.EventId, EventCatalogue.NameOf(typeof(TEvent)), JsonSerializer.Serialize(@event, MessageJson.Options), @event.OccurredAt));
         _wroteOutbox = true;
+        return Task.CompletedTask;
     }
 
     public async Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
@@ -132,6 +192,7 @@ public sealed class Db(NpgsqlDataSource source, OutboxSignal outboxSignal) : IAs
         catch (Exception) { /* the connection is gone; the transaction with it */ }
         _transaction = null;
         _wroteOutbox = false;
+        _later = null;
         if (_connection is not null)
         {
             try { await _connection.DisposeAsync(); } catch (Exception) { /* already broken */ }

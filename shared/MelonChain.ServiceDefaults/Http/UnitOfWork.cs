@@ -42,16 +42,27 @@ public sealed class UnitOfWork : IEndpointFilter
 
         if (key is not null)
         {
-            var free = await db.ExecuteScalarAsync<bool>(
-                "select pg_try_advisory_xact_lock(@LockNamespace, hashtext(@Scope || '|' || @Key))",
-                new { LockNamespace, key.Value.Scope, key.Value.Key }, ct);
+            // The lock, then the stored response read after it (a statement of its own, so it sees what the lock's
+            // last holder committed): one round trip, with the BEGIN.
+            bool free;
+            StoredResponse? stored = null;
+            await using (var read = await db.BatchAsync([
+                Db.Statement("select pg_try_advisory_xact_lock($1, hashtext($2 || '|' || $3))", LockNamespace, key.Value.Scope, key.Value.Key),
+                Db.Statement(
+                    """
+                    select request_hash, status_code, body from idempotency_keys
+                    where scope = $1 and key = $2 and created_at > now() - $3
+                    """, key.Value.Scope, key.Value.Key, Retention.IdempotencyKeys.KeptFor),
+            ], ct))
+            {
+                await read.ReadAsync(ct);
+                free = read.GetBoolean(0);
+                await read.NextResultAsync(ct);
+                if (await read.ReadAsync(ct))
+                    stored = new StoredResponse(read.GetFieldValue<byte[]>(0), read.GetInt32(1), read.IsDBNull(2) ? null : read.GetString(2));
+            }
             if (!free)
                 throw Problem.Conflict("idempotency-key-in-flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
-            var stored = await db.QuerySingleOrDefaultAsync<StoredResponse>(
-                """
-                select request_hash, status_code, body from idempotency_keys
-                where scope = @Scope and key = @Key and created_at > now() - @KeptFor
-                """, new { key.Value.Scope, key.Value.Key, Retention.IdempotencyKeys.KeptFor }, ct);
             if (stored is not null)
             {
                 if (!stored.RequestHash.AsSpan().SequenceEqual(key.Value.Hash))
@@ -75,16 +86,17 @@ public sealed class UnitOfWork : IEndpointFilter
         {
             var value = outcome is IValueHttpResult v ? v.Value : outcome is IResult ? null : outcome;
             var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-            await db.ExecuteAsync(
+            // Sent with the COMMIT, in its round trip.
+            db.Later(Db.Statement(
                 """
                 insert into idempotency_keys (scope, key, request_hash, status_code, body)
-                values (@Scope, @Key, @Hash, @Status, @Body)
+                values ($1, $2, $3, $4, $5::text)
                 on conflict (scope, key) do update
                     set request_hash = excluded.request_hash, status_code = excluded.status_code,
                         body = excluded.body, created_at = now()
                 """,
-                new { key.Value.Scope, key.Value.Key, key.Value.Hash, Status = status,
-                      Body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json) }, ct);
+                key.Value.Scope, key.Value.Key, key.Value.Hash, status,
+                value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json)));
         }
         await db.CommitAsync(CancellationToken.None);
         return result;

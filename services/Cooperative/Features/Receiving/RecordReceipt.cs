@@ -4,6 +4,7 @@ using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
 using MelonChain.ServiceDefaults.Http;
 using MelonChain.ServiceDefaults.Security;
+using static MelonChain.Cooperative.Features.Profile.Profile;
 using static MelonChain.Cooperative.Features.Receiving.Receiving;
 
 namespace MelonChain.Cooperative.Features.Receiving;
@@ -29,7 +30,7 @@ public static class RecordReceipt
     private sealed record GrowerRow(string MemberNo, string Kind, Guid? ContractId, Guid? GrowingGrowerId);
 
     private static async Task<Created<Receipt>> Handle(
-        Request request, Db db, ReceiptNumbers numbers, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
+        Request request, Db db, ClaimsPrincipal user, TimeProvider clock, IConfiguration config, CancellationToken ct)
     {
         var maxGrossKg = config.GetValue("Receiving:MaxGrossKg", 2000m);
         var maxAgeDays = config.GetValue("Receiving:MaxHarvestAgeDays", 7);
@@ -56,38 +57,78 @@ public static class RecordReceipt
         v.ThrowIfInvalid();
 
         var coop = user.CooperativeId();
-        var rules = await Profile.Profile.RulesAsync(db, coop, ct);
-        var grower = await db.QuerySingleOrDefaultAsync<GrowerRow>(
-            "select member_no, kind, contract_id, growing_grower_id from growers where id = @Id and cooperative_id = @Coop",
-            new { Id = request.GrowerId, Coop = coop }, ct) ?? throw Problem.Invalid("growerId", "is not a grower of this cooperative");
-        var contractId = request.ContractId ?? grower.ContractId;
+        var named = request.ContractId;
+        // What the receipt is checked against, and the day's next number, in one round trip.
+        // The number is drawn in the request's own transaction, so a refused receipt gives its number back; the day's
+        // counter row stays locked only until the receipt's commit, one round trip later.
+        Rules? rules = null;
+        GrowerRow? grower = null;
+        var namedIsTheGrowers = false;
+        EndRow? end = null;
+        int next;
+        await using (var read = await db.BatchAsync([
+            Db.Statement(RulesSql, coop),
+            Db.Statement("select member_no, kind, contract_id, growing_grower_id from growers where id = $1 and cooperative_id = $2", request.GrowerId, coop),
+            // The named contract must be a signed contract of this same grower (ContractGrowing's grower the member was
+            // made from) with this cooperative: fulfilment and provenance follow it.
+            Db.Statement(
+                """
+                select exists (select 1 from contract_terms t join growers g on g.growing_grower_id = t.growing_grower_id
+                               where t.contract_id = $1::uuid and t.cooperative_id = $2 and g.id = $3 and g.cooperative_id = $2)
+                """, named, coop, request.GrowerId),
+            // How the contract the receipt falls under (the named one, else the grower's) ended, if it has.
+            Db.Statement(
+                """
+                select ended_as, ended_on from contract_ends
+                where cooperative_id = $2
+                  and contract_id = coalesce($1::uuid, (select contract_id from growers where id = $3 and cooperative_id = $2))
+                """, named, coop, request.GrowerId),
+            Db.Statement(
+                """
+                insert into receipt_counters (cooperative_id, day, last_no) values ($1, $2, 1)
+                on conflict (cooperative_id, day) do update set last_no = receipt_counters.last_no + 1
+                returning last_no
+                """, coop, receivedOn),
+        ], ct))
+        {
+            if (await read.ReadAsync(ct))
+                rules = new Rules(read.GetString(0), read.GetInt32(1), read.GetInt64(2), read.GetInt32(3), read.GetInt32(4));
+            await read.NextResultAsync(ct);
+            if (await read.ReadAsync(ct))
+                grower = new GrowerRow(read.GetString(0), read.GetString(1), read.IsDBNull(2) ? null : read.GetGuid(2), read.IsDBNull(3) ? null : read.GetGuid(3));
+            await read.NextResultAsync(ct);
+            await read.ReadAsync(ct);
+            namedIsTheGrowers = read.GetBoolean(0);
+            await read.NextResultAsync(ct);
+            if (await read.ReadAsync(ct))
+                end = new EndRow(read.GetString(0), read.GetFieldValue<DateOnly>(1));
+            await read.NextResultAsync(ct);
+            await read.ReadAsync(ct);
+            next = read.GetInt32(0);
+        }
+        if (rules is null) throw Profile.Profile.Required();
+        if (grower is null) throw Problem.Invalid("growerId", "is not a grower of this cooperative");
+        var contractId = named ?? grower.ContractId;
         if (contractId is not null && grower.Kind != "contract")
             throw Problem.Invalid("contractId", "only a contract grower delivers under a contract");
-        // The contract must be a signed contract of this same grower (ContractGrowing's grower the member was made from)
-        // with this cooperative: fulfilment and provenance follow it.
-        if (request.ContractId is { } named && named != grower.ContractId
-            && !await db.ExecuteScalarAsync<bool>(
-                """
-                select exists (select 1 from contract_terms
-                               where contract_id = @Named and cooperative_id = @Coop and growing_grower_id = @GrowingGrowerId)
-                """, new { Named = named, Coop = coop, grower.GrowingGrowerId }, ct))
+        if (named is { } n && n != grower.ContractId && !namedIsTheGrowers)
             throw Problem.Invalid("contractId", "is not a contract of this grower signed with this cooperative");
         if (contractId is { } under)
-            await RefuseAfterEnd(db, coop, under, request.HarvestedOn!.Value, ct);
+            RefuseAfterEnd(end, under, request.HarvestedOn!.Value);
 
-        var receiptNo = await numbers.NextAsync(coop, rules.ReceiptPrefix, receivedOn, ct);
+        var receiptNo = ReceiptNumber(rules.ReceiptPrefix, receivedOn, next);
         var receipt = new Receipt(Guid.CreateVersion7(), receiptNo, request.GrowerId, grower.MemberNo, contractId,
             request.HarvestedOn!.Value, request.GrossKg, request.Crates, request.Note?.Trim(), receivedAt,
             request.GrowerCertificate?.Presented ?? false, request.GrowerCertificate?.Number?.Trim(), capturedAt);
-        await db.ExecuteAsync(
+        // The receipt and its outbox row go with the commit (and the stored response), in its round trip.
+        db.Later(Db.Statement(
             """
             insert into receipts (id, cooperative_id, receipt_no, grower_id, contract_id, harvested_on, gross_grams, crates, note, received_at, recorded_by,
                                   grower_certificate_presented, grower_certificate_no, captured_at)
-            values (@Id, @Coop, @ReceiptNo, @GrowerId, @ContractId, @HarvestedOn, @GrossGrams, @Crates, @Note, @ReceivedAt, @RecordedBy,
-                    @GrowerCertificatePresented, @GrowerCertificateNo, @CapturedAt)
-            """, new { receipt.Id, Coop = coop, receipt.ReceiptNo, receipt.GrowerId, receipt.ContractId, receipt.HarvestedOn,
-                       GrossGrams = Weight.ToGrams(receipt.GrossKg), receipt.Crates, receipt.Note, receipt.ReceivedAt,
-                       RecordedBy = user.Subject(), receipt.GrowerCertificatePresented, receipt.GrowerCertificateNo, receipt.CapturedAt }, ct);
+            values ($1, $2, $3, $4, $5::uuid, $6, $7, $8, $9::text, $10, $11, $12, $13::text, $14::timestamptz)
+            """, receipt.Id, coop, receipt.ReceiptNo, receipt.GrowerId, receipt.ContractId, receipt.HarvestedOn,
+            Weight.ToGrams(receipt.GrossKg), receipt.Crates, receipt.Note, receipt.ReceivedAt,
+            user.Subject(), receipt.GrowerCertificatePresented, receipt.GrowerCertificateNo, receipt.CapturedAt));
         await db.Publish(new HarvestReceived(Guid.NewGuid(), now, coop, receipt.Id, receipt.ReceiptNo, receipt.GrowerId,
             receipt.MemberNo, receipt.ContractId, receipt.HarvestedOn, Weight.ToGrams(receipt.GrossKg), receipt.Crates, receipt.ReceivedAt), ct);
         return TypedResults.Created($"/api/v1/cooperative/receipts/{receipt.Id}", receipt);
@@ -95,15 +136,21 @@ public static class RecordReceipt
 
     private sealed record EndRow(string EndedAs, DateOnly EndedOn);
 
+    private const string RulesSql =
+        """
+        select receipt_prefix, commission_bps, box_fee_fen, max_shrink_bps, max_lot_age_days
+        from cooperative_profiles where cooperative_id = $1
+        """;
+
+    /// <summary>CQ-20260612-0007: the profile's prefix, the China day, the day's counter (at least four digits).</summary>
+    public static string ReceiptNumber(string prefix, DateOnly day, int next) => $"{prefix}-{day:yyyyMMdd}-{next:D4}";
+
     /// <summary>
     /// The contract ended on a China date: melons harvested before it and brought in late are still its own; a harvest of
     /// that day or later is not (the officer completes a contract after its last delivery).
     /// </summary>
-    private static async Task RefuseAfterEnd(Db db, string coop, Guid contractId, DateOnly harvestedOn, CancellationToken ct)
+    private static void RefuseAfterEnd(EndRow? end, Guid contractId, DateOnly harvestedOn)
     {
-        var end = await db.QuerySingleOrDefaultAsync<EndRow>(
-            "select ended_as, ended_on from contract_ends where contract_id = @ContractId and cooperative_id = @Coop",
-            new { ContractId = contractId, Coop = coop }, ct);
         if (end is not null && harvestedOn >= end.EndedOn)
             throw Problem.Unprocessable(ContractEnded,
                 $"The contract was {end.EndedAs} on {end.EndedOn:yyyy-MM-dd}: a harvest of that day or later is not received under it; name the grower's current contract.",

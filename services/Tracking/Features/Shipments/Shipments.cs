@@ -1,7 +1,7 @@
-using Dapper;
 using MelonChain.Messages;
 using MelonChain.ServiceDefaults;
 using MelonChain.ServiceDefaults.Data;
+using Npgsql;
 
 namespace MelonChain.Tracking.Features.Shipments;
 
@@ -51,12 +51,29 @@ public static class Shipments
 
     private sealed record Extra(long? ListFen, long? NegotiatedFen, string CooperativeId, Guid? BuyerId);
 
-    /// <summary>The order a waybill number belongs to: the shipment's first, any carrier order's, or any parcel's.</summary>
+    /// <summary>The order a waybill number belongs to: the shipment's first, any carrier order's, or any parcel's ($1).</summary>
     private const string OrderOf =
         """
-        (select order_id from shipments where master_waybill_no = @WaybillNo
-         union all select order_id from carrier_orders where master_waybill_no = @WaybillNo
-         union all select order_id from waybills where waybill_no = @WaybillNo limit 1)
+        (select order_id from shipments where master_waybill_no = $1
+         union all select order_id from carrier_orders where master_waybill_no = $1
+         union all select order_id from waybills where waybill_no = $1 limit 1)
+        """;
+
+    // The four statements of one shipment GET, with positional parameters ($1 the waybill number, $2 now): Npgsql sends
+    // them as written, one batch, one round trip.
+    private static readonly string SummaryOf = SummarySql.Replace("@Now", "$2") + $" where s.order_id = {OrderOf}";
+    private const string OwnerOf = $"select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = {OrderOf}";
+    private const string TimelineOf =
+        $"select status, status_at as at, location, remark, carrier_code, waybill_no from timeline where order_id = {OrderOf} order by status_at, event_id";
+    private const string BoxesOf =
+        $"""
+        select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, w.waybill_no,
+               (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest,
+               coalesce(o.outcome, '{InTransit}') as outcome, o.ended_at as outcome_at,
+               c.carrier_order_id, c.master_waybill_no as carrier_waybill_no
+        from boxes b left join waybills w on w.trace_code = b.trace_code left join box_outcomes o on o.trace_code = b.trace_code
+             left join carrier_orders c on c.carrier_order_id = coalesce(w.carrier_order_id, o.carrier_order_id)
+        where b.order_id = {OrderOf} order by b.trace_code
         """;
 
     /// <summary>One shipment by a master or child waybill number, with who may see it: one round trip, four results.</summary>
@@ -64,27 +81,33 @@ public static class Shipments
         Db db, string waybillNo, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        using var results = await db.QueryMultipleAsync(
-            $"""
-            {SummarySql} where s.order_id = {OrderOf};
-            select cooperative_id, buyer_id, phone_last4, list_fen, negotiated_fen from shipments where order_id = {OrderOf};
-            select status, status_at as at, location, remark, carrier_code, waybill_no from timeline where order_id = {OrderOf} order by status_at, event_id;
-            select b.trace_code, b.grade, b.net_grams / 1000.0 as net_kg, w.waybill_no,
-                   (select min((src ->> 'harvestedOn')::date) from jsonb_array_elements(b.sources) src) as oldest_harvest,
-                   coalesce(o.outcome, '{InTransit}') as outcome, o.ended_at as outcome_at,
-                   c.carrier_order_id, c.master_waybill_no as carrier_waybill_no
-            from boxes b left join waybills w on w.trace_code = b.trace_code left join box_outcomes o on o.trace_code = b.trace_code
-                 left join carrier_orders c on c.carrier_order_id = coalesce(w.carrier_order_id, o.carrier_order_id)
-            where b.order_id = {OrderOf} order by b.trace_code;
-            """, new { WaybillNo = waybillNo, Now = now }, ct);
-        var summary = await results.ReadSingleOrDefaultAsync<Summary>();
-        if (summary is null) return null;
-        var owner = await results.ReadSingleAsync<(string CooperativeId, Guid? BuyerId, string? PhoneLast4, long? ListFen, long? NegotiatedFen)>();
-        var timeline = (await results.ReadAsync<TimelineEntry>()).AsList();
-        var boxes = (await results.ReadAsync<Box>()).AsList();
+        await using var read = await db.BatchAsync([
+            Db.Statement(SummaryOf, waybillNo, now), Db.Statement(OwnerOf, waybillNo), Db.Statement(TimelineOf, waybillNo), Db.Statement(BoxesOf, waybillNo),
+        ], ct);
+        if (!await read.ReadAsync(ct)) return null;
+        var summary = new Summary(read.GetGuid(0), Value<Guid>(read, 1), Text(read, 2), Text(read, 3), Text(read, 4), Text(read, 5), read.GetString(6),
+            Value<DateTimeOffset>(read, 7), Value<DateTimeOffset>(read, 8), Value<DateTimeOffset>(read, 9), Value<bool>(read, 10), read.GetBoolean(11));
+        await read.NextResultAsync(ct);
+        await read.ReadAsync(ct);
+        var (cooperativeId, buyerId, phoneLast4, listFen, negotiatedFen) =
+            (read.GetString(0), Value<Guid>(read, 1), Text(read, 2), Value<long>(read, 3), Value<long>(read, 4));
+        await read.NextResultAsync(ct);
+        var timeline = new List<TimelineEntry>();
+        while (await read.ReadAsync(ct))
+            timeline.Add(new TimelineEntry(read.GetString(0), read.GetFieldValue<DateTimeOffset>(1), Text(read, 2)!, Text(read, 3)!, Text(read, 4)!, Text(read, 5)!));
+        await read.NextResultAsync(ct);
+        var boxes = new List<Box>();
+        while (await read.ReadAsync(ct))
+            boxes.Add(new Box(read.GetString(0), read.GetString(1), read.GetDecimal(2), Text(read, 3), Value<DateOnly>(read, 4) ?? default,
+                read.GetString(5), Value<DateTimeOffset>(read, 6), Text(read, 7), Text(read, 8)));
         int? hours = boxes.Count == 0 ? null : HoursSince(boxes.Min(b => b.OldestHarvest), summary.DeliveredAt ?? now);
-        return (new Detail(summary, owner.ListFen, owner.NegotiatedFen, hours, timeline, boxes), owner.CooperativeId, owner.BuyerId, owner.PhoneLast4);
+        return (new Detail(summary, listFen, negotiatedFen, hours, timeline, boxes), cooperativeId, buyerId, phoneLast4);
     }
+
+    private static string? Text(NpgsqlDataReader read, int column) => read.IsDBNull(column) ? null : read.GetString(column);
+
+    private static T? Value<T>(NpgsqlDataReader read, int column) where T : struct =>
+        read.IsDBNull(column) ? null : read.GetFieldValue<T>(column);
 
     /// <summary>Hours from the start of the harvest day (China time) to the given instant.</summary>
     public static int HoursSince(DateOnly harvestedOn, DateTimeOffset until)
