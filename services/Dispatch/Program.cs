@@ -25,6 +25,8 @@ builder.AddMessaging("dispatch", bus =>
     bus.AddConsumer<CooperativeProfileSavedConsumer>();
 }).AddBrokerHealth();
 builder.AddCarrier();
+// The 60-parcel quote's JSON by generated code (P4), ahead of reflection for its types only.
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, QuoteJson.Default));
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<RateCardCache>();
 builder.Services.AddHostedService<RoutePolling>();

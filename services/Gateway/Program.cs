@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway", migrations: null);
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .SkipFailingReplicasBriefly()
+    .TuneServiceConnections(builder.Configuration)
     .ShowDestinationInDevelopment(builder.Environment);
 
 var app = builder.Build();

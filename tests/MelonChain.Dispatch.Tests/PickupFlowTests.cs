@@ -1,8 +1,13 @@
+extern alias dispatch;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MelonChain.ServiceDefaults.Security;
 using MelonChain.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using QuoteJson = dispatch::MelonChain.Dispatch.Features.Rates.QuoteJson;
+using QuoteParcels = dispatch::MelonChain.Dispatch.Features.Rates.QuoteParcels;
 
 namespace MelonChain.Dispatch.Tests;
 
@@ -21,6 +26,54 @@ public class PickupFlowTests(DispatchFixture f) : IClassFixture<DispatchFixture>
         Assert.Equal((300m, 420_000L, 315_000L, 105_000L, 2, true),
             (option.GetProperty("chargeableKg").GetDecimal(), option.GetProperty("listFen").GetInt64(), option.GetProperty("negotiatedFen").GetInt64(),
              option.GetProperty("savingFen").GetInt64(), option.GetProperty("promisedDays").GetInt32(), option.GetProperty("freshnessOk").GetBoolean()));
+    }
+
+    /// <summary>
+    /// P4's request (60 parcels of 8–10 kg, every product, the oldest box a day old) for a cooperative with no carrier
+    /// accounts yet: the answer's bytes are pinned, so reading and writing it by generated code changes nothing a
+    /// client sees (names, order, number formats).
+    /// </summary>
+    [Fact]
+    public async Task The_60_parcel_quote_answers_exactly_these_bytes()
+    {
+        var dispatcher = f.Dispatch.As(Roles.Dispatcher, "d-bytes", cooperative: "bytescoop");
+        var request = JsonSerializer.Serialize(new
+        {
+            destinationCity = "Beijing", product = (string?)null, oldestHarvestedOn = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-1),
+            parcels = Enumerable.Range(0, 60).Select(i => new { weightKg = 8 + i % 5 * 0.5m, lengthCm = 40, widthCm = 30, heightCm = 25 + i % 3 }),
+        });
+
+        var response = await dispatcher.PostAsync("/api/v1/dispatch/quotes", new StringContent(request, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal(PinnedQuote, await response.Content.ReadAsStringAsync());
+    }
+
+    // The answer as the reflection-based serializer wrote it before the generated context (one option a line).
+    private const string PinnedQuote =
+        """{"destinationCity":"Beijing","options":["""
+        + """{"carrier":"sf","product":"heavy","chargeableKg":540,"listFen":217000,"negotiatedFen":162750,"savingFen":54250,"promisedDays":3,"freshnessOk":true,"chillingRisk":false},"""
+        + """{"carrier":"sf","product":"land","chargeableKg":540,"listFen":235200,"negotiatedFen":176400,"savingFen":58800,"promisedDays":4,"freshnessOk":false,"chillingRisk":false},"""
+        + """{"carrier":"sf","product":"standard","chargeableKg":540,"listFen":396000,"negotiatedFen":297000,"savingFen":99000,"promisedDays":3,"freshnessOk":true,"chillingRisk":false},"""
+        + """{"carrier":"jd","product":"jd_express","chargeableKg":540,"listFen":667200,"negotiatedFen":500400,"savingFen":166800,"promisedDays":2,"freshnessOk":true,"chillingRisk":false},"""
+        + """{"carrier":"sf","product":"express","chargeableKg":540,"listFen":708000,"negotiatedFen":531000,"savingFen":177000,"promisedDays":2,"freshnessOk":true,"chillingRisk":false},"""
+        + """{"carrier":"sf","product":"cold","chargeableKg":540,"listFen":901200,"negotiatedFen":675900,"savingFen":225300,"promisedDays":2,"freshnessOk":true,"chillingRisk":true},"""
+        + """{"carrier":"jd","product":"jd_cold","chargeableKg":540,"listFen":960000,"negotiatedFen":720000,"savingFen":240000,"promisedDays":2,"freshnessOk":true,"chillingRisk":false}"""
+        + "]}";
+
+    /// <summary>
+    /// P4: the quote's request and answer are read and written by the generated <c>QuoteJson</c> context through the
+    /// service's own JSON options (its converters and strict numbers), not by reflection.
+    /// </summary>
+    [Fact]
+    public void The_quote_is_read_and_written_by_generated_code_with_the_services_json_options()
+    {
+        var options = f.Dispatch.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+
+        Assert.Same(QuoteJson.Default, options.GetTypeInfo(typeof(QuoteParcels.Request)).OriginatingResolver);
+        Assert.Same(QuoteJson.Default, options.GetTypeInfo(typeof(QuoteParcels.Quote)).OriginatingResolver);
+        Assert.Equal(System.Text.Json.Serialization.JsonNumberHandling.Strict, options.NumberHandling);
     }
 
     [Fact]
