@@ -53,6 +53,8 @@ public static class Deductions
                     {
                         var boxes = rule.Grade is null ? order.Boxes : order.BoxesByGrade?.GetValueOrDefault(rule.Grade)
                             ?? throw new ArgumentException("A per-box rule of one grade needs each order's boxes per grade.", nameof(orders));
+                        if (order.Shares.Count == 0 && order.PackedGrams is { Count: > 0 })
+                            throw new ArgumentException("A per-box rule splits each order's boxes over its growers: it needs each order's shares.", nameof(orders));
                         SplitOver(taken, rule.Amount * boxes, order.Shares.Where(s => Counts(s.Grade)).Select(s => (s.GrowerId, s.MemberNo, s.Grams)));
                     }
                     break;

@@ -16,12 +16,22 @@ public static class SettlementMath
     /// </summary>
     public sealed record Share(string Grade, Guid GrowerId, string MemberNo, long Grams, Guid? ReceiptLine = null, long? MinFenPerKg = null);
 
+    /// <param name="Shares">The growers' shares of its boxes. Settled from summed shares (<see cref="Settle(IReadOnlyList{DeliveredOrder}, IReadOnlyList{Share}, Rules, IReadOnlyList{Deductions.Rule}?, IReadOnlyList{Adjustment}?)"/>),
+    /// only per-box deductions read them (each grower's grams per grade, no receipt lines needed); empty where no rule is per box.</param>
     /// <param name="BoxesByGrade">The order's boxes per grade, for per-box deductions of one grade.</param>
     /// <param name="CreditsByGrade">Buyers' credits accepted on its boxes, per grade sold from: they lower the pool's revenue.</param>
     /// <param name="CompensationByGrade">Carriers' compensation paid for its boxes, per grade: it raises the pool's revenue.</param>
+    /// <param name="PackedGrams">The grams its growers put in its pooled boxes per grade, summed by the database; null: summed from
+    /// <paramref name="Shares"/>.</param>
     public sealed record DeliveredOrder(Guid OrderId, long FreightFen, int Boxes, IReadOnlyList<SoldLine> Lines, IReadOnlyList<Share> Shares,
         IReadOnlyDictionary<string, int>? BoxesByGrade = null, IReadOnlyDictionary<string, long>? CreditsByGrade = null,
-        IReadOnlyDictionary<string, long>? CompensationByGrade = null);
+        IReadOnlyDictionary<string, long>? CompensationByGrade = null, IReadOnlyDictionary<string, long>? PackedGrams = null)
+    {
+        /// <summary>Grams packed per grade, grades in ordinal order: freight and packaging are split over them.</summary>
+        public IReadOnlyList<(string Grade, long Grams)> Packed() => PackedGrams is { } packed
+            ? packed.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)).ToList()
+            : Shares.GroupBy(s => s.Grade).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(s => s.Grams))).ToList();
+    }
 
     public sealed record Rules(long BoxFeeFen, int CommissionBps);
 
@@ -107,7 +117,19 @@ public static class SettlementMath
     /// fen, <paramref name="adjustments"/> (for orders settled earlier) included in the credits, compensation and payouts.
     /// </summary>
     public static Result Settle(IReadOnlyList<DeliveredOrder> orders, Rules rules, IReadOnlyList<Deductions.Rule>? deductions = null,
-        IReadOnlyList<Adjustment>? adjustments = null)
+        IReadOnlyList<Adjustment>? adjustments = null) =>
+        Settle(orders, orders.SelectMany(o => o.Shares).ToList(), rules, deductions, adjustments);
+
+    /// <summary>
+    /// The same settlement from the growers' shares summed over the orders, as the database sums them (a season's million
+    /// receipt lines read as a few thousand rows): each <paramref name="shares"/> row is a grower's grams in a grade, split by
+    /// receipt line (<see cref="Share.ReceiptLine"/>, with its minimum) wherever a line may carry a guarantee, since a top-up is
+    /// judged per receipt line; a grower none of whose lines has a minimum may come as one row per grade. Each order gives its
+    /// packed grams per grade (<see cref="DeliveredOrder.PackedGrams"/>), and its own shares only where a rule is per box.
+    /// Every split is the same as from the per-order shares, to the fen.
+    /// </summary>
+    public static Result Settle(IReadOnlyList<DeliveredOrder> orders, IReadOnlyList<Share> shares, Rules rules,
+        IReadOnlyList<Deductions.Rule>? deductions = null, IReadOnlyList<Adjustment>? adjustments = null)
     {
         var revenue = new Dictionary<string, long>();
         var credits = new Dictionary<string, long>();
@@ -121,8 +143,7 @@ public static class SettlementMath
                 Add(revenue, line.Grade, Amount(line.Grams, line.PriceFenPerKg));
             foreach (var (grade, fen) in order.CreditsByGrade ?? new Dictionary<string, long>()) Add(credits, grade, fen);
             foreach (var (grade, fen) in order.CompensationByGrade ?? new Dictionary<string, long>()) Add(compensation, grade, fen);
-            var packed = order.Shares.GroupBy(s => s.Grade).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (Grade: g.Key, Grams: g.Sum(s => s.Grams))).ToList();
+            var packed = order.Packed();
             if (packed.Count == 0) continue;
             var grams = packed.Select(p => p.Grams).ToList();
             var freightParts = Split(order.FreightFen, grams);
@@ -137,6 +158,7 @@ public static class SettlementMath
 
         var pools = new List<Pool>();
         var lines = new List<GrowerLine>();
+        var sharesByGrade = shares.ToLookup(s => s.Grade);
         foreach (var grade in revenue.Keys.Union(sold.Keys).Order(StringComparer.Ordinal))
         {
             var r = revenue.GetValueOrDefault(grade);
@@ -148,7 +170,7 @@ public static class SettlementMath
                 soldGrams == 0 ? 0 : (long)Math.Round((decimal)net * 1000 / soldGrams, MidpointRounding.AwayFromZero),
                 credits.GetValueOrDefault(grade), compensation.GetValueOrDefault(grade)));
 
-            var growers = orders.SelectMany(o => o.Shares).Where(s => s.Grade == grade)
+            var growers = sharesByGrade[grade]
                 .GroupBy(s => (s.GrowerId, s.MemberNo)).Select(g => (g.Key.GrowerId, g.Key.MemberNo, Grams: g.Sum(s => s.Grams), Shares: g.ToList()))
                 .OrderBy(g => g.MemberNo, StringComparer.Ordinal).ThenBy(g => g.GrowerId).ToList();
             var payouts = Split(net, growers.Select(g => g.Grams).ToList());
@@ -161,12 +183,15 @@ public static class SettlementMath
 
         var shared = new Result(pools, lines, []);
         var result = shared with { Deductions = Settlement.Deductions.Apply(deductions ?? [], orders, shared), Adjustments = adjustments ?? [] };
+        // Each grower's credit, summed grower by grower (lookups: 5,000 growers of a season, not 5,000 scans of their lines).
+        var payoutsOf = result.Lines.ToLookup(l => l.GrowerId, l => l.PayoutFen);
+        var deductedOf = result.Deductions.ToLookup(d => d.GrowerId, d => d.AmountFen);
+        var adjustedOf = result.AdjustmentLines.ToLookup(a => a.GrowerId, a => a.AmountFen);
         var perGrower = result.Lines.Select(l => l.GrowerId).Concat(result.AdjustmentLines.Select(a => a.GrowerId)).Distinct()
-            .Sum(g => result.Lines.Where(l => l.GrowerId == g).Sum(l => l.PayoutFen) - result.Deductions.Where(d => d.GrowerId == g).Sum(d => d.AmountFen)
-                      + result.AdjustmentLines.Where(a => a.GrowerId == g).Sum(a => a.AmountFen));
+            .Sum(g => payoutsOf[g].Sum() - deductedOf[g].Sum() + adjustedOf[g].Sum());
         if (result.RevenueFen - result.CreditsFen + result.CompensationFen
             != perGrower + result.FreightFen + result.PackagingFen + result.CommissionFen + result.DeductionsFen
-            || result.Deductions.Any(d => result.Lines.All(l => l.GrowerId != d.GrowerId)))
+            || result.Deductions.Any(d => !payoutsOf.Contains(d.GrowerId)))
             throw new InvalidOperationException("Settlement does not balance to the fen.");
         return result;
     }
