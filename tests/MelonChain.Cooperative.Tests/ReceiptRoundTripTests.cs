@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 
@@ -22,28 +20,20 @@ public class ReceiptRoundTripTests(CooperativeFixture f) : IClassFixture<Coopera
         var body = new { growerId = grower, harvestedOn = CooperativeFixture.Today.ToString("yyyy-MM-dd"), grossKg = 12.5m, crates = 2 };
         await c.Post("/api/v1/cooperative/receipts", body); // connections open, statements prepared
 
-        var sent = new ConcurrentQueue<Activity>();
-        var trace = ActivityTraceId.CreateRandom();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.Source.Name == "Npgsql" && a.TraceId == trace) sent.Enqueue(a); },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var roundTrips = new RoundTrips();
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cooperative/receipts") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        request.Headers.Add("traceparent", roundTrips.TraceParent);
         var response = await c.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var trips = sent.ToList();
-        var texts = string.Join("\n---\n", trips.Select(t => t.GetTagItem("db.query.text")));
+        var trips = roundTrips.Sent;
+        var texts = string.Join("\n---\n", trips.Select(RoundTrips.Text));
         Assert.True(trips.Count == 3, $"{trips.Count} round trips:\n{texts}");
         Assert.Single(trips.Select(t => t.GetTagItem("db.npgsql.connection_id")).Distinct());
-        Assert.Contains("commit", (string)trips[^1].GetTagItem("db.query.text")!, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("insert into outbox", (string)trips[^1].GetTagItem("db.query.text")!);
-        Assert.Contains("insert into idempotency_keys", (string)trips[^1].GetTagItem("db.query.text")!);
+        Assert.Contains("commit", RoundTrips.Text(trips[^1]), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("insert into outbox", RoundTrips.Text(trips[^1]));
+        Assert.Contains("insert into idempotency_keys", RoundTrips.Text(trips[^1]));
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using MelonChain.Messages;
 
 namespace MelonChain.Tracking.Tests;
@@ -58,21 +56,12 @@ public class ShipmentAnswerTests(TrackingFixture f) : IClassFixture<TrackingFixt
         await f.WaitForWholeStoryAsync(story);
         var buyer = f.Buyer(story.BuyerId);
 
-        var sent = new ConcurrentQueue<Activity>();
-        var trace = ActivityTraceId.CreateRandom();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.Source.Name == "Npgsql" && a.TraceId == trace) sent.Enqueue(a); },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var roundTrips = new RoundTrips();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/tracking/shipments/{story.MasterWaybill}");
-        request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        request.Headers.Add("traceparent", roundTrips.TraceParent);
         (await buyer.SendAsync(request)).EnsureSuccessStatusCode();
 
-        var trip = Assert.Single(sent);
-        var text = (string)trip.GetTagItem("db.query.text")!;
+        var text = RoundTrips.Text(Assert.Single(roundTrips.Sent));
         Assert.Equal(4, text.Split(";\n").Length);
         Assert.Contains("$1", text);
         Assert.DoesNotContain("@", text);
