@@ -5,7 +5,7 @@ namespace MelonChain.Testing;
 
 /// <summary>
 /// Counts the round trips one request makes to PostgreSQL, from Npgsql's own trace: one activity per command or batch
-/// sent (a COMMIT the transaction sends by itself does not show). Put <see cref="TraceParent"/> on the request as its
+/// sent (not the opening of a physical connection) (a COMMIT the transaction sends by itself does not show). Put <see cref="TraceParent"/> on the request as its
 /// <c>traceparent</c> header; only that request's statements are recorded, whatever else the host is doing.
 /// </summary>
 public sealed class RoundTrips : IDisposable
@@ -20,7 +20,9 @@ public sealed class RoundTrips : IDisposable
         {
             ShouldListenTo = s => s.Name is "Npgsql" or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.Source.Name == "Npgsql" && a.TraceId == _trace) _sent.Enqueue(a); },
+            // Statements only: Npgsql also traces opening a physical connection (no query text), which a request makes
+            // only when the pool has no idle connection — not a round trip of its statements.
+            ActivityStopped = a => { if (a.Source.Name == "Npgsql" && a.TraceId == _trace && a.GetTagItem("db.query.text") is string) _sent.Enqueue(a); },
         };
         ActivitySource.AddActivityListener(_listener);
     }
