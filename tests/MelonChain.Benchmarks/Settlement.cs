@@ -73,7 +73,7 @@ public static class Settlement
             catch (Exception ex) { exports.Error = ex.GetType().Name + ": " + ex.Message; }
         }
         var largest = times[^1];
-        bar.Checks.Add(new Check($"time at {largest.Receipts:N0} receipts", largest.Seconds, " s", "<", 5));
+        bar.Checks.Add(new Check($"time at {largest.Receipts:N0} receipts", largest.Seconds, " s", "<", 3));
         bar.Checks.Add(new Check("peak resident memory", largest.PeakMb, " MB", "<", 512));
         if (times.Count >= 2)
         {
@@ -159,7 +159,7 @@ public static class Settlement
             $"{boxes} boxes of {expected} expected; slowest {times.Max():F1} ms");
         bar.Measurements.Add(measured);
         bar.Verify(boxes == expected, $"recall lists {boxes} boxes; the grower's lots are in {expected}");
-        bar.Checks.Add(new Check($"p99 at {receipts:N0} receipts", measured.P99Ms, " ms", "<", 500));
+        bar.Checks.Add(new Check($"p99 at {receipts:N0} receipts", measured.P99Ms, " ms", "<", 50));
     }
 
     /// <summary>A season of <paramref name="receipts"/> for cooperative <paramref name="coop"/> (P11 seeds fourteen with it).</summary>
