@@ -131,8 +131,9 @@ public class ExportMemoryTests(CooperativeFixture f) : IClassFixture<Cooperative
             select @Coop || '-B' || b, md5(@Coop || 'o' || (b / 20))::uuid, b % 20 + 1, (array['premium','grade1','grade2'])[b % 3 + 1], 10000,
                    'SF' || lpad(b::text, 10, '0')
             from generate_series(0, @B - 1) b;
-            insert into box_sources (trace_code, lot_id, grams)
-            select @Coop || '-B' || (r / 5), md5(@Coop || 'l' || r)::uuid, 2000 from generate_series(0, @B * 5 - 1) r;
+            insert into box_sources (trace_code, lot_id, grams, grower_id, under_contract)
+            select @Coop || '-B' || (r / 5), md5(@Coop || 'l' || r)::uuid, 2000, md5(@Coop || 'g' || (r % @G + 1))::uuid, false
+            from generate_series(0, @B * 5 - 1) r;
             insert into order_lines (order_id, grade, grams, price_fen_per_kg)
             select b.order_id, b.grade, sum(b.net_grams), 900 from boxes b join orders o on o.id = b.order_id where o.cooperative_id = @Coop group by b.order_id, b.grade;
             """, new { Coop = c.CooperativeId, G = Math.Max(5, receipts / 200), R = receipts, B = boxes, O = (boxes + 19) / 20, Today = CooperativeFixture.Today });

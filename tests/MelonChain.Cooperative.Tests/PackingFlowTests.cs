@@ -75,6 +75,23 @@ public class PackingFlowTests(CooperativeFixture f) : IClassFixture<CooperativeF
     }
 
     [Fact]
+    public async Task Each_packed_box_source_carries_the_grower_of_its_lot_so_settlement_sums_without_reading_lots()
+    {
+        var c = await f.NewCooperativeAsync();
+        var (first, _) = await c.Grower();
+        var (second, _) = await c.Grower();
+        await c.Harvest(first, Today, ("grade1", 12m));
+        await c.Harvest(second, Today, ("grade1", 12m));
+        var order = await c.Order(await c.Buyer(), ("grade1", 20m, 800));
+
+        Assert.Equal(HttpStatusCode.OK, (await c.Http.PostAsJsonAsync($"/api/v1/cooperative/orders/{order}/pack", new { })).StatusCode);
+
+        const string Sources = "from box_sources s join boxes b on b.trace_code = s.trace_code join lots l on l.id = s.lot_id where b.order_id = @order";
+        Assert.Equal(2, await f.CountAsync($"select count(distinct s.grower_id) {Sources}", new { order }));
+        Assert.Equal(0, await f.CountAsync($"select count(*) {Sources} and (s.grower_id <> l.grower_id or s.under_contract <> (l.contract_id is not null))", new { order }));
+    }
+
+    [Fact]
     public async Task Two_orders_packed_at_once_for_the_same_stock_never_oversell()
     {
         var c = await f.NewCooperativeAsync();

@@ -99,7 +99,11 @@ public static class PackOrder
             new { Codes = codes, Orders = codes.Select(_ => id).ToArray(), Seqs = Enumerable.Range(1, codes.Length).ToArray(),
                   Grades = boxes.Select(b => b.Grade).ToArray(), Nets = boxes.Select(b => b.NetGrams).ToArray() }, ct);
         await db.ExecuteAsync(
-            "insert into box_sources (trace_code, lot_id, grams) select * from unnest(@Codes, @LotIds, @Grams)",
+            """
+            insert into box_sources (trace_code, lot_id, grams, grower_id, under_contract)
+            select x.trace_code, x.lot_id, x.grams, l.grower_id, l.contract_id is not null
+            from unnest(@Codes, @LotIds, @Grams) as x(trace_code, lot_id, grams) join lots l on l.id = x.lot_id
+            """,
             new { Codes = slices.Select(s => s.Code).ToArray(), LotIds = slices.Select(s => s.LotId).ToArray(), Grams = slices.Select(s => s.Grams).ToArray() }, ct);
         await db.ExecuteAsync("update orders set packed_at = @Now where id = @Id", new { Id = id, Now = now }, ct);
         var used = slices.Select(s => lots[s.LotId]).ToList();
