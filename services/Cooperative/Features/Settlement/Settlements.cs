@@ -108,10 +108,14 @@ public static class Settlements
         // A grower with adjustments only (nothing sold this period) has a statement too.
         var growers = lines.Select(l => (l.GrowerId, l.MemberNo)).Concat(adjustments.Select(a => (a.GrowerId, a.MemberNo))).Distinct()
             .OrderBy(g => g.MemberNo, StringComparer.Ordinal).ToList();
+        // Each grower's lines looked up, not searched for: a season's 5,000 growers × 15,000 lines searched was 8.6% of P5's
+        // settlement (the profile's `ListWhereIterator.ToList` under this method).
+        var linesOf = lines.ToLookup(l => l.GrowerId);
+        var adjustmentsOf = adjustments.ToLookup(a => a.GrowerId);
         var statements = growers.Select(g =>
         {
-            var mine = lines.Where(l => l.GrowerId == g.GrowerId).ToList();
-            var adjusted = adjustments.Where(a => a.GrowerId == g.GrowerId)
+            var mine = linesOf[g.GrowerId].ToList();
+            var adjusted = adjustmentsOf[g.GrowerId]
                 .Select(a => new AdjustmentLine(a.OrderId, a.SourceId, a.Kind, a.Grade, a.AmountFen, a.WaybillNo)).ToList();
             return new Statement(g.GrowerId, g.MemberNo, mine.Sum(l => l.PayoutFen) - deducted.GetValueOrDefault(g.GrowerId) + adjusted.Sum(a => a.AmountFen),
                 mine.Sum(l => l.TopUpFen),
