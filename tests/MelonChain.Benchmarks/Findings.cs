@@ -10,116 +10,103 @@ public static class Findings
     private static readonly Dictionary<string, string> Notes = new()
     {
         ["P1"] = """
-            **What limits it.** Round trips to PostgreSQL, on the two cores PostgreSQL also needs. Profile
-            `profiles/P1-Cooperative.perf.txt` (measured window, JIT settled): 42% of the Cooperative's samples are
-            in the kernel; `__send` is 25.8% including callees and `NpgsqlCommand.ExecuteReader` 31% — each statement
-            of a receipt (idempotency key, grower, number in its own short transaction, receipt, outbox row, stored
-            response, commit) is a send and a wake-up; `PoolingDataSource.RentAsync` is 10.9% (two connections per
-            receipt: the number's transaction and the receipt's). Per receipt the service spends ~0.66 ms of CPU and
-            PostgreSQL ~1.5 ms, on two cores: at most ~900 receipts/s before anything else runs, against pgbench's
-            ~1,400–1,550 tx/s for the same statements. The p99 bar is below what pgbench itself reaches here at 64
-            connections (p99 100–125 ms in the same runs).
-
-            **What was tried.** Numbering in its own short transaction (pgbench 284 → ~1,000 tx/s, earlier stop);
-            auto-prepare (PostgreSQL CPU per receipt 2.28 → 1.6 ms); warming up until the JIT has tiered the
-            request path (0.21 → 0.40–0.44 of pgbench). Next: send the receipt, its outbox row and its stored
-            response as one `NpgsqlBatch` (one round trip instead of three), and take the number from the same
-            connection.
-
-            **Taken since (issue 33).** Three round trips on one connection instead of nine on two: the key's lock and
-            stored response with the BEGIN; the profile, grower, contract and the day's number (now in the receipt's
-            own transaction, its row locked until the commit one round trip later); the receipt, outbox row, stored
-            response and COMMIT (`ReceiptRoundTripTests`). pgbench's script runs the same three pipelines.
+            **What limits it.** PostgreSQL's commit, not the endpoint. A receipt is three round trips on one connection
+            (issue 33; nine on two before): the Idempotency-Key's lock with BEGIN; profile, grower, contract and the
+            day's number in one batch; the receipt, its outbox row, the stored response and COMMIT in one batch
+            (`ReceiptRoundTripTests`), and pgbench runs the same three pipelines. The ratio went 0.41 → 0.62–0.79 (two
+            runs of this round). The p99 is pgbench's own: the same transaction at 64 connections has a p99 of
+            742–1,116 ms in the same runs (the disk's flushes; `pg_test_fsync` in the machine section), so no endpoint
+            can bring it under 50 ms on this machine. Profile `profiles/P1-Cooperative.perf.txt` (measured window):
+            28% of the Cooperative's samples in the kernel, `finish_task_switch` 15% (waiting for PostgreSQL),
+            `Db.BatchAsync` 30% including callees; no frame of ours above 1.5% (System.Text.Json writing the answer).
             """,
         ["P2"] = """
-            **What limits it.** The consumers, on the same two cores. Profile `profiles/P2-Cooperative.perf.txt`
-            (the Cooperative while the relay drains 20,000 events): 62% of its samples in the kernel and 34% in
-            `finish_task_switch` — the relay mostly waits, for its claim, the broker's confirms and its commit, while
-            ContractGrowing and Tracking write a row per event on the other core; the raw loop's consumer only acks.
-            The raw limit itself moved 41–80% within a run. Commit → effect at 1,000 events/s is bounded by P1: the
-            endpoint accepts 450–650 receipts/s here, so the 1,000/s requests queue before they commit.
+            **What limits it.** Waiting, on the same two cores. Profile `profiles/P2-Cooperative.perf.txt` (the
+            Cooperative while the relay drains 20,000 events): 42% of its samples in the kernel and
+            `finish_task_switch` 18.6% — the relay waits for its claim, the broker's confirms and its commit while
+            ContractGrowing and Tracking write a row per event on the other core; the raw loop's consumer only acks,
+            and the raw limit itself moves 28–110% within a run, so the ratio is soft in every run so far. Commit →
+            effect at 1,000 events/s is bounded by P1: the endpoint accepts a few hundred receipts/s here, so the
+            requests queue before they commit.
 
-            **What was tried.** The stored JSON wrapped as text in MassTransit's envelope and published on a
-            confirming RabbitMQ.Client channel, confirms awaited per batch of 200, returns matched to their rows
-            (relay / raw 0.14 → 0.30–0.36); two relay workers, each with its own channel (no change beyond the
-            limit's drift); consumers at 32 prefetched, 8 at a time.
+            **What was tried.** The stored JSON wrapped in MassTransit's envelope on a confirming channel, confirms
+            per batch of 200 (relay / raw 0.14 → 0.30–0.36); two relay workers. Issue 33's step for P2 — the
+            consumer's inbox row sent with its handler's first statement (one round trip fewer per event) — was built
+            and not taken: one ContractGrowing fulfilment test failed once with it and the cause was not found, so it
+            has no figure.
             """,
         ["P3"] = """
-            **What limits it.** The two cores, shared by Tracking, PostgreSQL and the load client. Per GET Tracking
-            spends ~0.22 ms of CPU and PostgreSQL ~0.41 ms — about what the four SELECTs cost PostgreSQL under pgbench
-            — so the ratio can reach ~0.55 at most, and run to run it lands at 0.48–0.55 (met in one run, p99 19.8
-            ms). Profile `profiles/P3-Tracking.perf.txt`: 35% kernel (sockets), then Npgsql's
-            `SqlQueryParser.ParseRawQuery` (2.0%, the named parameters rewritten on every execution) and
-            `Marvin.ComputeHash32` (1.8%, the SQL text hashed for Dapper's and Npgsql's statement caches).
-
-            **What the profile showed first.** The "~1 ms per authenticated request" was the tiered JIT, not the
-            endpoint: perf over the measured windows put 14–26% of each service's CPU on the ".NET Tiered
-            Compilation Worker" thread, and `DOTNET_JitStdOutFile` listed 2,981 methods compiled while P1 was
-            measured (the JWT handler's among them at Instrumented Tier0). A load now also waits until that thread is
-            quiet; then 27–57 methods compile while measuring (`profiles/P3-Tracking.jit.txt`) and the GET costs
-            Tracking 0.21–0.25 ms of CPU (0.51 ms before). Next: positional parameters for the four SELECTs and one
-            batch instead of Dapper's multi-mapping.
-
-            **Taken since (issue 33).** The four SELECTs are one `NpgsqlBatch` with positional parameters, read
-            without Dapper (no `ParseRawQuery`, no SQL text hashed for Dapper's cache); the answer is the same bytes
-            (`ShipmentAnswerTests`).
+            **What limits it.** The two cores, shared by Tracking, PostgreSQL and the load client: per GET Tracking
+            spends 0.3 ms of CPU and PostgreSQL 0.55 ms (what the four SELECTs cost it under pgbench too), so the
+            ratio tops out near 0.5. Profile `profiles/P3-Tracking.perf.txt`: 39% of Tracking's samples in the kernel
+            (sockets; `finish_task_switch` 21.6%), then System.Text.Json writing the answer (1.1%). Npgsql's
+            `SqlQueryParser.ParseRawQuery` and `Marvin.ComputeHash32` (2.0% and 1.8% in the earlier round) are gone:
+            the four SELECTs are one `NpgsqlBatch` with positional parameters, read without Dapper (issue 33; the same
+            bytes, `ShipmentAnswerTests`).
             """,
         ["P4"] = """
-            **What limits it.** Reading 60 parcels of JSON into positional records and Kestrel's own work, against a
-            bare app that only validates the token and writes fixed bytes. Profile `profiles/P4-Dispatch.perf.txt`:
-            `System.Text.Json` `ObjectWithParameterizedConstructorConverter` and `Utf8JsonReader` are the hottest
-            frames now; before, `RateCalculator.Quote` (6.2%) and `Decimal+DecCalc.VarDecDiv` (5.7%) were
-            (`profiles/P4-Dispatch-before.perf.txt`).
+            **What limits it.** Reading 60 parcels of JSON into positional records, against a bare app that only
+            validates the token and writes fixed bytes. Profile `profiles/P4-Dispatch.perf.txt` (before the last
+            step below): `System.Text.Json`'s `ObjectWithParameterizedConstructorConverter` and `Utf8JsonReader` —
+            source-generated metadata (issue 33, `QuoteJson`) gives writing a fast path but reading positional records
+            still goes through that converter — then `BoundInput.NullElements` (3.0%), `RuntimeAssembly.GetName`
+            (1.3%) and the memset of fresh garbage (4%): the filter that names a `null` inside a list asked each
+            parcel's assembly its name and boxed each number.
 
-            **What was tried.** The rate card cached per cooperative and the quote read-only (PostgreSQL CPU per
-            quote 0.51 → 0 ms, earlier stop); the tariff in integer grams and fen and no field-name strings for valid
-            parcels (Dispatch CPU per quote 0.139 → 0.111 ms, ratio 0.38 → 0.44). Next: a source-generated JSON
-            context for the request and response types.
+            **Taken.** The bound-input walk decides once per type and skips value-typed properties (after that
+            profile): Dispatch's CPU per quote 0.242 → 0.167 ms, the ratio 0.37 → 0.47 in the round's two runs. The
+            source-generated JSON alone had not moved it (0.40 before, 0.37 after, within the runs' spread). Tried before: the rate card cached and the quote read-only; the tariff in integer grams and fen
+            (0.38 → 0.44).
             """,
         ["P5"] = """
-            **What limits it.** Grouping a season's million growers' shares. PostgreSQL's plan
-            (`profiles/P5-settlement-queries.txt`, EXPLAIN ANALYZE of settlement's reads) spent 2.8 s of a 7.0 s
-            settlement on the shares query, sorting on disk ("external merge") at the default 4 MB work_mem; the
-            Cooperative's profile (`profiles/P5-Cooperative.perf.txt`) is materialising the million rows:
-            `clear_page_erms` (fresh heap pages) 15%, libcoreclr (GC) 36%, `Lookup.Create` and
-            `NpgsqlDataReader.GetValue`.
-
-            **What was tried.** work_mem 128 MB for settlement's transaction, so the shares would be grouped in
-            memory: PostgreSQL then chose a single-process HashAggregate instead of the parallel sort (4.2 s instead
-            of 2.8 s, settlement 9.1 s), so it was taken out. Next: group the shares per grower and grade in SQL and
-            read per-order shares only for the freight split, so a million rows never cross the wire.
+            **What limits it.** PostgreSQL grouping a season's million box sources. Issue 33 summed the shares in SQL
+            (one grouping-sets query instead of a million rows sorted on disk and sent over: 5.36 → 3.36–3.65 s).
+            Its profile (`profiles/P5-settlement-queries.txt`, EXPLAIN ANALYZE) then put most of the query in hashing
+            the season's 1.1M lots (two batches, spilled) and probing it, and the Cooperative's
+            (`profiles/P5-Cooperative.perf.txt`) put 8.6% in `ListWhereIterator.ToList` under `Settlements.Load` (each
+            of 5,000 growers' statement lines searched among 15,000) and 30% in the JIT (a settlement's code runs
+            once per call, so tiering compiles it during the call). Taken: each box source carries its lot's grower
+            (migration 0024; the query joins no lots: 3.1 → 1.9 s for it at 1M under the same load) and the
+            statement lines looked up per grower: 3.65 → 2.99 s in the round's last run (met, at the edge).
             """,
         ["P6"] = """
-            **What limits it.** The runtime at start-up. Profile `profiles/P6-Tracking-start.perf.txt` (one first
-            start, exec to ready): 46% of the samples in libcoreclr (type loading, binding) and 27% in libclrjit, only
-            2% in JIT-compiled code — ready means the database created or migrated and the broker's quorum queues
-            declared, all of it first-time code on two cores. Idle memory is 94–138 MB.
-
-            **What was tried.** Nothing in code yet. ReadyToRun images would take most of the JIT's part: the
-            compiler package (Microsoft.NETCore.App.Crossgen2) is now served here, but the services run from
-            `dotnet build` output, which ReadyToRun does not compile; that needs the dev script and the tests to run
-            published services.
+            **What limits it.** Not the JIT, on a quiet machine. The Cooperative's first start creates its database,
+            runs 24 migrations and declares the broker's quorum queues and exchanges before it is ready; the earlier
+            profile of a start (`profiles/P6-Tracking-start.perf.txt`, on the busy machine) had 27% of its samples in
+            the JIT and 46% in the runtime's type loading. ReadyToRun images of the services' and their packages'
+            assemblies (issue 33) take the JIT's part, and did not pay: side by side with `--only P6` on the idle
+            machine the slowest first start was 2.66 s and 3.33 s with them and 2.99 s without, and every service's
+            idle memory was about 10 MB higher with them; they also cost each clean build about two minutes. Taken
+            out again (the round's last run, without them: slowest first start 3.28 s, idle 124–155 MB). Next: a trace
+            of the first start's waits (database creation, migrations, topology).
             """,
         ["P7"] = """
             **What limits it.** The hop itself, on the same two cores as Dispatch and the load client. Profile
-            `profiles/P7-Gateway.perf.txt`: flat — no user frame above 1.1%, 40% of the Gateway's samples in the
-            kernel (two TCP connections per proxied request: `finish_task_switch`, `tcp_ack`, `tcp_recvmsg`). The
-            Gateway spends ~0.13 ms of CPU per proxied quote, as much as Dispatch spends answering it, so the hop
-            halves what the machine has for Dispatch: through / direct ≈ D / (D + G) ≈ 0.5. Making Dispatch cheaper
-            lowers this ratio further. Next: HTTP/2 (one multiplexed connection) between the Gateway and the
-            services.
+            `profiles/P7-Gateway.perf.txt`: flat — no frame of ours, 34% of the Gateway's samples in the kernel (two TCP
+            connections per proxied request). The Gateway spends ~0.15 ms of CPU per proxied quote against Dispatch's
+            ~0.24 ms, so through / direct ≈ D / (D + G) ≈ 0.6 at best here; a cheaper Dispatch lowers the ratio (in
+            the last run Dispatch spent 0.167 ms and the Gateway 0.176 ms: 0.47). Issue 33 bounded, renewed and
+            tuned the Gateway's connections to the services (`GatewayHopTests`); the ratio moved within its spread
+            (0.51–0.54 → 0.47–0.56), so that step is kept for what it holds (a bounded pool that follows replicas),
+            not for speed. Not tried: HTTP/2 to the services.
             """,
         ["P9"] = """
             **What limits it.** Downloading and starting the .NET WebAssembly runtime. The published workstation is
             2.2 MB on the wire (Brotli), of which the runtime `dotnet.native.wasm` is 0.98 MB and
-            `System.Private.CoreLib` 0.5 MB; at 10 Mbit/s that alone is ~1.8 s before the runtime compiles and starts
-            on the shared two cores (first run here: sign-in form usable at 3.5 s, the receiving screen at 3.9 s;
-            from the service worker's cache 0.84 s median). The build output that `deploy/dev.sh up` and the tests
-            serve is not what this bar measures: untrimmed and its .gz files stored uncompressed, it is 22 MB.
-
-            **What was tried.** Nothing yet. Next: the `wasm-tools` workload in the image's build (relinks
-            `dotnet.native.wasm` without the parts the app does not use), and lazy-loading System.Text.Json's
-            reflection paths with a source-generated context.
+            `System.Private.CoreLib` 0.5 MB: at 10 Mbit/s that alone is ~1.8 s, and the sign-in form is usable only
+            once the runtime has compiled and started (4.06–4.07 s in the round's runs; signing in and loading the
+            register take the rest). From the service worker's cache the visit is the runtime's start and the API's
+            answers (27 KiB). Not tried: relinking `dotnet.native.wasm` (the `wasm-tools` workload, not installed on
+            these machines) and lazy-loading the screens' assemblies.
+            """,
+        ["P11"] = """
+            **What limits it.** Two cores. No backend was seen waiting on another's lock while the 14 settled (sampled
+            every 20 ms), so none waits for another; but each settlement is CPU-bound, its own CPU and PostgreSQL's.
+            P5's steps made each cheaper (one alone 0.90 → 0.49 s, fourteen at once 6.08 → 3.81 s), and 14 × 0.49 s of
+            work on two cores cannot end before ~3.4 s: 7.86× measured, 6.75× before (a faster one alone raises the
+            ratio). The bar's 2× needs about seven cores to spare. Profile `profiles/P11-Cooperative.perf.txt`:
+            32% of the Cooperative's samples in the JIT and 32% in the runtime (GC, tiering) — fourteen settlements
+            at once tier the same code up while they run — and 19% in its own compiled code.
             """,
     };
 
